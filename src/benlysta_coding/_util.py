@@ -1,0 +1,93 @@
+"""Private helpers shared by the modules: exact numbers, strict dates, type checks."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from dateutil.parser import isoparser
+
+from benlysta_coding.errors import InvalidFormat
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+_ISOPARSER = isoparser()
+
+
+def to_decimal(value: object, field: str) -> Decimal:
+    """Return ``value`` as an exact, finite :class:`~decimal.Decimal`.
+
+    Accepts ``int``, ``Decimal`` and ASCII decimal text such as ``"63.4"``. A ``float`` is a
+    :class:`TypeError`, because a binary float cannot hold most decimal values exactly (``63.4`` is
+    stored as ``63.39999999999999857891452847979962825775146484375``).
+    """
+    if isinstance(value, bool):
+        raise TypeError(f"{field}: expected a Decimal, an int or decimal text, not a bool")
+    if isinstance(value, float):
+        raise TypeError(
+            f"{field}: a float is not accepted because it cannot hold decimal values exactly; "
+            "pass a Decimal, an int or a string such as '63.4'"
+        )
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidFormat(f"{field}: expected a finite number, not {value}")
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not _DECIMAL_TEXT.fullmatch(text):
+            raise InvalidFormat(
+                f"{field}: expected a decimal number written with ASCII digits, such as '63.4'"
+            )
+        try:
+            return Decimal(text)
+        except InvalidOperation as error:  # pragma: no cover - the pattern admits only valid text
+            raise InvalidFormat(f"{field}: expected a decimal number") from error
+    raise TypeError(
+        f"{field}: expected a Decimal, an int or decimal text, not {type(value).__name__}"
+    )
+
+
+def require_str(value: object, field: str) -> str:
+    """Return ``value`` if it is a ``str``; otherwise raise :class:`TypeError` naming the field."""
+    if not isinstance(value, str):
+        raise TypeError(f"{field}: expected a str, not {type(value).__name__}")
+    return value
+
+
+def to_date(value: object, field: str) -> _dt.date:
+    """Return a calendar date from a ``date`` or strict ISO 8601 text ``YYYY-MM-DD``.
+
+    A ``datetime`` is refused: a date of service is a calendar date, and nothing may shift it through
+    a time zone.
+    """
+    if isinstance(value, _dt.datetime):
+        raise TypeError(f"{field}: expected a date, not a datetime (pass its .date() on purpose)")
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        if not _ISO_DATE.fullmatch(value):
+            raise InvalidFormat(f"{field}: expected an ISO 8601 date written YYYY-MM-DD")
+        try:
+            return _ISOPARSER.parse_isodate(value)
+        except ValueError as error:
+            raise InvalidFormat(
+                f"{field}: not a real calendar date (expected YYYY-MM-DD)"
+            ) from error
+    raise TypeError(f"{field}: expected a date or 'YYYY-MM-DD' text, not {type(value).__name__}")
+
+
+def plain(value: Decimal) -> str:
+    """Write a Decimal without exponent and without trailing zeros: ``Decimal('10.50') -> '10.5'``.
+
+    >>> plain(Decimal("1E+1")), plain(Decimal("10.500")), plain(Decimal("0.000"))
+    ('10', '10.5', '0')
+    """
+    if value == 0:
+        return "0"
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

@@ -1,0 +1,157 @@
+"""CPT administration codes for a Benlysta claim, with summaries in this library's own words.
+
+CPT descriptors are licensed text of the American Medical Association: this module ships the code
+numbers with short summaries written for this library, never the official descriptors.
+
+The usual IV claim carries one unit of 96365 (initial hour of a therapeutic infusion) or, where the payer
+pays monoclonal antibodies as complex administration, 96413. 96365 is the *initial* hour; 96366 is each
+*additional* hour (the original brief this project came from said otherwise).
+
+Time rules (the add-on rules are from secondary sources):
+
+* an infusion must run more than 15 minutes to be an infusion; 15 minutes or less is reported as a push
+  (96374, or 96409 for complex administration);
+* an additional-hour unit needs more than 30 minutes beyond the last full hour, so the first unit of
+  96366 / 96415 starts at 91 minutes in total.
+
+More information:
+
+* S6 GSK BENLYSTA billing and coding guide, https://www.benlystahcp.com/
+* S13 Noridian, payment for monoclonal and complex biological therapies; Medicare Claims Processing
+  Manual, chapter 12, section 30.5
+
+>>> lookup("96365").add_on_to is None, lookup("96366").add_on_to
+(True, '96365')
+>>> infusion_qualifies(15), infusion_qualifies(16)
+(False, True)
+>>> [additional_hour_units(m) for m in (60, 90, 91, 150, 151)]
+[0, 0, 1, 1, 2]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from typing import Final
+
+import attrs
+
+from benlysta_coding._codeset import CodeEntry, CodeTable
+from benlysta_coding.errors import OutOfRange
+from benlysta_coding.facts import Certainty
+
+__all__ = [
+    "CODES",
+    "CPT_96365",
+    "CPT_96366",
+    "CPT_96372",
+    "CPT_96374",
+    "CPT_96409",
+    "CPT_96413",
+    "CPT_96415",
+    "CPTCode",
+    "additional_hour_units",
+    "infusion_qualifies",
+    "lookup",
+]
+
+PUSH_MAX_MINUTES: Final = 15
+"""An administration of this many minutes or fewer is a push, not an infusion."""
+
+ADDITIONAL_HOUR_THRESHOLD_MINUTES: Final = 30
+"""An additional-hour unit needs more than this many minutes beyond the last full hour."""
+
+
+@attrs.frozen(kw_only=True)
+class CPTCode(CodeEntry):
+    """An administration code: its own-words summary, the primary code of an add-on, its time rule."""
+
+    add_on_to: str | None = None
+    time_rule: str = ""
+    complex: bool = False
+
+
+CPT_96365: Final = CPTCode(
+    code="96365",
+    summary="IV infusion for therapy, first hour",
+    time_rule="the infusion must run more than 15 minutes",
+    certainty=Certainty.VERIFIED,
+    sources=("S6",),
+)
+CPT_96366: Final = CPTCode(
+    code="96366",
+    summary="IV infusion for therapy, each further hour (add-on to 96365)",
+    add_on_to="96365",
+    time_rule="one unit per further hour; a unit needs more than 30 minutes past the last full hour "
+    "(first unit from 91 minutes in total)",
+    certainty=Certainty.SECONDARY,
+)
+CPT_96413: Final = CPTCode(
+    code="96413",
+    summary="Chemotherapy or complex-drug IV infusion, first hour",
+    time_rule="as 96365",
+    complex=True,
+    certainty=Certainty.VERIFIED,
+    sources=("S6", "S13"),
+)
+CPT_96415: Final = CPTCode(
+    code="96415",
+    summary="Chemotherapy or complex-drug IV infusion, each further hour (add-on to 96413)",
+    add_on_to="96413",
+    time_rule="as 96366",
+    complex=True,
+    certainty=Certainty.SECONDARY,
+)
+CPT_96372: Final = CPTCode(
+    code="96372",
+    summary="Therapeutic injection under the skin or into a muscle",
+    time_rule="one unit per injection",
+    certainty=Certainty.SECONDARY,
+)
+CPT_96374: Final = CPTCode(
+    code="96374",
+    summary="IV push, single or first drug (also an infusion of 15 minutes or less)",
+    certainty=Certainty.SECONDARY,
+)
+CPT_96409: Final = CPTCode(
+    code="96409",
+    summary="Chemotherapy or complex-drug IV push, single or first drug",
+    complex=True,
+    certainty=Certainty.SECONDARY,
+)
+
+_TABLE: Final = CodeTable(
+    "CPT",
+    (CPT_96365, CPT_96366, CPT_96413, CPT_96415, CPT_96372, CPT_96374, CPT_96409),
+)
+
+CODES: Final[Mapping[str, CPTCode]] = _TABLE.codes
+
+
+def lookup(code: str, on: _dt.date | None = None) -> CPTCode:
+    """Return the entry for ``code``; with ``on``, also check it is in effect on that date."""
+    return _TABLE.lookup(code, on)
+
+
+def _minutes(minutes: int) -> int:
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise TypeError(f"infusion minutes: expected an int, not {type(minutes).__name__}")
+    if minutes < 0:
+        raise OutOfRange("infusion minutes: expected zero or more whole minutes")
+    return minutes
+
+
+def infusion_qualifies(minutes: int) -> bool:
+    """Return whether an administration of ``minutes`` counts as an infusion (more than 15 minutes)."""
+    return _minutes(minutes) > PUSH_MAX_MINUTES
+
+
+def additional_hour_units(minutes: int) -> int:
+    """Return the units of the additional-hour add-on (96366 / 96415) for a total infusion time.
+
+    Each unit needs more than 30 minutes beyond the last full hour: 91 minutes give one unit, 151 two.
+    """
+    beyond_first_hour = _minutes(minutes) - 60 - ADDITIONAL_HOUR_THRESHOLD_MINUTES
+    if beyond_first_hour <= 0:
+        return 0
+    return (beyond_first_hour - 1) // 60 + 1

@@ -1,0 +1,138 @@
+"""The exception tree of ``benlysta_coding``.
+
+Every error the library raises for a bad *value* is a :class:`ValidationError`, itself a
+:class:`ValueError`, so ``except ValueError`` keeps working for callers who do not care about the
+details. A wrong *type* (a ``float`` where an exact ``Decimal`` is needed, a number where a string is
+needed) is a plain :class:`TypeError`.
+
+Messages say what was wrong and what is accepted. They never repeat patient data (names, member ids,
+birth dates): a message about a patient field names the field, not its value.
+
+>>> from benlysta_coding import ndc
+>>> try:
+...     ndc.validate("49401-101")
+... except InvalidFormat as error:
+...     print(error)
+An NDC needs three segments in one of the layouts 4-4-2, 5-3-2, 5-4-1 or 5-4-2 (for example 49401-101-01), or 11 digits; got 2 segment(s).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "AmbiguousNDC",
+    "CodeNotInEffect",
+    "InvalidComponent",
+    "InvalidFormat",
+    "InvalidInput",
+    "InvalidLength",
+    "NotSupported",
+    "OutOfRange",
+    "Problem",
+    "UnknownCode",
+    "ValidationError",
+]
+
+
+class ValidationError(ValueError):
+    """A value was given that the library cannot accept."""
+
+    message = "The value is not valid."
+
+    def __init__(self, message: str | None = None) -> None:
+        if message is not None:
+            self.message = message
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidFormat(ValidationError):
+    """The value has the wrong characters or shape."""
+
+    message = "The value has an invalid format."
+
+
+class InvalidLength(ValidationError):
+    """The value has the wrong number of characters or digits."""
+
+    message = "The value has an invalid length."
+
+
+class InvalidComponent(ValidationError):
+    """One part of the value is not possible (for example a segment that cannot be un-padded)."""
+
+    message = "One of the parts of the value is not valid."
+
+
+class UnknownCode(ValidationError):
+    """A code that the code set does not hold."""
+
+    message = "The code is not known."
+
+
+class CodeNotInEffect(ValidationError):
+    """A known code used on a date outside its effective period."""
+
+    message = "The code is not in effect on that date."
+
+
+class OutOfRange(ValidationError):
+    """A number outside the accepted range (a weight, a dose, a quantity)."""
+
+    message = "The number is outside the accepted range."
+
+
+class NotSupported(ValidationError):
+    """A request the library refuses on purpose: an unverified regimen, an out-of-scope date."""
+
+    message = "This case is not supported."
+
+
+class AmbiguousNDC(ValidationError):
+    """An NDC whose digits fit more than one layout, with the candidates it could be."""
+
+    message = "The NDC is ambiguous."
+
+    def __init__(self, message: str | None = None, candidates: Iterable[str] = ()) -> None:
+        self.candidates: tuple[str, ...] = tuple(candidates)
+        super().__init__(message)
+
+
+@attrs.frozen
+class Problem:
+    """One problem found in structured input.
+
+    ``path`` is a JSON path such as ``$.patient.weight_kg``; ``code`` is a stable machine-readable code;
+    ``message`` says what is wrong and what is accepted, never repeating patient data.
+    """
+
+    path: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.code}]"
+
+
+class InvalidInput(ValidationError):
+    """Structured input with one or more problems, all reported at once.
+
+    >>> error = InvalidInput([Problem("$.route", "invalid-choice", "use 'iv' or 'sc'")])
+    >>> print(error)
+    1 problem in the input:
+    $.route: use 'iv' or 'sc' [invalid-choice]
+    """
+
+    message = "The input has problems."
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        lines = [f"{count} problem{'s' if count != 1 else ''} in the input:"]
+        lines.extend(str(problem) for problem in self.problems)
+        super().__init__("\n".join(lines))

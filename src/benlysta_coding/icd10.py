@@ -1,0 +1,169 @@
+"""ICD-10-CM diagnosis codes for systemic lupus erythematosus (SLE) and lupus nephritis.
+
+Titles are the official ICD-10-CM titles (public domain, published by CMS and NCHS). Codes are accepted
+with or without the dot and in any case; :func:`compact` gives the dot-less form used in X12 and
+:func:`format` the dotted form.
+
+Corrections to common mistakes (the original brief of this project made each of them):
+
+* M32.1 is a category header, not billable: bill one of M32.10 to M32.19.
+* M32.10 is SLE with organ or system involvement *unspecified*, not "without" involvement.
+* N05.9 is unspecified *nephritic syndrome*, not lupus nephritis: lupus nephritis is M32.14.
+
+The ICD-10-CM code set changes every October 1; the titles here match the FY2026 release (checked
+against the ``simple-icd-10-cm`` data in the tests).
+
+More information:
+
+* https://www.cms.gov/medicare/coding-billing/icd-10-codes
+* https://www.cdc.gov/nchs/icd/icd-10-cm/
+
+>>> lookup("m3214").title
+'Glomerular disease in systemic lupus erythematosus'
+>>> lookup("M32.1").billable
+False
+>>> compact("M32.14"), format("m3214")
+('M3214', 'M32.14')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Mapping
+from typing import Final
+
+import attrs
+
+from benlysta_coding._codeset import CodeEntry, CodeTable
+from benlysta_coding._util import require_str
+from benlysta_coding.errors import InvalidFormat
+from benlysta_coding.facts import Certainty
+
+__all__ = ["CODES", "DiagnosisCode", "compact", "format", "is_valid", "lookup", "validate"]
+
+_SHAPE = re.compile(r"[A-Z][0-9][0-9A-Z](?:[0-9A-Z]{1,4})?", re.ASCII)
+
+
+@attrs.frozen(kw_only=True)
+class DiagnosisCode(CodeEntry):
+    """An ICD-10-CM code with its official title and what it means for Benlysta billing."""
+
+    title: str
+    billable: bool
+    sle: bool = False
+    lupus_nephritis: bool = False
+
+
+def _entry(
+    code: str,
+    title: str,
+    *,
+    billable: bool = True,
+    sle: bool = True,
+    nephritis: bool = False,
+    note: str = "",
+) -> DiagnosisCode:
+    return DiagnosisCode(
+        code=code,
+        title=title,
+        summary=title,
+        billable=billable,
+        sle=sle,
+        lupus_nephritis=nephritis,
+        note=note,
+        certainty=Certainty.SECONDARY,
+    )
+
+
+_ENTRIES: Final = (
+    _entry(
+        "M32",
+        "Systemic lupus erythematosus (SLE)",
+        billable=False,
+        note="Category header: bill a more specific code.",
+    ),
+    _entry(
+        "M32.0",
+        "Drug-induced systemic lupus erythematosus",
+        sle=False,
+        note="Drug-induced lupus is not a Benlysta indication.",
+    ),
+    _entry(
+        "M32.1",
+        "Systemic lupus erythematosus with organ or system involvement",
+        billable=False,
+        note="Category header, not billable: use M32.10 to M32.19.",
+    ),
+    _entry(
+        "M32.10",
+        "Systemic lupus erythematosus, organ or system involvement unspecified",
+        note="Organ involvement unspecified (not 'without involvement').",
+    ),
+    _entry("M32.11", "Endocarditis in systemic lupus erythematosus"),
+    _entry("M32.12", "Pericarditis in systemic lupus erythematosus"),
+    _entry("M32.13", "Lung involvement in systemic lupus erythematosus"),
+    _entry(
+        "M32.14",
+        "Glomerular disease in systemic lupus erythematosus",
+        nephritis=True,
+        note="The lupus nephritis code.",
+    ),
+    _entry("M32.15", "Tubulo-interstitial nephropathy in systemic lupus erythematosus"),
+    _entry("M32.19", "Other organ or system involvement in systemic lupus erythematosus"),
+    _entry("M32.8", "Other forms of systemic lupus erythematosus"),
+    _entry("M32.9", "Systemic lupus erythematosus, unspecified"),
+    _entry(
+        "N05.9",
+        "Unspecified nephritic syndrome with unspecified morphologic changes",
+        sle=False,
+        note="Not lupus-specific: lupus nephritis is M32.14.",
+    ),
+)
+
+
+def compact(code: str) -> str:
+    """Return the code upper-cased, without the dot and surrounding space: ``"m32.14" -> "M3214"``."""
+    return require_str(code, "ICD-10-CM code").strip().upper().replace(".", "", 1)
+
+
+def validate(code: str) -> str:
+    """Return the dotted form of a code of valid ICD-10-CM shape (known or not), or raise."""
+    text = compact(code)
+    if not _SHAPE.fullmatch(text):
+        raise InvalidFormat(
+            "ICD-10-CM code: expected a letter, two characters, then up to four more, "
+            "with or without a dot after the third (for example M32.14)"
+        )
+    return text if len(text) == 3 else f"{text[:3]}.{text[3:]}"
+
+
+def format(code: str) -> str:  # noqa: A001 - the stdnum interface name
+    """Return the dotted form: ``"M3214" -> "M32.14"``."""
+    return validate(code)
+
+
+def is_valid(code: object) -> bool:
+    """Return whether ``code`` has a valid ICD-10-CM shape; never raises."""
+    try:
+        validate(code)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _normalise(text: str) -> str:
+    try:
+        return validate(text)
+    except InvalidFormat:
+        return text.strip()
+
+
+_TABLE: Final = CodeTable("ICD-10-CM", _ENTRIES, normalise=_normalise)
+
+CODES: Final[Mapping[str, DiagnosisCode]] = _TABLE.codes
+
+
+def lookup(code: str, on: _dt.date | None = None) -> DiagnosisCode:
+    """Return the entry for ``code``, given with or without the dot, in any case."""
+    return _TABLE.lookup(code, on)

@@ -1,0 +1,102 @@
+"""Feed junk to every public entry point: only TypeError or the library's ValidationError may come out,
+and every is_valid() answers False without raising."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from benlysta_coding import (
+    cpt,
+    hcpcs,
+    icd10,
+    modifiers,
+    ndc,
+    place_of_service,
+    products,
+    revenue,
+)
+from benlysta_coding.errors import ValidationError
+
+JUNK: list[Any] = [
+    None,
+    "",
+    " ",
+    "0",
+    0,
+    -1,
+    1.5,
+    float("nan"),
+    b"49401010101",
+    bytearray(b"x"),
+    "\uff14\uff19\uff14\uff10\uff11\uff10\uff11\uff10\uff11\uff10\uff11",
+    "\u0664" * 11,
+    object(),
+    [],
+    {},
+    (),
+    Decimal("NaN"),
+    Decimal("-Infinity"),
+    dt.date(2024, 1, 1),
+    "x" * 10_000,
+    "\x00",
+    "N4",
+    "-",
+    "--",
+    "1-2-3",
+    True,
+    "M32.14\n",
+    "💊",
+]
+
+ENTRY_POINTS: list[Callable[[Any], object]] = [
+    ndc.compact,
+    ndc.validate,
+    ndc.format,
+    ndc.split,
+    ndc.to_10,
+    ndc.parse_claim_string,
+    products.lookup,
+    hcpcs.lookup,
+    cpt.lookup,
+    modifiers.lookup,
+    revenue.lookup,
+    icd10.lookup,
+    icd10.validate,
+    icd10.compact,
+    icd10.format,
+    place_of_service.lookup,
+    place_of_service.bill_type,
+    cpt.infusion_qualifies,
+    cpt.additional_hour_units,
+    lambda value: ndc.claim_string("49401-101-01", value, "UN"),
+    lambda value: ndc.claim_string(value, 1, "UN"),
+    lambda value: ndc.claim_string("49401-101-01", 1, value),
+]
+
+IS_VALID: list[Callable[[Any], bool]] = [ndc.is_valid, icd10.is_valid]
+
+
+@pytest.mark.parametrize("function", ENTRY_POINTS)
+@pytest.mark.parametrize("value", JUNK, ids=repr)
+def test_junk_raises_only_documented_errors(function: Callable[[Any], object], value: Any) -> None:
+    message = "no error"
+    try:
+        function(value)
+    except (TypeError, ValidationError) as error:
+        message = str(error)
+    except Exception as error:  # pragma: no cover - a failure message
+        pytest.fail(f"{function} raised {type(error).__name__} for junk: {error}")
+    assert message
+
+
+@pytest.mark.parametrize("function", IS_VALID)
+@pytest.mark.parametrize("value", JUNK, ids=repr)
+def test_is_valid_never_raises(function: Callable[[Any], bool], value: Any) -> None:
+    assert function(value) in (True, False)
+    if not isinstance(value, str):
+        assert function(value) is False
