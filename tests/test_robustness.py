@@ -12,13 +12,16 @@ import pytest
 
 from benlysta_coding import (
     cpt,
+    dosing,
     hcpcs,
     icd10,
     modifiers,
     ndc,
     place_of_service,
+    policy,
     products,
     revenue,
+    units,
 )
 from benlysta_coding.errors import ValidationError
 
@@ -76,6 +79,27 @@ ENTRY_POINTS: list[Callable[[Any], object]] = [
     lambda value: ndc.claim_string("49401-101-01", value, "UN"),
     lambda value: ndc.claim_string(value, 1, "UN"),
     lambda value: ndc.claim_string("49401-101-01", 1, value),
+    units.billing_units,
+    units.plan_vials,
+    lambda value: units.plan_vials(100, value),
+    lambda value: units.plan_vials(100, vials=value),
+    lambda value: units.round_dose(100, value),
+    lambda value: units.round_dose(value, 5),
+    lambda value: units.drug_lines(units.plan_vials(100), value, policy.MEDICARE_PART_B),
+    dosing.iv_dose_mg,
+    dosing.pounds_to_kg,
+    dosing.check_weight,
+    lambda value: dosing.age_on(value, "2025-01-01"),
+    lambda value: dosing.age_on("2000-01-01", value),
+    lambda value: dosing.regimen_for(value, "sle", 30, 70),
+    lambda value: dosing.regimen_for("iv", value, 30, 70),
+    lambda value: dosing.regimen_for("iv", "sle", value, 70),
+    lambda value: dosing.regimen_for("sc", "sle", 10, value),
+    lambda value: dosing.dose_dates(dosing.regimen_for("sc", "sle", 30), value, 3),
+    lambda value: dosing.dose_dates(dosing.regimen_for("sc", "sle", 30), "2025-01-01", value),
+    lambda value: dosing.sc_switch_window(value, "2025-01-01", 3),
+    lambda value: dosing.sc_switch_window("sle", value, 3),
+    policy.lookup,
 ]
 
 IS_VALID: list[Callable[[Any], bool]] = [ndc.is_valid, icd10.is_valid]

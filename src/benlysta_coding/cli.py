@@ -4,6 +4,7 @@ Commands:
 
 * ``demo`` (the default): print the example claim and the code-set facts it rests on.
 * ``ndc VALUE ...``: normalise NDCs; one line each, exit 2 if any is invalid.
+* ``dose --weight-kg 70 [--route iv] [--json]``: the dose, J0490 units, vials and waste.
 
 Exit status: 0 on success, 2 for invalid input (problems on standard error, one per line).
 """
@@ -11,11 +12,12 @@ Exit status: 0 on success, 2 for invalid input (problems on standard error, one 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from benlysta_coding import cpt, hcpcs, icd10, ndc, products
+from benlysta_coding import cpt, dosing, hcpcs, icd10, ndc, products, units
 from benlysta_coding.errors import ValidationError
 
 __all__ = ["main"]
@@ -50,6 +52,66 @@ def _ndc(values: Sequence[str], out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _dose(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        if (args.weight_kg is None) == (args.weight_lb is None):
+            raise ValidationError("give exactly one of --weight-kg and --weight-lb")
+        weight = (
+            dosing.check_weight(args.weight_kg)
+            if args.weight_kg is not None
+            else dosing.check_weight(dosing.pounds_to_kg(args.weight_lb))
+        )
+        age = 18 if args.age is None else args.age
+        regimen = dosing.regimen_for(args.route, args.indication, age, weight)
+        vials = (
+            products.IV_VIALS
+            if regimen.route is products.Route.IV
+            else (products.SC_AUTOINJECTOR_1,)
+        )
+        dose = regimen.loading_dose_mg or regimen.dose_mg
+        plan = units.plan_vials(dose, args.vial_policy, vials)
+    except ValidationError as error:
+        err.write(f"{error}\n")
+        return 2
+    result = {
+        "route": str(regimen.route),
+        "indication": str(regimen.indication),
+        "regimen": regimen.description,
+        "weight_kg": str(weight),
+        "dose_mg": str(plan.dose_mg),
+        "hcpcs": hcpcs.J0490.code,
+        "administered_units": plan.administered_units,
+        "vials": [
+            {
+                "ndc": ndc.format(use.product.ndc11),
+                "strength_mg": str(use.product.strength_mg),
+                "count": use.count,
+            }
+            for use in plan.vials
+        ],
+        "vial_policy": str(plan.policy),
+        "total_mg": str(plan.total_mg),
+        "wasted_mg": str(plan.wasted_mg),
+        "wasted_units": plan.wasted_units,
+    }
+    if args.json:
+        out.write(json.dumps(result, indent=2) + "\n")
+        return 0
+    out.write(f"{regimen.description}\n")
+    out.write(f"Dose: {plan.dose_mg} mg for {weight} kg\n")
+    out.write(f"J0490 administered units: {plan.administered_units}\n")
+    for use in plan.vials:
+        out.write(
+            f"Vials: {use.count} x {use.product.strength_mg} mg "
+            f"(NDC {ndc.format(use.product.ndc11)})\n"
+        )
+    out.write(
+        f"Wasted: {plan.wasted_mg} mg, {plan.wasted_units} unit(s) "
+        f"({'JW line' if plan.wasted_units else 'none billed: JZ where required'})\n"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benlysta_coding", description="Benlysta (belimumab) billing tools."
@@ -58,6 +120,16 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="print the example claim (the default)")
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
     ndc_parser.add_argument("values", nargs="+", metavar="NDC")
+    dose = commands.add_parser("dose", help="dose, J0490 units, vials and waste")
+    dose.add_argument("--weight-kg", help="body weight in kg, for example 63.4")
+    dose.add_argument("--weight-lb", help="body weight in pounds (converted exactly)")
+    dose.add_argument("--route", default="iv", choices=["iv", "sc"])
+    dose.add_argument("--indication", default="sle", choices=["sle", "lupus_nephritis"])
+    dose.add_argument("--age", type=int, help="age in years (default: adult)")
+    dose.add_argument(
+        "--vial-policy", default="least_waste", choices=["least_waste", "fewest_vials"]
+    )
+    dose.add_argument("--json", action="store_true", help="print a JSON object")
     return parser
 
 
@@ -70,4 +142,6 @@ def main(
     args = _parser().parse_args(argv)
     if args.command == "ndc":
         return _ndc(args.values, out, err)
+    if args.command == "dose":
+        return _dose(args, out, err)
     return _demo(out)

@@ -1,0 +1,287 @@
+"""Benlysta dosing: weight-based IV doses, SC regimens, ages and dosing calendars.
+
+From the US prescribing information (revision 6/2025, S3):
+
+* Indications: patients 5 years and older with active SLE or active lupus nephritis on standard therapy.
+* IV, SLE or lupus nephritis, adults and children: 10 mg/kg at weeks 0, 2 and 4, then every 4 weeks.
+* SC, adult SLE: 200 mg once weekly, not weight-based.
+
+From secondary sources (label text seen in secondary copies):
+
+* SC, adult lupus nephritis: 400 mg (two 200 mg injections) weekly for 4 doses, then 200 mg weekly.
+* SC, children 5 and older with SLE (autoinjector only): 40 kg or more, 200 mg weekly; 15 kg to under
+  40 kg, 200 mg every 2 weeks; no SC regimen under 15 kg.
+* Switching IV to SC: SLE, first SC dose 1 to 4 weeks after the last IV dose; lupus nephritis, after at
+  least the first 2 IV doses, first SC dose 1 to 2 weeks after the last IV dose.
+
+Not verified, so refused with :class:`~benlysta_coding.errors.NotSupported` rather than guessed: the SC
+regimen for children with lupus nephritis (approved June 2025).
+
+Weights are ``Decimal`` kilograms. The accepted range, 10 to 350 kg by default, is a plausibility check,
+not a clinical rule: a patient aged 5 or more outside it is almost always a unit mistake (pounds or
+grams given as kilograms). Pass ``weight_range`` to change it.
+
+More information:
+
+* S3 BENLYSTA US prescribing information, https://dailymed.nlm.nih.gov/
+
+>>> iv_dose_mg(Decimal("63.4"))
+Decimal('634.0')
+>>> regimen = regimen_for("iv", "sle", age_years=40, weight_kg=Decimal(70))
+>>> [d.isoformat() for d, _ in dose_dates(regimen, datetime.date(2025, 1, 6), 5)]
+['2025-01-06', '2025-01-20', '2025-02-03', '2025-03-03', '2025-03-31']
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from decimal import Decimal
+from typing import Final
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from benlysta_coding._util import to_date, to_decimal
+from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange
+from benlysta_coding.products import Route
+
+__all__ = [
+    "ADULT_AGE_YEARS",
+    "IV_MG_PER_KG",
+    "MIN_AGE_YEARS",
+    "WEIGHT_RANGE_KG",
+    "Indication",
+    "Regimen",
+    "age_on",
+    "check_weight",
+    "dose_dates",
+    "iv_dose_mg",
+    "pounds_to_kg",
+    "regimen_for",
+    "sc_switch_window",
+]
+
+MIN_AGE_YEARS: Final = 5
+"""Benlysta is indicated from 5 years of age (S3)."""
+ADULT_AGE_YEARS: Final = 18
+IV_MG_PER_KG: Final = Decimal(10)
+"""The IV dose, 10 mg per kg of body weight (S3)."""
+WEIGHT_RANGE_KG: Final = (Decimal(10), Decimal(350))
+"""Default plausible weights in kg (a plausibility check, not a clinical rule)."""
+POUND_KG: Final = Decimal("0.45359237")
+"""One pound in kilograms, exactly (international yard and pound agreement, 1959)."""
+_PEDIATRIC_SC_WEEKLY_KG: Final = Decimal(40)
+_PEDIATRIC_SC_MIN_KG: Final = Decimal(15)
+
+
+class Indication(enum.StrEnum):
+    """What Benlysta treats."""
+
+    SLE = "sle"
+    LUPUS_NEPHRITIS = "lupus_nephritis"
+
+
+@attrs.frozen(kw_only=True)
+class Regimen:
+    """A dosing regimen: a loading phase then a maintenance interval.
+
+    ``loading_offsets_weeks`` are the weeks of the loading doses from the first dose (``(0, 2, 4)`` for
+    IV); maintenance doses follow every ``interval_weeks`` after the last loading dose.
+    """
+
+    key: str
+    route: Route
+    indication: Indication
+    description: str
+    dose_mg: Decimal
+    """The maintenance dose (the weight-based dose for IV)."""
+    interval_weeks: int
+    loading_offsets_weeks: tuple[int, ...] = (0,)
+    loading_dose_mg: Decimal | None = None
+    """The dose of the loading doses if it differs (400 mg for adult SC lupus nephritis)."""
+    weight_based: bool = False
+
+
+def pounds_to_kg(pounds: Decimal | int | str) -> Decimal:
+    """Convert pounds to kilograms exactly (1 lb = 0.45359237 kg); no rounding is done.
+
+    >>> pounds_to_kg(150)
+    Decimal('68.03885550')
+    """
+    value = to_decimal(pounds, "weight_lb")
+    if value <= 0:
+        raise OutOfRange("weight_lb: expected a weight greater than zero")
+    return value * POUND_KG
+
+
+def check_weight(
+    weight_kg: Decimal | int | str, weight_range: tuple[Decimal, Decimal] = WEIGHT_RANGE_KG
+) -> Decimal:
+    """Return the weight as a Decimal, or raise if it is not a plausible weight in kg."""
+    weight = to_decimal(weight_kg, "weight_kg")
+    low, high = weight_range
+    if not low <= weight <= high:
+        raise OutOfRange(
+            f"weight_kg: expected {low} to {high} kg (a plausibility range for patients aged 5 "
+            "and older; a weight outside it is usually pounds or grams given as kg)"
+        )
+    return weight
+
+
+def iv_dose_mg(
+    weight_kg: Decimal | int | str, weight_range: tuple[Decimal, Decimal] = WEIGHT_RANGE_KG
+) -> Decimal:
+    """Return the IV dose, 10 mg/kg, exactly."""
+    return check_weight(weight_kg, weight_range) * IV_MG_PER_KG
+
+
+def age_on(birth_date: datetime.date | str, on: datetime.date | str) -> int:
+    """Return the age in whole years on the date ``on``.
+
+    Computed with :class:`dateutil.relativedelta.relativedelta`: someone born on 29 February has a
+    birthday on 28 February in common years.
+
+    >>> age_on("2020-03-01", "2025-02-28"), age_on("2020-03-01", "2025-03-01")
+    (4, 5)
+    """
+    born = to_date(birth_date, "birth_date")
+    day = to_date(on, "service_date")
+    if born > day:
+        raise OutOfRange("birth_date: expected a date on or before the date of service")
+    return relativedelta(day, born).years
+
+
+def _indication(value: Indication | str) -> Indication:
+    try:
+        return Indication(value)
+    except ValueError:
+        raise InvalidFormat("indication: expected 'sle' or 'lupus_nephritis'") from None
+
+
+def _route(value: Route | str) -> Route:
+    try:
+        return Route(value)
+    except ValueError:
+        raise InvalidFormat("route: expected 'iv' or 'sc'") from None
+
+
+def regimen_for(
+    route: Route | str,
+    indication: Indication | str,
+    age_years: int,
+    weight_kg: Decimal | int | str | None = None,
+    weight_range: tuple[Decimal, Decimal] = WEIGHT_RANGE_KG,
+) -> Regimen:
+    """Return the labeled regimen for a route, an indication, an age and (IV, children SC) a weight.
+
+    The IV regimen's ``dose_mg`` is the weight-based dose. Under 5 years is an error; the paediatric
+    SC lupus nephritis regimen is not verified and is refused.
+    """
+    chosen_route, chosen_indication = _route(route), _indication(indication)
+    if isinstance(age_years, bool) or not isinstance(age_years, int):
+        raise TypeError("age_years: expected an int")
+    if age_years < MIN_AGE_YEARS:
+        raise OutOfRange(f"age: Benlysta is indicated from {MIN_AGE_YEARS} years of age")
+    if chosen_route is Route.IV:
+        if weight_kg is None:
+            raise InvalidFormat("weight_kg: the IV dose is 10 mg/kg, so a weight is required")
+        return Regimen(
+            key="iv",
+            route=Route.IV,
+            indication=chosen_indication,
+            description="10 mg/kg IV at weeks 0, 2 and 4, then every 4 weeks",
+            dose_mg=iv_dose_mg(weight_kg, weight_range),
+            interval_weeks=4,
+            loading_offsets_weeks=(0, 2, 4),
+            weight_based=True,
+        )
+    if age_years >= ADULT_AGE_YEARS:
+        if chosen_indication is Indication.SLE:
+            return Regimen(
+                key="sc_adult_sle",
+                route=Route.SC,
+                indication=chosen_indication,
+                description="200 mg SC once weekly",
+                dose_mg=Decimal(200),
+                interval_weeks=1,
+            )
+        return Regimen(
+            key="sc_adult_ln",
+            route=Route.SC,
+            indication=chosen_indication,
+            description="400 mg SC weekly for 4 doses, then 200 mg weekly",
+            dose_mg=Decimal(200),
+            interval_weeks=1,
+            loading_offsets_weeks=(0, 1, 2, 3),
+            loading_dose_mg=Decimal(400),
+        )
+    if chosen_indication is Indication.LUPUS_NEPHRITIS:
+        raise NotSupported(
+            "SC regimen for children with lupus nephritis: approved June 2025 but not verified "
+            "for this library; give the dose explicitly"
+        )
+    if weight_kg is None:
+        raise InvalidFormat("weight_kg: the paediatric SC regimen depends on weight")
+    weight = check_weight(weight_kg, weight_range)
+    if weight < _PEDIATRIC_SC_MIN_KG:
+        raise NotSupported("SC for children under 15 kg: there is no SC regimen; use IV")
+    weekly = weight >= _PEDIATRIC_SC_WEEKLY_KG
+    return Regimen(
+        key="sc_child_sle_weekly" if weekly else "sc_child_sle_every_2_weeks",
+        route=Route.SC,
+        indication=chosen_indication,
+        description="200 mg SC "
+        + ("once weekly" if weekly else "every 2 weeks")
+        + " (autoinjector only)",
+        dose_mg=Decimal(200),
+        interval_weeks=1 if weekly else 2,
+    )
+
+
+def dose_dates(
+    regimen: Regimen, first_dose: datetime.date | str, count: int
+) -> tuple[tuple[datetime.date, Decimal], ...]:
+    """Return the dates and doses (mg) of the first ``count`` doses from ``first_dose``."""
+    start = to_date(first_dose, "first_dose")
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError("count: expected an int")
+    if not 0 <= count <= 1000:
+        raise OutOfRange("count: expected 0 to 1000 doses")
+    offsets = list(regimen.loading_offsets_weeks[:count])
+    while len(offsets) < count:
+        offsets.append(offsets[-1] + regimen.interval_weeks)
+    loading = len(regimen.loading_offsets_weeks)
+    doses = []
+    for index, weeks in enumerate(offsets):
+        mg = regimen.dose_mg
+        if index < loading and regimen.loading_dose_mg is not None:
+            mg = regimen.loading_dose_mg
+        doses.append((start + relativedelta(weeks=weeks), mg))
+    return tuple(doses)
+
+
+def sc_switch_window(
+    indication: Indication | str, last_iv_dose: datetime.date | str, iv_doses_given: int
+) -> tuple[datetime.date, datetime.date]:
+    """Return the first and last date for the first SC dose after switching from IV.
+
+    SLE: 1 to 4 weeks after the last IV dose. Lupus nephritis: only after at least the first 2 IV doses,
+    then 1 to 2 weeks after the last IV dose.
+
+    >>> sc_switch_window("sle", "2025-03-03", 4)
+    (datetime.date(2025, 3, 10), datetime.date(2025, 3, 31))
+    """
+    chosen = _indication(indication)
+    last = to_date(last_iv_dose, "last_iv_dose")
+    if isinstance(iv_doses_given, bool) or not isinstance(iv_doses_given, int):
+        raise TypeError("iv_doses_given: expected an int")
+    if iv_doses_given < 1:
+        raise OutOfRange("iv_doses_given: expected at least 1 IV dose before a switch")
+    if chosen is Indication.LUPUS_NEPHRITIS:
+        if iv_doses_given < 2:
+            raise OutOfRange(
+                "lupus nephritis: switch to SC only after at least the first 2 IV doses"
+            )
+        return last + relativedelta(weeks=1), last + relativedelta(weeks=2)
+    return last + relativedelta(weeks=1), last + relativedelta(weeks=4)
