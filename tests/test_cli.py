@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from benlysta_coding.cli import main
 
@@ -58,3 +59,69 @@ def test_dose_command_pounds_sc_and_errors() -> None:
     assert "10 to 350 kg" in err
     status, _, err = run("dose")
     assert (2, "give exactly one of --weight-kg and --weight-lb\n") == (status, err)
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_demo_builds_the_office_claim() -> None:
+    status, out, _ = run("demo")
+    assert 0 == status
+    assert "Claim BEN-2025-0001: professional (place of service 11)" in out
+    assert "J0490 JW       3" in out
+    assert "Total charge: - (no prices given)" in out
+    status, out, _ = run("demo", "--price", "J0490=12.50", "--price", "96365=150")
+    assert "Total charge: 1050.00" in out
+    status, _, err = run("demo", "--price", "J0490")
+    assert 2 == status
+    assert "CODE=PRICE" in err
+    assert 2 == run("demo", "--price", "J0490=1.5e3")[0]
+
+
+def test_claim_command_json_and_text() -> None:
+    status, out, err = run(
+        "claim", str(EXAMPLES / "encounter-hospital-iv.json"), "--format", "json"
+    )
+    assert (0, "") == (status, err)
+    data = json.loads(out)
+    assert ["J0490", "J0490", "96365", "96366"] == [line["code"] for line in data["lines"]]
+    assert "0131" == data["type_of_bill"]
+    status, out, _ = run("claim", str(EXAMPLES / "encounter-office-iv.json"))
+    assert 0 == status
+    assert out.startswith("Claim BEN-2025-0001")
+
+
+def test_claim_command_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"route": "im"}')
+    status, out, err = run("claim", str(bad))
+    assert (2, "") == (status, out)
+    assert "$.route: expected one of 'iv', 'sc' [invalid-value]" in err.splitlines()
+    blocked = tmp_path / "blocked.json"
+    data = json.loads((EXAMPLES / "encounter-office-iv.json").read_text())
+    data["diagnoses"] = ["M32.1"]
+    blocked.write_text(json.dumps(data))
+    status, out, err = run("claim", str(blocked), "--format", "json")
+    assert 2 == status
+    assert json.loads(out)["lines"]
+    assert "error: $.diagnoses[0]: M32.1 is a category header" in err
+    assert 2 == run("claim", str(tmp_path / "missing.json"))[0]
+    old = tmp_path / "old.json"
+    data["service_date"] = "2011-06-01"
+    old.write_text(json.dumps(data))
+    status, _, err = run("claim", str(old))
+    assert 2 == status
+    assert "2012-01-01" in err
+
+
+def test_claim_command_reads_standard_input() -> None:
+    text = (EXAMPLES / "encounter-office-iv.json").read_text()
+    result = subprocess.run(
+        [sys.executable, "-m", "benlysta_coding", "claim", "-", "--format", "json"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert 0 == result.returncode
+    assert "BEN-2025-0001" == json.loads(result.stdout)["claim_id"]

@@ -244,3 +244,13 @@ def test_every_cited_source_exists() -> None:
     cited = {s for table in tables for entry in table.values() for s in entry.sources}
     cited |= {s for p in products.PRODUCTS.values() for s in p.sources}
     assert cited <= set(SOURCES)
+
+
+def test_docs_list_every_finding_code() -> None:
+    from pathlib import Path
+
+    from benlysta_coding.findings import RULES
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "findings.rst").read_text()
+    for code in RULES:
+        assert f"``{code}``" in page

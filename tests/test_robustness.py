@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from benlysta_coding import (
+    build_claim,
     cpt,
     dosing,
+    encounter,
     hcpcs,
     icd10,
     modifiers,
@@ -24,6 +26,7 @@ from benlysta_coding import (
     units,
 )
 from benlysta_coding.errors import ValidationError
+from tests.helpers import office
 
 JUNK: list[Any] = [
     None,
@@ -100,6 +103,17 @@ ENTRY_POINTS: list[Callable[[Any], object]] = [
     lambda value: dosing.sc_switch_window(value, "2025-01-01", 3),
     lambda value: dosing.sc_switch_window("sle", value, 3),
     policy.lookup,
+    encounter.from_dict,
+    encounter.from_json,
+    encounter.npi_is_valid,
+    lambda value: encounter.from_dict(office(patient=value)),
+    lambda value: encounter.from_dict(office(service_date=value, diagnoses=[value])),
+    lambda value: encounter.from_dict(office(billing_provider=value, insurance=value)),
+    lambda value: encounter.from_dict(office(infusion_minutes=value, dose_mg=value, ndc=value)),
+    build_claim,
+    lambda value: build_claim(encounter.from_dict(office()), prices={"J0490": value}),
+    lambda value: build_claim(encounter.from_dict(office()), drug_revenue_code=value),
+    lambda value: build_claim(encounter.from_dict(office()), dose_tolerance_percent=value),
 ]
 
 IS_VALID: list[Callable[[Any], bool]] = [ndc.is_valid, icd10.is_valid]

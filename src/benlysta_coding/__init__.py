@@ -13,7 +13,10 @@ calculators, a claim builder and exports.
 from __future__ import annotations
 
 from benlysta_coding import (
+    claim,
     cpt,
+    dosing,
+    encounter,
     errors,
     facts,
     hcpcs,
@@ -21,18 +24,33 @@ from benlysta_coding import (
     modifiers,
     ndc,
     place_of_service,
+    policy,
     products,
     revenue,
+    units,
 )
+from benlysta_coding.claim import Claim, ServiceLine, build_claim
+from benlysta_coding.encounter import Encounter
 from benlysta_coding.errors import InvalidInput, ValidationError
+from benlysta_coding.findings import Finding
+from benlysta_coding.policy import PayerPolicy
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Claim",
+    "Encounter",
+    "Finding",
     "InvalidInput",
+    "PayerPolicy",
+    "ServiceLine",
     "ValidationError",
     "__version__",
+    "build_claim",
+    "claim",
     "cpt",
+    "dosing",
+    "encounter",
     "errors",
     "facts",
     "hcpcs",
@@ -40,6 +58,8 @@ __all__ = [
     "modifiers",
     "ndc",
     "place_of_service",
+    "policy",
     "products",
     "revenue",
+    "units",
 ]

@@ -91,3 +91,14 @@ def plain(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def money(value: Decimal) -> str:
+    """Write an amount with 2 decimals when it has at most 2 (``862.5 -> '862.50'``); otherwise in
+    full, so that nothing is rounded here.
+
+    >>> money(Decimal("862.5")), money(Decimal("1E+3")), money(Decimal("0.125"))
+    ('862.50', '1000.00', '0.125')
+    """
+    cents = value.quantize(Decimal("0.01"))
+    return f"{cents:f}" if cents == value else f"{value:f}"

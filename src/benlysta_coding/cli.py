@@ -2,7 +2,9 @@
 
 Commands:
 
-* ``demo`` (the default): print the example claim and the code-set facts it rests on.
+* ``demo`` (the default): build and print the example physician-office claim.
+* ``claim FILE.json [--format json]``: build the claim of an encounter file (``-`` reads standard
+  input) and print it; problems go to standard error, one per line with its path.
 * ``ndc VALUE ...``: normalise NDCs; one line each, exit 2 if any is invalid.
 * ``dose --weight-kg 70 [--route iv] [--json]``: the dose, J0490 units, vials and waste.
 
@@ -17,28 +19,110 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from benlysta_coding import cpt, dosing, hcpcs, icd10, ndc, products, units
-from benlysta_coding.errors import ValidationError
+from benlysta_coding import _examples, dosing, encounter, hcpcs, ndc, products, units
+from benlysta_coding._util import money, plain
+from benlysta_coding.claim import Claim, build_claim
+from benlysta_coding.errors import InvalidInput, ValidationError
 
-__all__ = ["main"]
+__all__ = ["main", "render"]
 
 
-def _demo(out: TextIO) -> int:
-    out.write("Benlysta (belimumab) billing facts\n")
-    out.write(
-        f"  HCPCS {hcpcs.J0490.code}: {hcpcs.J0490.summary} "
-        f"(1 unit = {hcpcs.J0490.billing_unit_mg} mg)\n"
+def render(claim: Claim) -> str:
+    """Return a claim as readable text: header, diagnoses, lines, findings, documentation."""
+    where = (
+        f"place of service {claim.place_of_service}"
+        if claim.place_of_service
+        else f"type of bill {claim.type_of_bill}"
     )
-    for product in products.PRODUCTS.values():
-        out.write(
-            f"  NDC {product.ndc10} -> {ndc.format(product.ndc11)} "
-            f"({product.description}; facts: {product.certainty})\n"
+    out = [
+        f"Claim {claim.claim_id or '(no id)'}: {claim.kind} ({where}), payer policy "
+        f"{claim.payer}, date of service {claim.service_date.isoformat()}",
+        f"Route {claim.route}, indication {claim.indication}, dose "
+        f"{plain(claim.dose_mg) + ' mg' if claim.dose_mg is not None else 'unknown'}",
+    ]
+    if claim.prior_authorization:
+        out.append(f"Prior authorization: {claim.prior_authorization}")
+    out.append(
+        "Diagnoses: "
+        + ", ".join(f"{chr(64 + i)}. {code}" for i, code in enumerate(claim.diagnoses, start=1))
+    )
+    out.append(
+        f"{'#':>2}  {'Code':<6}{'Mod':<5}{'Units':>5}  {'Rev':<5}{'NDC line':<22}"
+        f"{'Charge':>10}  Ptr"
+    )
+    for line in claim.lines:
+        ndc_line = (
+            f"N4{line.ndc} {line.ndc_unit}{plain(line.ndc_quantity)}"
+            if line.ndc and line.ndc_unit and line.ndc_quantity is not None
+            else ""
         )
-    for code in ("96365", "96366", "96413", "96415"):
-        out.write(f"  CPT {code}: {cpt.lookup(code).summary}\n")
-    nephritis = icd10.lookup("M32.14")
-    out.write(f"  Lupus nephritis: {nephritis.code} {nephritis.title}\n")
+        charge = money(line.charge) if line.charge is not None else "-"
+        out.append(
+            f"{line.number:>2}  {line.code:<6}{':'.join(line.modifiers):<5}"
+            f"{line.units:>5}  {line.revenue_code or '':<5}{ndc_line:<22}{charge:>10}  "
+            + "".join(chr(64 + p) for p in line.diagnosis_pointers)
+        )
+        out.append(f"      why: {line.explanation}")
+        if line.ndc_note:
+            out.append(f"      other NDCs (item 19 / NTE): {line.ndc_note}")
+    total = claim.total_charge
+    out.append(f"Total charge: {money(total) if total is not None else '- (no prices given)'}")
+    if claim.findings:
+        out.append("Findings:")
+        out.extend(f"  {finding}" for finding in claim.findings)
+    out.append("The medical record must show:")
+    out.extend(f"  - {need}" for need in claim.documentation)
+    return "\n".join(out) + "\n"
+
+
+def _prices(values: Sequence[str]) -> dict[str, str]:
+    prices = {}
+    for value in values:
+        code, sep, price = value.partition("=")
+        if not sep or not code:
+            raise ValidationError(
+                f"--price: expected CODE=PRICE such as J0490=12.50, not {value!r}"
+            )
+        prices[code.strip().upper()] = price.strip()
+    return prices
+
+
+def _demo(prices: Sequence[str], out: TextIO, err: TextIO) -> int:
+    example = encounter.from_dict(_examples.OFFICE_IV)
+    try:
+        claim = build_claim(example, prices=_prices(prices) or None)
+    except ValidationError as error:
+        err.write(f"{error}\n")
+        return 2
+    out.write(render(claim))
     return 0
+
+
+def _claim(path: str, form: str, out: TextIO, err: TextIO) -> int:
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        err.write(f"{path}: cannot read the file ({type(error).__name__})\n")
+        return 2
+    try:
+        claim = build_claim(encounter.from_json(text))
+    except InvalidInput as error:
+        err.writelines(f"{problem}\n" for problem in error.problems)
+        return 2
+    except ValidationError as error:
+        err.write(f"{error}\n")
+        return 2
+    if form == "json":
+        out.write(json.dumps(claim.to_dict(), indent=2) + "\n")
+    else:
+        out.write(render(claim))
+    for finding in claim.errors:
+        err.write(f"{finding}\n")
+    return 2 if claim.errors else 0
 
 
 def _ndc(values: Sequence[str], out: TextIO, err: TextIO) -> int:
@@ -117,7 +201,17 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m benlysta_coding", description="Benlysta (belimumab) billing tools."
     )
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("demo", help="print the example claim (the default)")
+    demo = commands.add_parser("demo", help="print the example claim (the default)")
+    demo.add_argument(
+        "--price",
+        action="append",
+        default=[],
+        metavar="CODE=PRICE",
+        help="a price per unit, e.g. J0490=12.50 (no price is built in)",
+    )
+    claim = commands.add_parser("claim", help="build the claim of an encounter JSON file")
+    claim.add_argument("file", help="encounter JSON file, or - for standard input")
+    claim.add_argument("--format", default="text", choices=["text", "json"])
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
     ndc_parser.add_argument("values", nargs="+", metavar="NDC")
     dose = commands.add_parser("dose", help="dose, J0490 units, vials and waste")
@@ -144,4 +238,6 @@ def main(
         return _ndc(args.values, out, err)
     if args.command == "dose":
         return _dose(args, out, err)
-    return _demo(out)
+    if args.command == "claim":
+        return _claim(args.file, args.format, out, err)
+    return _demo(getattr(args, "price", []), out, err)

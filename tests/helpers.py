@@ -1,0 +1,46 @@
+"""Helpers shared by the tests: example encounters with changes."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from benlysta_coding import _examples, encounter
+from benlysta_coding.claim import Claim, build_claim
+
+TODAY = dt.date(2026, 1, 1)
+
+
+def office(**changes: Any) -> dict[str, Any]:
+    """The office example as a dict, with top-level changes (None deletes a key)."""
+    return _changed(_examples.OFFICE_IV, changes)
+
+
+def hospital(**changes: Any) -> dict[str, Any]:
+    return _changed(_examples.HOSPITAL_IV, changes)
+
+
+def _changed(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    data = copy.deepcopy(base)
+    for key, value in changes.items():
+        if key.startswith("patient__"):
+            data["patient"][key.removeprefix("patient__")] = value
+        elif value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+def claim_of(data: dict[str, Any], **options: Any) -> Claim:
+    options.setdefault("today", TODAY)
+    return build_claim(encounter.from_dict(data), **options)
+
+
+def codes(claim: Claim) -> list[str]:
+    return [finding.code for finding in claim.findings]
+
+
+def summary(claim: Claim) -> list[tuple[str, tuple[str, ...], int]]:
+    return [(line.code, line.modifiers, line.units) for line in claim.lines]

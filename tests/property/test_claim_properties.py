@@ -1,0 +1,71 @@
+"""Property tests for the claim builder over weights, minutes, dates, settings and payers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benlysta_coding import encounter, units
+from benlysta_coding.claim import Claim, LineKind, build_claim
+from benlysta_coding.strategies import weights_kg
+from tests.helpers import TODAY, office
+
+
+@st.composite
+def encounters(draw: st.DrawFn) -> dict[str, Any]:
+    data = office(
+        service_date=draw(st.dates(min_value=dt.date(2012, 1, 1), max_value=TODAY)).isoformat(),
+        setting=draw(
+            st.sampled_from(["office", "hospital_outpatient", "critical_access_hospital"])
+        ),
+        payer=draw(st.sampled_from(["medicare_part_b", "commercial"])),
+        indication=draw(st.sampled_from(["sle", "lupus_nephritis"])),
+        infusion_minutes=draw(st.integers(min_value=0, max_value=400)),
+    )
+    data["patient"]["weight_kg"] = str(draw(weights_kg()))
+    return data
+
+
+prices = st.fixed_dictionaries(
+    {
+        "J0490": st.decimals(min_value=0, max_value=100, places=2),
+        "96365": st.decimals(min_value=0, max_value=500, places=2),
+        "96366": st.decimals(min_value=0, max_value=500, places=2),
+        "96374": st.decimals(min_value=0, max_value=500, places=2),
+    }
+)
+
+
+@given(encounters())
+def test_drug_lines_carry_the_plan_units(data: dict[str, Any]) -> None:
+    enc = encounter.from_dict(data)
+    claim = build_claim(enc, today=TODAY)
+    assert claim.dose_mg is not None
+    plan = units.plan_vials(claim.dose_mg)
+    drug = sum(line.units for line in claim.lines if line.kind is LineKind.DRUG)
+    waste = sum(line.units for line in claim.lines if line.kind is LineKind.WASTE)
+    assert plan.administered_units == drug
+    assert plan.wasted_units == waste
+    assert [n + 1 for n in range(len(claim.lines))] == [line.number for line in claim.lines]
+    for line in claim.lines:
+        assert all(1 <= p <= len(claim.diagnoses) for p in line.diagnosis_pointers)
+        assert (line.revenue_code is not None) == enc.setting.institutional
+
+
+@given(encounters(), prices)
+def test_total_is_the_exact_sum_of_lines(data: dict[str, Any], table: dict[str, Decimal]) -> None:
+    claim = build_claim(encounter.from_dict(data), prices=table, today=TODAY)
+    charges = [line.charge for line in claim.lines]
+    assert all(isinstance(c, Decimal) for c in charges)
+    assert sum((c for c in charges if c is not None), Decimal(0)) == claim.total_charge
+
+
+@given(encounters(), prices)
+def test_json_round_trip(data: dict[str, Any], table: dict[str, Decimal]) -> None:
+    claim = build_claim(encounter.from_dict(data), prices=table, today=TODAY)
+    assert claim == Claim.from_dict(json.loads(json.dumps(claim.to_dict())))

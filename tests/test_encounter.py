@@ -1,0 +1,142 @@
+"""Loading encounters: every problem at once, each with its JSON path; exact decimals."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+
+from benlysta_coding import _examples, encounter, policy
+from benlysta_coding.errors import InvalidInput
+from tests.helpers import office
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def problems(data: object) -> list[tuple[str, str]]:
+    with pytest.raises(InvalidInput) as info:
+        encounter.from_dict(data)
+    return [(p.path, p.code) for p in info.value.problems]
+
+
+def test_shipped_example_files_match_the_packaged_examples() -> None:
+    office_file = json.loads((EXAMPLES / "encounter-office-iv.json").read_text())
+    hospital_file = json.loads((EXAMPLES / "encounter-hospital-iv.json").read_text())
+    assert _examples.OFFICE_IV == office_file
+    assert _examples.HOSPITAL_IV == hospital_file
+    assert (
+        "office"
+        == encounter.from_json((EXAMPLES / "encounter-office-iv.json").read_bytes()).setting
+    )
+    assert "hospital_outpatient" == encounter.from_dict(hospital_file).setting
+
+
+def test_decimals_are_exact_from_numbers_and_strings() -> None:
+    text = json.dumps(office()).replace('"68.3"', "63.4").replace('"PA-778812"', '"PA-1"')
+    assert Decimal("63.4") == encounter.from_json(text).patient.weight_kg
+    assert (
+        Decimal("63.4") == encounter.from_dict(office(patient__weight_kg="63.4")).patient.weight_kg
+    )
+    assert Decimal(64) == encounter.from_dict(office(patient__weight_kg=64)).patient.weight_kg
+
+
+def test_float_from_a_plain_json_parser_is_explained() -> None:
+    data = json.loads(json.dumps(office(patient__weight_kg=63.4)))
+    with pytest.raises(InvalidInput, match=r"parse_float=decimal\.Decimal"):
+        encounter.from_dict(data)
+
+
+def test_every_problem_is_reported_at_once_with_paths() -> None:
+    data = office(
+        service_date="2025-02-30",
+        route="im",
+        indication="ra",
+        setting="home",
+        payer="medicaid",
+        infusion_minutes=-5,
+        dose_mg="-1",
+        ndc="49401-101",
+        claim_id="has space",
+        prior_authorization="x" * 51,
+        colour="blue",
+        diagnoses=["M32.14", "32", 7],
+    )
+    data["patient"]["weight_kg"] = "heavy"
+    data["patient"]["sex"] = "X"
+    data["billing_provider"]["npi"] = "1234567890"
+    data["billing_provider"]["address"]["zip"] = "1234"
+    data["insurance"]["payer_id"] = "!"
+    assert [
+        ("$.colour", "unknown-key"),
+        ("$.route", "invalid-value"),
+        ("$.patient.weight_kg", "invalid-value"),
+        ("$.patient.sex", "invalid-value"),
+        ("$.billing_provider.npi", "invalid-value"),
+        ("$.billing_provider.address.zip", "invalid-value"),
+        ("$.insurance.payer_id", "invalid-value"),
+        ("$.service_date", "invalid-value"),
+        ("$.indication", "invalid-value"),
+        ("$.setting", "invalid-value"),
+        ("$.payer", "invalid-value"),
+        ("$.diagnoses[1]", "invalid-value"),
+        ("$.diagnoses[2]", "invalid-type"),
+        ("$.infusion_minutes", "invalid-value"),
+        ("$.dose_mg", "invalid-value"),
+        ("$.ndc", "invalid-value"),
+        ("$.claim_id", "invalid-value"),
+        ("$.prior_authorization", "invalid-value"),
+    ] == problems(data)
+
+
+def test_missing_and_wrong_shapes() -> None:
+    assert [("$", "invalid-type")] == problems([])
+    assert ("$.patient", "missing") in problems({})
+    assert ("$.patient", "invalid-type") in problems(office(patient="x"))
+    assert ("$.diagnoses", "invalid-type") in problems(office(diagnoses=[]))
+    assert ("$.diagnoses", "invalid-value") in problems(office(diagnoses=["M32.9"] * 13))
+    bad_provider = office()
+    del bad_provider["billing_provider"]["address"]
+    assert ("$.billing_provider.address", "missing") in problems(bad_provider)
+    assert ("$.infusion_minutes", "invalid-type") in problems(office(infusion_minutes="60"))
+    assert ("$.infusion_minutes", "invalid-value") in problems(
+        office(infusion_minutes=Decimal("60.5"))
+    )
+    assert ("$.route", "invalid-type") in problems(office(route=1))
+    assert ("$.payer", "invalid-type") in problems(office(payer=1))
+    assert ("$.patient.birth_date", "invalid-type") in problems(office(patient__birth_date=1978))
+
+
+def test_invalid_json() -> None:
+    with pytest.raises(InvalidInput, match="not valid JSON"):
+        encounter.from_json("{")
+    with pytest.raises(InvalidInput, match="UTF-8"):
+        encounter.from_json(b"\xff")
+    with pytest.raises(TypeError):
+        encounter.from_json(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="weight_kg"):
+        encounter.from_json(json.dumps(office()).replace('"68.3"', "NaN"))
+
+
+def test_custom_policies_by_name() -> None:
+    mine = attrs.evolve(policy.COMMERCIAL, name="acme")
+    loaded = encounter.from_dict(office(payer="acme"), {"acme": mine})
+    assert mine is loaded.payer
+
+
+def test_duplicates_are_dropped_in_order_and_dots_added() -> None:
+    loaded = encounter.from_dict(office(diagnoses=["m3213", "M32.13", "M32.19"]))
+    assert ("M32.13", "M32.19") == loaded.diagnoses
+
+
+def test_npi_check_digit() -> None:
+    assert encounter.npi_is_valid("1234567893")
+    for bad in ("1234567890", "123456789", "123456789a", 1234567893, None):
+        assert not encounter.npi_is_valid(bad)
+
+
+def test_settings() -> None:
+    assert not encounter.Setting.OFFICE.institutional
+    assert encounter.Setting.CRITICAL_ACCESS_HOSPITAL.institutional
