@@ -125,3 +125,35 @@ def test_claim_command_reads_standard_input() -> None:
     )
     assert 0 == result.returncode
     assert "BEN-2025-0001" == json.loads(result.stdout)["claim_id"]
+
+
+def test_claim_command_exports() -> None:
+    office_file = str(EXAMPLES / "encounter-office-iv.json")
+    hospital_file = str(EXAMPLES / "encounter-hospital-iv.json")
+    prices = ["--price", "J0490=12.50", "--price", "96365=150", "--price", "96366=50"]
+    status, out, err = run(
+        "claim", office_file, "--format", "837p", "--control-number", "5", "--test", *prices
+    )
+    assert (0, "") == (status, err)
+    assert out.startswith("ISA*")
+    assert "*000000005*0*T*:~" in out.splitlines()[0]
+    status, out, _ = run("claim", hospital_file, "--format", "837i", *prices)
+    assert 0 == status
+    assert "SV2*0636*HC:J0490*500*UN*40~" in out
+    status, out, _ = run("claim", office_file, "--format", "cms1500")
+    assert "N449401010101 UN6" == json.loads(out)["rows"][0]["shaded"]
+    status, out, _ = run("claim", hospital_file, "--format", "ub04")
+    assert "0131" == json.loads(out)["FL4"]
+    status, out, _ = run("claim", office_file, "--format", "fhir", *prices)
+    assert "Claim" == json.loads(out)["resourceType"]
+    assert '"value": 1050.00' in out
+
+
+def test_claim_command_export_errors() -> None:
+    office_file = str(EXAMPLES / "encounter-office-iv.json")
+    status, _, err = run("claim", office_file, "--format", "837i", "--price", "J0490=1")
+    assert 2 == status
+    assert "use 837p" in err
+    status, _, err = run("claim", office_file, "--format", "837p")
+    assert 2 == status
+    assert "charge" in err

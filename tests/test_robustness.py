@@ -4,6 +4,7 @@ and every is_valid() answers False without raising."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,12 @@ from benlysta_coding import (
     units,
 )
 from benlysta_coding.errors import ValidationError
-from tests.helpers import office
+from benlysta_coding.export import fhir, forms, x12
+from benlysta_coding.export import parties as export_parties
+from tests.helpers import claim_of, office
+
+CLAIM = claim_of(office(), prices={"J0490": 1, "96365": 1})
+WHO = export_parties.from_encounter(encounter.from_dict(office()))
 
 JUNK: list[Any] = [
     None,
@@ -114,6 +120,16 @@ ENTRY_POINTS: list[Callable[[Any], object]] = [
     lambda value: build_claim(encounter.from_dict(office()), prices={"J0490": value}),
     lambda value: build_claim(encounter.from_dict(office()), drug_revenue_code=value),
     lambda value: build_claim(encounter.from_dict(office()), dose_tolerance_percent=value),
+    forms.cms1500,
+    forms.ub04,
+    fhir.claim_resource,
+    fhir.dumps,
+    export_parties.from_encounter,
+    lambda value: x12.write_837(value, io.StringIO()),
+    lambda value: x12.render_837(value, WHO),
+    lambda value: x12.render_837(CLAIM, value),
+    lambda value: x12.Envelope(control_number=value),
+    lambda value: fhir.claim_resource(CLAIM, value),
 ]
 
 IS_VALID: list[Callable[[Any], bool]] = [ndc.is_valid, icd10.is_valid]

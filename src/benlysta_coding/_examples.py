@@ -41,6 +41,13 @@ OFFICE_IV: Final[dict[str, Any]] = {
         },
     },
     "insurance": {"payer_name": "MEDICARE PART B", "payer_id": "00952"},
+    "submitter": {
+        "name": "PRAIRIE RHEUMATOLOGY",
+        "id": "PRAIRIE01",
+        "contact_name": "BILLING OFFICE",
+        "phone": "2175550100",
+    },
+    "receiver": {"name": "MEDICARE CONTRACTOR", "id": "00952"},
 }
 """A physician-office IV infusion for SLE, Medicare Part B: 683 mg, six 120 mg vials, 3 units wasted."""
 
@@ -74,5 +81,12 @@ HOSPITAL_IV: Final[dict[str, Any]] = {
         },
     },
     "insurance": {"payer_name": "ACME HEALTH PLAN", "payer_id": "60054"},
+    "submitter": {
+        "name": "RIVERSIDE GENERAL HOSPITAL",
+        "id": "RIVERSIDE01",
+        "contact_name": "PATIENT ACCOUNTS",
+        "phone": "6145550100",
+    },
+    "receiver": {"name": "ACME CLEARINGHOUSE", "id": "ACMECH"},
 }
 """A hospital outpatient IV infusion for lupus nephritis, commercial payer: 520 mg, nothing wasted."""

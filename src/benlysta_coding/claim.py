@@ -100,6 +100,8 @@ class Claim:
     kind: ClaimKind
     setting: Setting
     payer: str
+    filing_code: str
+    """The payer policy's X12 claim filing indicator (``MB``, ``CI`` ...)."""
     service_date: datetime.date
     route: products.Route
     indication: dosing.Indication
@@ -168,6 +170,7 @@ class Claim:
             kind=ClaimKind(data["kind"]),
             setting=Setting(data["setting"]),
             payer=data["payer"],
+            filing_code=data["filing_code"],
             service_date=to_date(data["service_date"], "service_date"),
             route=products.Route(data["route"]),
             indication=dosing.Indication(data["indication"]),
@@ -639,6 +642,7 @@ def build_claim(
         kind=ClaimKind.INSTITUTIONAL if institutional else ClaimKind.PROFESSIONAL,
         setting=encounter.setting,
         payer=chosen.name,
+        filing_code=chosen.claim_filing_code,
         service_date=day,
         route=encounter.route,
         indication=encounter.indication,

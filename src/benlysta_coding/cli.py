@@ -3,8 +3,10 @@
 Commands:
 
 * ``demo`` (the default): build and print the example physician-office claim.
-* ``claim FILE.json [--format json]``: build the claim of an encounter file (``-`` reads standard
-  input) and print it; problems go to standard error, one per line with its path.
+* ``claim FILE.json [--format text|json|837p|837i|cms1500|ub04|fhir] [--price CODE=PRICE ...]``:
+  build the claim of an encounter file (``-`` reads standard input) and print it in that format;
+  problems go to standard error, one per line with its path. The X12 formats need a price for every
+  code (``--price``), and the party data in the encounter file.
 * ``ndc VALUE ...``: normalise NDCs; one line each, exit 2 if any is invalid.
 * ``dose --weight-kg 70 [--route iv] [--json]``: the dose, J0490 units, vials and waste.
 
@@ -21,7 +23,7 @@ from typing import TextIO
 
 from benlysta_coding import _examples, dosing, encounter, hcpcs, ndc, products, units
 from benlysta_coding._util import money, plain
-from benlysta_coding.claim import Claim, build_claim
+from benlysta_coding.claim import Claim, ClaimKind, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
 
 __all__ = ["main", "render"]
@@ -98,7 +100,8 @@ def _demo(prices: Sequence[str], out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _claim(path: str, form: str, out: TextIO, err: TextIO) -> int:
+def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    path, form = args.file, args.format
     try:
         if path == "-":
             text = sys.stdin.read()
@@ -109,20 +112,43 @@ def _claim(path: str, form: str, out: TextIO, err: TextIO) -> int:
         err.write(f"{path}: cannot read the file ({type(error).__name__})\n")
         return 2
     try:
-        claim = build_claim(encounter.from_json(text))
+        loaded = encounter.from_json(text)
+        claim = build_claim(loaded, prices=_prices(args.price) or None)
+        if claim.errors:
+            if form == "json":
+                out.write(json.dumps(claim.to_dict(), indent=2) + "\n")
+            elif form == "text":
+                out.write(render(claim))
+            err.writelines(f"{finding}\n" for finding in claim.errors)
+            return 2
+        out.write(_export(claim, loaded, form, args))
     except InvalidInput as error:
         err.writelines(f"{problem}\n" for problem in error.problems)
         return 2
     except ValidationError as error:
         err.write(f"{error}\n")
         return 2
+    return 0
+
+
+def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse.Namespace) -> str:
+    if form == "text":
+        return render(claim)
     if form == "json":
-        out.write(json.dumps(claim.to_dict(), indent=2) + "\n")
-    else:
-        out.write(render(claim))
-    for finding in claim.errors:
-        err.write(f"{finding}\n")
-    return 2 if claim.errors else 0
+        return json.dumps(claim.to_dict(), indent=2) + "\n"
+    from benlysta_coding.export import fhir, forms, parties, x12
+
+    if form in ("837p", "837i"):
+        wanted = "837p" if claim.kind is ClaimKind.PROFESSIONAL else "837i"
+        if form != wanted:
+            raise ValidationError(f"--format {form}: this is a {claim.kind} claim; use {wanted}")
+        envelope = x12.Envelope(control_number=args.control_number, usage="T" if args.test else "P")
+        return x12.render_837(claim, parties.from_encounter(loaded), envelope)
+    if form == "cms1500":
+        return json.dumps(forms.cms1500(claim), indent=2) + "\n"
+    if form == "ub04":
+        return json.dumps(forms.ub04(claim), indent=2) + "\n"
+    return fhir.dumps(fhir.claim_resource(claim, parties.from_encounter(loaded)), indent=2) + "\n"
 
 
 def _ndc(values: Sequence[str], out: TextIO, err: TextIO) -> int:
@@ -211,7 +237,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     claim = commands.add_parser("claim", help="build the claim of an encounter JSON file")
     claim.add_argument("file", help="encounter JSON file, or - for standard input")
-    claim.add_argument("--format", default="text", choices=["text", "json"])
+    claim.add_argument(
+        "--format",
+        default="text",
+        choices=["text", "json", "837p", "837i", "cms1500", "ub04", "fhir"],
+    )
+    claim.add_argument(
+        "--price",
+        action="append",
+        default=[],
+        metavar="CODE=PRICE",
+        help="a price per unit, e.g. J0490=12.50 (repeat; no price is built in)",
+    )
+    claim.add_argument("--control-number", type=int, help="X12 interchange control number")
+    claim.add_argument("--test", action="store_true", help="mark the X12 file as a test (ISA15 T)")
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
     ndc_parser.add_argument("values", nargs="+", metavar="NDC")
     dose = commands.add_parser("dose", help="dose, J0490 units, vials and waste")
@@ -239,5 +278,5 @@ def main(
     if args.command == "dose":
         return _dose(args, out, err)
     if args.command == "claim":
-        return _claim(args.file, args.format, out, err)
+        return _claim(args, out, err)
     return _demo(getattr(args, "price", []), out, err)

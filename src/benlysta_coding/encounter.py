@@ -76,7 +76,9 @@ __all__ = [
     "Insurance",
     "Patient",
     "Provider",
+    "Receiver",
     "Setting",
+    "Submitter",
     "from_dict",
     "from_json",
     "npi_is_valid",
@@ -140,6 +142,24 @@ class Insurance:
 
 
 @attrs.frozen(kw_only=True)
+class Submitter:
+    """Who sends the X12 file (the EDI submitter, often the practice or its billing service)."""
+
+    name: str
+    id: str
+    contact_name: str
+    phone: str
+
+
+@attrs.frozen(kw_only=True)
+class Receiver:
+    """Who receives the X12 file (the clearinghouse or payer)."""
+
+    name: str
+    id: str
+
+
+@attrs.frozen(kw_only=True)
 class Encounter:
     """One Benlysta administration, ready for :func:`benlysta_coding.build_claim`."""
 
@@ -158,6 +178,8 @@ class Encounter:
     prior_authorization: str | None = None
     billing_provider: Provider | None = None
     insurance: Insurance | None = None
+    submitter: Submitter | None = None
+    receiver: Receiver | None = None
 
 
 def npi_is_valid(npi: object) -> bool:
@@ -381,6 +403,8 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
         "prior_authorization",
         "billing_provider",
         "insurance",
+        "submitter",
+        "receiver",
     }
     top = reader.mapping(data, "$", keys)
     if top is None:
@@ -478,6 +502,29 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
             )
             if name is not None and payer_id is not None:
                 insurance = Insurance(payer_name=name, payer_id=payer_id)
+    edi_id = _text(re.compile(r"[A-Za-z0-9]{2,15}"), "2 to 15 letters or digits")
+    submitter = None
+    if top.get("submitter") is not None:
+        m = reader.mapping(top["submitter"], "$.submitter", {"name", "id", "contact_name", "phone"})
+        if m is not None:
+            parts = {
+                "name": reader.field(m, "name", "$.submitter", _name),
+                "id": reader.field(m, "id", "$.submitter", edi_id),
+                "contact_name": reader.field(m, "contact_name", "$.submitter", _name),
+                "phone": reader.field(
+                    m, "phone", "$.submitter", _text(re.compile(r"[0-9]{10}"), "10 digits")
+                ),
+            }
+            if all(v is not None for v in parts.values()):
+                submitter = Submitter(**parts)  # type: ignore[arg-type]
+    receiver = None
+    if top.get("receiver") is not None:
+        r = reader.mapping(top["receiver"], "$.receiver", {"name", "id"})
+        if r is not None:
+            receiver_name = reader.field(r, "name", "$.receiver", _name)
+            receiver_id = reader.field(r, "id", "$.receiver", edi_id)
+            if receiver_name is not None and receiver_id is not None:
+                receiver = Receiver(name=receiver_name, id=receiver_id)
     values = {
         "service_date": reader.field(top, "service_date", "$", _date),
         "route": route,
@@ -506,6 +553,8 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
         ),
         "billing_provider": provider,
         "insurance": insurance,
+        "submitter": submitter,
+        "receiver": receiver,
     }
     if reader.problems or any(v is None for v in values.values()):
         raise InvalidInput(reader.problems)

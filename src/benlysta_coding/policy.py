@@ -159,6 +159,8 @@ class PayerPolicy:
     sc_ndc_unit: NDCQuantityBasis = NDCQuantityBasis.MILLILITRES
     jw_ndc_quantity: JWQuantity = JWQuantity.REPEAT
     lines_per_ndc: LinesPerNDC = LinesPerNDC.ONE_PER_NDC
+    claim_filing_code: str = "CI"
+    """X12 claim filing indicator (SBR09): ``MB`` Medicare Part B, ``CI`` commercial insurance."""
     max_units_per_day: int | None = attrs.field(default=None, validator=_check_mue)
     """The payer's maximum J0490 units per day (MUE), if you have it; never built in."""
 
@@ -167,6 +169,7 @@ MEDICARE_PART_B: Final = PayerPolicy(
     name="medicare_part_b",
     medicare=True,
     sc_on_medical_benefit=False,
+    claim_filing_code="MB",
     jw_required_from=modifiers.JW.required_from,
     jz_required_from=modifiers.JZ.required_from,
 )

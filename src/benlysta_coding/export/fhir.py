@@ -1,0 +1,182 @@
+"""An HL7 FHIR R4 (4.0.1) ``Claim`` resource, as a JSON-ready dict with exact decimals.
+
+Code systems: HCPCS ``http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets``, CPT
+``http://www.ama-assn.org/go/cpt``, ICD-10-CM ``http://hl7.org/fhir/sid/icd-10-cm``, NDC
+``http://hl7.org/fhir/sid/ndc`` (the hyphenated 10-digit labeled form, in ``item.detail``), NUBC revenue
+codes on institutional claims. Quantities and money are :class:`~decimal.Decimal`; :func:`dumps` writes
+them exactly (``19`` stays ``19``, ``862.50`` stays ``862.50``), which ``json.dumps`` cannot.
+
+More information:
+
+* https://hl7.org/fhir/R4/claim.html
+
+>>> import datetime
+>>> from benlysta_coding import build_claim, encounter, _examples
+>>> enc = encounter.from_dict(_examples.OFFICE_IV)
+>>> claim = build_claim(enc, prices={"J0490": "12.50", "96365": "150"},
+...                     today=datetime.date(2026, 1, 1))
+>>> resource = claim_resource(claim, created=datetime.date(2025, 3, 4))
+>>> resource["item"][0]["detail"][0]["productOrService"]["coding"][0]["code"]
+'49401-101-01'
+>>> dumps(resource["total"])
+'{"value": 1050.00, "currency": "USD"}'
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+from typing import Any, Final
+
+from benlysta_coding import ndc
+from benlysta_coding.claim import Claim, ClaimKind, ServiceLine
+from benlysta_coding.errors import InvalidFormat
+from benlysta_coding.export.parties import Parties
+
+__all__ = ["CPT", "HCPCS", "ICD10CM", "NDC", "claim_resource", "dumps"]
+
+HCPCS: Final = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+CPT: Final = "http://www.ama-assn.org/go/cpt"
+ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+NDC: Final = "http://hl7.org/fhir/sid/ndc"
+NPI: Final = "http://hl7.org/fhir/sid/us-npi"
+REVENUE: Final = "https://www.nubc.org/CodeSystem/RevenueCodes"
+CLAIM_TYPE: Final = "http://terminology.hl7.org/CodeSystem/claim-type"
+PRIORITY: Final = "http://terminology.hl7.org/CodeSystem/processpriority"
+
+
+def _money(value: Decimal) -> dict[str, Any]:
+    return {"value": value, "currency": "USD"}
+
+
+def _item(line: ServiceLine, claim: Claim) -> dict[str, Any]:
+    system = HCPCS if line.code_system == "HCPCS" else CPT
+    item: dict[str, Any] = {"sequence": line.number}
+    item["diagnosisSequence"] = list(line.diagnosis_pointers)
+    if line.revenue_code:
+        item["revenue"] = {"coding": [{"system": REVENUE, "code": line.revenue_code}]}
+    item["productOrService"] = {"coding": [{"system": system, "code": line.code}]}
+    if line.modifiers:
+        item["modifier"] = [{"coding": [{"system": HCPCS, "code": m}]} for m in line.modifiers]
+    item["servicedDate"] = line.service_date.isoformat()
+    item["quantity"] = {"value": Decimal(line.units)}
+    if line.charge is not None:
+        item["unitPrice"] = _money(line.charge / line.units if line.units else line.charge)
+        item["net"] = _money(line.charge)
+    if line.ndc and line.ndc_unit and line.ndc_quantity is not None:
+        item["detail"] = [
+            {
+                "sequence": 1,
+                "productOrService": {"coding": [{"system": NDC, "code": ndc.to_10(line.ndc)}]},
+                "quantity": {"value": line.ndc_quantity, "unit": str(line.ndc_unit)},
+            }
+        ]
+    return item
+
+
+def claim_resource(
+    claim: Claim,
+    parties: Parties | None = None,
+    *,
+    created: datetime.date | None = None,
+    patient_reference: str | None = None,
+) -> dict[str, Any]:
+    """Return the FHIR R4 Claim for a built claim.
+
+    With ``parties``, the patient is identified by member id, the provider by NPI and the insurer by
+    payer id; without them, give ``patient_reference`` (such as ``"Patient/123"``) or the patient and
+    provider are written as display text only. ``created`` defaults to today.
+    """
+    if not isinstance(claim, Claim):
+        raise TypeError("claim: expected a benlysta_coding.claim.Claim")
+    if parties is not None and not isinstance(parties, Parties):
+        raise TypeError("parties: expected benlysta_coding.export.parties.Parties")
+    if patient_reference is not None and not isinstance(patient_reference, str):
+        raise TypeError("patient_reference: expected a str such as 'Patient/123'")
+    if patient_reference is not None:
+        patient: dict[str, Any] = {"reference": patient_reference}
+    elif parties is not None:
+        patient = {"identifier": {"value": parties.patient.member_id}}
+    else:
+        patient = {"display": "patient"}
+    resource: dict[str, Any] = {"resourceType": "Claim"}
+    if claim.claim_id:
+        resource["identifier"] = [{"value": claim.claim_id}]
+    resource["status"] = "active"
+    resource["type"] = {
+        "coding": [
+            {
+                "system": CLAIM_TYPE,
+                "code": (
+                    "institutional" if claim.kind is ClaimKind.INSTITUTIONAL else "professional"
+                ),
+            }
+        ]
+    }
+    resource["use"] = "claim"
+    resource["patient"] = patient
+    resource["billablePeriod"] = {
+        "start": claim.service_date.isoformat(),
+        "end": claim.service_date.isoformat(),
+    }
+    resource["created"] = (created or datetime.date.today()).isoformat()
+    if parties is not None:
+        provider = parties.billing_provider
+        resource["insurer"] = {
+            "identifier": {"value": parties.insurance.payer_id},
+            "display": parties.insurance.payer_name,
+        }
+        resource["provider"] = {
+            "identifier": {"system": NPI, "value": provider.npi},
+            "display": provider.name,
+        }
+    else:
+        resource["provider"] = {"display": "billing provider"}
+    resource["priority"] = {"coding": [{"system": PRIORITY, "code": "normal"}]}
+    resource["diagnosis"] = [
+        {"sequence": i, "diagnosisCodeableConcept": {"coding": [{"system": ICD10CM, "code": c}]}}
+        for i, c in enumerate(claim.diagnoses, start=1)
+    ]
+    insurance: dict[str, Any] = {
+        "sequence": 1,
+        "focal": True,
+        "coverage": {"display": f"payer policy {claim.payer}"},
+    }
+    if claim.prior_authorization:
+        insurance["preAuthRef"] = [claim.prior_authorization]
+    resource["insurance"] = [insurance]
+    resource["item"] = [_item(line, claim) for line in claim.lines]
+    total = claim.total_charge
+    if total is not None:
+        resource["total"] = _money(total)
+    return resource
+
+
+def dumps(value: Any, indent: int | None = None) -> str:
+    """Write JSON with every Decimal as an exact JSON number (no float on the way)."""
+    return _dump(value, indent, 0)
+
+
+def _dump(value: Any, indent: int | None, level: int) -> str:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidFormat("dumps: NaN and infinite decimals are not JSON numbers")
+        return f"{value:f}"
+    if isinstance(value, dict):
+        items = [f"{json.dumps(str(k))}: {_dump(v, indent, level + 1)}" for k, v in value.items()]
+        return _join("{", items, "}", indent, level)
+    if isinstance(value, list | tuple):
+        return _join("[", [_dump(v, indent, level + 1) for v in value], "]", indent, level)
+    if isinstance(value, float):
+        raise TypeError("dumps: a float cannot be written exactly; use Decimal")
+    return json.dumps(value)
+
+
+def _join(open_: str, items: list[str], close: str, indent: int | None, level: int) -> str:
+    if not items:
+        return open_ + close
+    if indent is None:
+        return open_ + ", ".join(items) + close
+    pad, inner = " " * indent * level, " " * indent * (level + 1)
+    return open_ + "\n" + ",\n".join(inner + item for item in items) + "\n" + pad + close

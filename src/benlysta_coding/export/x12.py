@@ -1,0 +1,448 @@
+"""X12 5010 health care claims: 837P (005010X222A1) and 837I (005010X223A2).
+
+:func:`write_837` streams any number of claims into one interchange (ISA ... IEA): the envelope is
+opened with the first claim, a new transaction set (ST ... SE) is started every
+``Envelope.claims_per_transaction`` claims, and nothing but the current segment is held in memory.
+:func:`render_837` returns one claim's interchange as text.
+
+What goes where:
+
+* the NDC in loop 2410: ``LIN**N4*<11 digits>`` and ``CTP****<quantity>*<unit>``;
+* ICD-10-CM codes without the dot in ``HI`` (``ABK`` principal, ``ABF`` others);
+* 837P: ``SV1`` lines with diagnosis pointers, place of service in ``CLM05`` (``11:B:1``);
+* 837I: ``SV2`` lines with revenue codes, ``CLM05`` from the type of bill (``13:A:1``), the statement
+  period ``DTP*434*RD8``, ``CL1`` and the principal diagnosis ``HI*ABK``;
+* the prior authorization as ``REF*G1`` in loop 2300; a single-line claim's other NDCs as ``NTE*ADD``
+  (837P).
+
+Free text is upper-cased. A value containing an X12 delimiter (``*``, ``:``, ``~``, ``^``) or a control
+character is refused with an error naming the field (X12 has no escape); non-ASCII text is refused, or
+transliterated when ``Envelope.non_ascii`` is ``"transliterate"``. The patient is the subscriber
+(``SBR02`` = 18).
+
+This module formats; it never decides units, codes or modifiers.
+
+More information:
+
+* https://x12.org/ (005010X222A1, 005010X223A2)
+* S14 X12 RFI 2151 (NDC in loop 2410)
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import io
+import secrets
+import unicodedata
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Final, TextIO
+
+import attrs
+
+from benlysta_coding import icd10
+from benlysta_coding._util import plain
+from benlysta_coding.claim import Claim, ClaimKind, ServiceLine
+from benlysta_coding.encounter import Address
+from benlysta_coding.errors import InvalidComponent, InvalidFormat, ValidationError
+from benlysta_coding.export.parties import Parties
+
+__all__ = ["Envelope", "NonASCII", "Summary", "render_837", "write_837"]
+
+IMPLEMENTATION: Final = {
+    ClaimKind.PROFESSIONAL: "005010X222A1",
+    ClaimKind.INSTITUTIONAL: "005010X223A2",
+}
+_FORBIDDEN: Final = frozenset("*:~^")
+
+
+class NonASCII(enum.StrEnum):
+    """What to do with non-ASCII text (X12 validators reject it)."""
+
+    REJECT = "reject"
+    TRANSLITERATE = "transliterate"
+    """Drop accents (``JOSÉ`` -> ``JOSE``); refuse what still is not ASCII."""
+
+
+def _check_control(
+    instance: object, attribute: attrs.Attribute[int | None], value: int | None
+) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("control_number: expected an int")
+    if not 1 <= value <= 999_999_999:
+        raise InvalidComponent("control_number: expected 1 to 999999999")
+
+
+def _check_usage(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in ("P", "T"):
+        raise InvalidComponent("usage: expected 'P' (production) or 'T' (test)")
+
+
+def _check_per_transaction(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5000:
+        raise InvalidComponent("claims_per_transaction: expected 1 to 5000")
+
+
+@attrs.frozen(kw_only=True)
+class Envelope:
+    """Interchange settings. ``control_number`` is generated at random when not given: pass your own
+    when you track control numbers across files."""
+
+    control_number: int | None = attrs.field(default=None, validator=_check_control)
+    usage: str = attrs.field(default="P", validator=_check_usage)
+    """``P`` production, ``T`` test."""
+    created: datetime.datetime | None = None
+    acknowledgment_requested: bool = False
+    claims_per_transaction: int = attrs.field(default=5000, validator=_check_per_transaction)
+    non_ascii: NonASCII = NonASCII.REJECT
+
+
+@attrs.frozen
+class Summary:
+    """What :func:`write_837` wrote."""
+
+    control_number: int
+    transactions: int
+    claims: int
+    segments: int
+
+
+def _ascii(value: str, field: str, policy: NonASCII) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{field}: expected a str")
+    if not value.isascii() and policy is NonASCII.TRANSLITERATE:
+        value = "".join(
+            c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)
+        )
+    if not value.isascii():
+        raise InvalidFormat(
+            f"{field}: non-ASCII characters are not accepted in X12 "
+            "(use Envelope(non_ascii='transliterate') to drop accents)"
+        )
+    if any(c in _FORBIDDEN or ord(c) < 32 or ord(c) == 127 for c in value):
+        raise InvalidFormat(
+            f"{field}: contains an X12 delimiter (* : ~ ^) or a control "
+            "character, which would corrupt the file; remove it"
+        )
+    text = value.strip().upper()
+    if not text:
+        raise InvalidFormat(f"{field}: must not be empty")
+    return text
+
+
+class _Out:
+    """Writes segments and counts them; one segment is held at a time."""
+
+    def __init__(self, out: TextIO, non_ascii: NonASCII) -> None:
+        self.out = out
+        self.non_ascii = non_ascii
+        self.count = 0
+        self.total = 0
+
+    def text(self, value: str, field: str) -> str:
+        return _ascii(value, field, self.non_ascii)
+
+    def seg(self, *elements: str) -> None:
+        parts = list(elements)
+        while parts and parts[-1] == "":
+            parts.pop()
+        self.out.write("*".join(parts) + "~\n")
+        self.count += 1
+        self.total += 1
+
+
+def _d8(day: datetime.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def _procedure(line: ServiceLine) -> str:
+    return ":".join(("HC", line.code, *line.modifiers))
+
+
+def _charge(line: ServiceLine, claim: Claim) -> str:
+    if line.charge is None:
+        raise ValidationError(
+            f"claim {claim.claim_id or '(no id)'} line {line.number}: X12 needs a charge on every "
+            "line; build the claim with prices (no price is built in)"
+        )
+    return plain(line.charge)
+
+
+def _check(claim: Claim, kind: ClaimKind) -> None:
+    if not isinstance(claim, Claim):
+        raise TypeError("expected benlysta_coding.claim.Claim values")
+    if claim.kind is not kind:
+        raise InvalidFormat(
+            f"claim {claim.claim_id or '(no id)'} is {claim.kind}; an "
+            f"{'837P' if kind is ClaimKind.PROFESSIONAL else '837I'} file holds "
+            f"{kind} claims only"
+        )
+    if not claim.claim_id:
+        raise InvalidFormat("claim_id: the X12 claim needs a patient control number (CLM01)")
+    if not claim.lines:
+        raise InvalidFormat(f"claim {claim.claim_id}: no service lines to send")
+    if claim.errors:
+        raise InvalidFormat(
+            f"claim {claim.claim_id}: has error findings ("
+            + ", ".join(f.code for f in claim.errors)
+            + "); fix them first"
+        )
+
+
+def _address(w: _Out, address: Address, field: str, nine_digit_zip: bool = False) -> None:
+    if nine_digit_zip and len(address.zip) != 9:
+        raise InvalidFormat(f"{field}.zip: the billing provider needs a 9-digit ZIP in X12")
+    if address.line2:
+        w.seg(
+            "N3", w.text(address.line1, f"{field}.line1"), w.text(address.line2, f"{field}.line2")
+        )
+    else:
+        w.seg("N3", w.text(address.line1, f"{field}.line1"))
+    w.seg("N4", w.text(address.city, f"{field}.city"), address.state, address.zip)
+
+
+def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
+    provider, patient, payer = parties.billing_provider, parties.patient, parties.insurance
+    w.seg("HL", str(hl), "", "20", "1")
+    if provider.taxonomy:
+        w.seg("PRV", "BI", "PXC", provider.taxonomy)
+    w.seg(
+        "NM1",
+        "85",
+        "2",
+        w.text(provider.name, "billing_provider.name"),
+        "",
+        "",
+        "",
+        "",
+        "XX",
+        provider.npi,
+    )
+    _address(w, provider.address, "billing_provider.address", nine_digit_zip=True)
+    w.seg("REF", "EI", provider.tax_id)
+    w.seg("HL", str(hl + 1), str(hl), "22", "0")
+    w.seg("SBR", "P", "18", "", "", "", "", "", "", claim.filing_code)
+    w.seg(
+        "NM1",
+        "IL",
+        "1",
+        w.text(patient.last_name, "patient.last_name"),
+        w.text(patient.first_name, "patient.first_name"),
+        "",
+        "",
+        "",
+        "MI",
+        w.text(patient.member_id, "patient.member_id"),
+    )
+    if patient.address is not None:
+        _address(w, patient.address, "patient.address")
+    w.seg("DMG", "D8", _d8(patient.birth_date), patient.sex)
+    w.seg(
+        "NM1",
+        "PR",
+        "2",
+        w.text(payer.payer_name, "insurance.payer_name"),
+        "",
+        "",
+        "",
+        "",
+        "PI",
+        w.text(payer.payer_id, "insurance.payer_id"),
+    )
+    charges = [_charge(line, claim) for line in claim.lines]
+    total = sum((line.charge for line in claim.lines if line.charge is not None), Decimal(0))
+    claim_id = w.text(claim.claim_id, "claim_id")
+    codes = [icd10.compact(code) for code in claim.diagnoses]
+    if claim.kind is ClaimKind.PROFESSIONAL:
+        w.seg(
+            "CLM",
+            claim_id,
+            plain(total),
+            "",
+            "",
+            f"{claim.place_of_service}:B:1",
+            "Y",
+            "A",
+            "Y",
+            "Y",
+        )
+        if claim.prior_authorization:
+            w.seg("REF", "G1", w.text(claim.prior_authorization, "prior_authorization"))
+        w.seg("HI", f"ABK:{codes[0]}", *(f"ABF:{code}" for code in codes[1:12]))
+    else:
+        bill = claim.type_of_bill or ""
+        w.seg("CLM", claim_id, plain(total), "", "", f"{bill[1:3]}:A:{bill[3:]}", "", "A", "Y", "Y")
+        day = _d8(claim.service_date)
+        w.seg("DTP", "434", "RD8", f"{day}-{day}")
+        w.seg("CL1", "", "", "01")
+        if claim.prior_authorization:
+            w.seg("REF", "G1", w.text(claim.prior_authorization, "prior_authorization"))
+        w.seg("HI", f"ABK:{codes[0]}")
+        if codes[1:]:
+            w.seg("HI", *(f"ABF:{code}" for code in codes[1:13]))
+    for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
+        w.seg("LX", str(number))
+        if claim.kind is ClaimKind.PROFESSIONAL:
+            pointers = ":".join(str(p) for p in line.diagnosis_pointers)
+            w.seg("SV1", _procedure(line), charge, "UN", str(line.units), "", "", pointers)
+        else:
+            w.seg("SV2", line.revenue_code or "", _procedure(line), charge, "UN", str(line.units))
+        w.seg("DTP", "472", "D8", _d8(line.service_date))
+        if line.ndc_note and claim.kind is ClaimKind.PROFESSIONAL:
+            w.seg("NTE", "ADD", w.text(line.ndc_note, "ndc_note"))
+        if line.ndc and line.ndc_unit and line.ndc_quantity is not None:
+            w.seg("LIN", "", "N4", line.ndc)
+            w.seg("CTP", "", "", "", plain(line.ndc_quantity), str(line.ndc_unit))
+
+
+def _pair(item: object) -> tuple[Claim, Parties]:
+    if not (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and isinstance(item[0], Claim)
+        and isinstance(item[1], Parties)
+    ):
+        raise TypeError("claims: expected (Claim, Parties) pairs")
+    return item[0], item[1]
+
+
+def write_837(
+    items: Iterable[tuple[Claim, Parties]],
+    out: TextIO,
+    envelope: Envelope | None = None,
+) -> Summary:
+    """Write claims with their parties as one X12 interchange to ``out``, streaming.
+
+    All claims must be of one kind (professional: 837P; institutional: 837I) and share the submitter
+    and receiver of the first. Every line needs a charge. Raises a
+    :class:`~benlysta_coding.errors.ValidationError` naming the claim and field at the first claim
+    that cannot be written; what was written before it stays in ``out``.
+    """
+    settings = envelope or Envelope()
+    control = settings.control_number or secrets.randbelow(999_999_999) + 1
+    created = settings.created or datetime.datetime.now()
+    w = _Out(out, settings.non_ascii)
+    iterator: Iterator[tuple[Claim, Parties]] = iter(items)
+    first = next(iterator, None)
+    if first is None:
+        raise InvalidFormat("claims: an interchange needs at least one claim")
+    first_claim, first_parties = _pair(first)
+    kind = first_claim.kind
+    submitter, receiver = first_parties.submitter, first_parties.receiver
+    version = IMPLEMENTATION[kind]
+    sender_id = w.text(submitter.id, "submitter.id")
+    receiver_id = w.text(receiver.id, "receiver.id")
+    w.seg(
+        "ISA",
+        "00",
+        " " * 10,
+        "00",
+        " " * 10,
+        "ZZ",
+        sender_id.ljust(15),
+        "ZZ",
+        receiver_id.ljust(15),
+        created.strftime("%y%m%d"),
+        created.strftime("%H%M"),
+        "^",
+        "00501",
+        f"{control:09d}",
+        "1" if settings.acknowledgment_requested else "0",
+        settings.usage,
+        ":",
+    )
+    w.seg(
+        "GS",
+        "HC",
+        sender_id,
+        receiver_id,
+        created.strftime("%Y%m%d"),
+        created.strftime("%H%M"),
+        str(control),
+        "X",
+        version,
+    )
+    transactions = claims = hl = in_transaction = 0
+
+    def open_transaction() -> None:
+        nonlocal transactions, hl, in_transaction
+        transactions += 1
+        hl = in_transaction = 0
+        w.count = 0
+        w.seg("ST", "837", f"{transactions:04d}", version)
+        w.seg(
+            "BHT",
+            "0019",
+            "00",
+            f"{control}{transactions:04d}",
+            created.strftime("%Y%m%d"),
+            created.strftime("%H%M"),
+            "CH",
+        )
+        w.seg(
+            "NM1",
+            "41",
+            "2",
+            w.text(submitter.name, "submitter.name"),
+            "",
+            "",
+            "",
+            "",
+            "46",
+            sender_id,
+        )
+        w.seg(
+            "PER",
+            "IC",
+            w.text(submitter.contact_name, "submitter.contact_name"),
+            "TE",
+            submitter.phone,
+        )
+        w.seg(
+            "NM1",
+            "40",
+            "2",
+            w.text(receiver.name, "receiver.name"),
+            "",
+            "",
+            "",
+            "",
+            "46",
+            receiver_id,
+        )
+
+    def close_transaction() -> None:
+        w.seg("SE", str(w.count + 1), f"{transactions:04d}")
+
+    item: tuple[Claim, Parties] | None = first
+    while item is not None:
+        claim, parties = _pair(item)
+        _check(claim, kind)
+        if (parties.submitter, parties.receiver) != (submitter, receiver):
+            raise InvalidFormat(
+                f"claim {claim.claim_id}: every claim of one file needs the same "
+                "submitter and receiver"
+            )
+        if transactions == 0 or in_transaction == settings.claims_per_transaction:
+            if transactions:
+                close_transaction()
+            open_transaction()
+        _claim(w, claim, parties, hl + 1)
+        hl += 2
+        in_transaction += 1
+        claims += 1
+        item = next(iterator, None)
+    close_transaction()
+    w.seg("GE", str(transactions), str(control))
+    w.seg("IEA", "1", f"{control:09d}")
+    return Summary(control, transactions, claims, w.total)
+
+
+def render_837(claim: Claim, parties: Parties, envelope: Envelope | None = None) -> str:
+    """Return the interchange for one claim as text."""
+    buffer = io.StringIO()
+    write_837([(claim, parties)], buffer, envelope)
+    return buffer.getvalue()

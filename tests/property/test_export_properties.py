@@ -1,0 +1,108 @@
+"""Hypothesis-generated encounters through every export, checked by the independent validators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from fhir.resources.R4B.claim import Claim as FHIRClaim
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benlysta_coding import encounter, policy
+from benlysta_coding.claim import build_claim
+from benlysta_coding.export import fhir, forms, parties, x12
+from benlysta_coding.strategies import weights_kg
+from tests.helpers import TODAY, hospital, office
+from tests.x12check import own_checks, pyx12_errors
+
+NAME = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ '-.", min_size=1, max_size=20).filter(
+    lambda s: s.strip() != ""
+)
+PRICES = st.fixed_dictionaries(
+    {
+        code: st.decimals(min_value=Decimal("0.01"), max_value=500, places=2)
+        for code in ("J0490", "96365", "96366", "96374", "96372")
+    }
+)
+
+
+@st.composite
+def encounters(draw: st.DrawFn, institutional: bool) -> dict[str, Any]:
+    base = hospital if institutional else office
+    data = base(
+        service_date=draw(st.dates(min_value=dt.date(2016, 1, 1), max_value=TODAY)).isoformat(),
+        payer=draw(st.sampled_from(["medicare_part_b", "commercial"])),
+        indication="sle",
+        diagnoses=draw(
+            st.lists(
+                st.sampled_from(
+                    ["M32.10", "M32.11", "M32.13", "M32.19", "M32.9", "M32.8", "Z79.899"]
+                ),
+                min_size=0,
+                max_size=11,
+            ).map(lambda d: ["M32.9", *d])
+        ),
+        infusion_minutes=draw(st.integers(min_value=16, max_value=300)),
+        claim_id=draw(st.text("ABCDEFGHJK0123456789-", min_size=1, max_size=20)),
+    )
+    if institutional:
+        data["setting"] = draw(st.sampled_from(["hospital_outpatient", "critical_access_hospital"]))
+    data["patient"]["weight_kg"] = str(draw(weights_kg()))
+    data["patient"]["first_name"] = draw(NAME)
+    data["patient"]["last_name"] = draw(NAME)
+    return data
+
+
+def build(
+    data: dict[str, Any], prices: dict[str, Decimal], lines: policy.LinesPerNDC
+) -> tuple[Any, parties.Parties]:
+    enc = encounter.from_dict(data)
+    chosen = attrs.evolve(enc.payer, lines_per_ndc=lines)
+    return build_claim(enc, policy=chosen, prices=prices, today=TODAY), parties.from_encounter(enc)
+
+
+@settings(max_examples=12)
+@given(
+    st.booleans(),
+    st.lists(st.tuples(st.data(), PRICES), min_size=1, max_size=15),
+    st.sampled_from(list(policy.LinesPerNDC)),
+)
+def test_generated_claims_validate_with_pyx12(
+    institutional: bool,
+    draws: list[tuple[st.DataObject, dict[str, Decimal]]],
+    lines: policy.LinesPerNDC,
+) -> None:
+    items = [build(data.draw(encounters(institutional)), prices, lines) for data, prices in draws]
+    first = items[0][1]
+    items = [(claim, first) for claim, _ in items]
+    out = io.StringIO()
+    x12.write_837(iter(items), out, x12.Envelope(claims_per_transaction=4))
+    text = out.getvalue()
+    assert [] == pyx12_errors(text)
+    own_checks(text)
+
+
+@settings(max_examples=40)
+@given(st.data(), st.booleans(), PRICES)
+def test_generated_claims_validate_as_fhir_and_forms(
+    data: st.DataObject, institutional: bool, prices: dict[str, Decimal]
+) -> None:
+    claim, who = build(data.draw(encounters(institutional)), prices, policy.LinesPerNDC.ONE_PER_NDC)
+    resource = fhir.claim_resource(claim, who, created=TODAY)
+    parsed = FHIRClaim.model_validate_json(fhir.dumps(resource))
+    assert claim.total_charge == resource["total"]["value"]
+    assert resource["total"]["value"] == sum(item["net"]["value"] for item in resource["item"])
+    assert parsed.total is not None
+    assert len(claim.lines) == len(parsed.item or [])
+    if institutional:
+        page = forms.ub04(claim)
+        assert claim.total_charge == Decimal(page["FL47_total"])
+        assert claim.total_charge == sum(Decimal(row["FL47"]) for row in page["rows"])
+    else:
+        page = forms.cms1500(claim)
+        assert claim.total_charge == Decimal(page["item_28"])
+        assert all(row["24E"] for row in page["rows"])

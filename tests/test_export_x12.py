@@ -1,0 +1,190 @@
+"""X12 837P / 837I: validated by pyx12 and by our own checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import attrs
+import pytest
+
+from benlysta_coding import encounter, policy
+from benlysta_coding.claim import Claim
+from benlysta_coding.errors import InvalidFormat, InvalidInput, ValidationError
+from benlysta_coding.export import parties, x12
+from tests.helpers import claim_of, hospital, office
+from tests.x12check import own_checks, pyx12_errors
+
+PRICES = {
+    "J0490": "12.50",
+    "96365": "150",
+    "96366": "50",
+    "96374": "80",
+    "96372": "25",
+    "96413": "200",
+    "96415": "60",
+}
+WHEN = dt.datetime(2025, 5, 1, 9, 30)
+
+
+def pair(data: dict[str, object], **options: object) -> tuple[Claim, parties.Parties]:
+    claim = claim_of(data, prices=PRICES, **options)
+    return claim, parties.from_encounter(encounter.from_dict(data))
+
+
+def render(data: dict[str, object], **options: object) -> str:
+    claim, who = pair(data, **options)
+    return x12.render_837(claim, who, x12.Envelope(control_number=42, created=WHEN))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        office(),
+        office(patient__weight_kg="63.4"),
+        office(infusion_minutes=151, prior_authorization=None),
+        office(route="sc", infusion_minutes=None, payer="commercial", diagnoses=["M32.9"]),
+        hospital(),
+        hospital(setting="critical_access_hospital", diagnoses=["M32.14", "M32.13", "Z79.899"]),
+        hospital(patient__weight_kg="85", prior_authorization="AUTH-1"),
+    ],
+)
+def test_examples_validate(data: dict[str, object]) -> None:
+    text = render(data)
+    assert [] == pyx12_errors(text)
+    own_checks(text)
+
+
+def test_professional_content() -> None:
+    text = render(office())
+    assert "CLM*BEN-2025-0001*1050***11:B:1*Y*A*Y*Y~" in text
+    assert "SV1*HC:J0490:JW*37.5*UN*3***1:2~" in text
+    assert "LIN**N4*49401010101~\nCTP****6*UN~" in text
+    assert "HI*ABK:M3213*ABF:M3219~" in text
+    assert "REF*G1*PA-778812~" in text
+    assert "SBR*P*18*******MB~" in text
+    assert text.startswith(
+        "ISA*00*          *00*          *ZZ*PRAIRIE01      *ZZ*00952          "
+        "*250501*0930*^*00501*000000042*0*P*:~\n"
+    )
+
+
+def test_institutional_content() -> None:
+    text = render(hospital(setting="critical_access_hospital"))
+    assert "CLM*BEN-2025-0002*850***85:A:1**A*Y*Y~" in text
+    assert "DTP*434*RD8*20250414-20250414~" in text
+    assert "SV2*0636*HC:J0490*500*UN*40~" in text
+    assert "SBR*P*18*******CI~" in text
+
+
+def test_single_line_policy_puts_other_ndc_in_nte() -> None:
+    single = attrs.evolve(policy.MEDICARE_PART_B, lines_per_ndc=policy.LinesPerNDC.SINGLE_LINE)
+    text = render(office(patient__weight_kg="85"), policy=single)
+    assert "NTE*ADD*N449401010101 UN4~" in text
+    assert [] == pyx12_errors(text)
+
+
+def test_the_validator_is_not_vacuous() -> None:
+    text = render(office())
+    broken = text.replace("SE*35*0001", "SE*34*0001")
+    assert "SE*35*0001" in text
+    assert pyx12_errors(broken)
+    assert pyx12_errors(text.replace("11:B:1", "0131"))
+
+
+def test_many_claims_stream_into_several_transactions() -> None:
+    claim, who = pair(office())
+    items = ((attrs.evolve(claim, claim_id=f"C{n}"), who) for n in range(7))
+    out = io.StringIO()
+    summary = x12.write_837(
+        items, out, x12.Envelope(control_number=9, created=WHEN, claims_per_transaction=3)
+    )
+    assert (9, 3, 7) == (summary.control_number, summary.transactions, summary.claims)
+    text = out.getvalue()
+    assert summary.segments == text.count("~")
+    assert [] == pyx12_errors(text)
+    own_checks(text)
+    assert "GE*3*9~" in text
+    assert 3 == text.count("HL*1**20*1~")
+
+
+def test_control_numbers_generated_and_distinct() -> None:
+    claim, who = pair(office())
+    numbers = {x12.write_837([(claim, who)], io.StringIO()).control_number for _ in range(50)}
+    assert len(numbers) > 45
+    assert all(1 <= n <= 999_999_999 for n in numbers)
+
+
+@pytest.mark.parametrize("bad", ["O*BRIEN", "A~B", "A:B", "A^B", "A\nB", "A\x00B"])
+def test_delimiters_in_free_text_are_refused_with_the_field(bad: str) -> None:
+    claim, who = pair(office())
+    patient = attrs.evolve(who.patient, last_name=bad)
+    with pytest.raises(InvalidFormat, match=r"patient\.last_name") as info:
+        x12.render_837(claim, attrs.evolve(who, patient=patient))
+    assert bad not in str(info.value)
+
+
+def test_non_ascii_policy() -> None:
+    claim, who = pair(office())
+    jose = attrs.evolve(
+        who, patient=attrs.evolve(who.patient, first_name="JOSÉ", last_name="MÜLLER")
+    )
+    with pytest.raises(InvalidFormat, match="non-ASCII"):
+        x12.render_837(claim, jose)
+    text = x12.render_837(
+        claim, jose, x12.Envelope(non_ascii=x12.NonASCII.TRANSLITERATE, created=WHEN)
+    )
+    assert "NM1*IL*1*MULLER*JOSE****MI*" in text
+    assert [] == pyx12_errors(text)
+    with pytest.raises(InvalidFormat):
+        x12.render_837(
+            claim,
+            attrs.evolve(who, patient=attrs.evolve(who.patient, first_name="李")),
+            x12.Envelope(non_ascii=x12.NonASCII.TRANSLITERATE),
+        )
+
+
+def test_lower_case_is_upper_cased() -> None:
+    claim, who = pair(office())
+    text = x12.render_837(
+        claim, attrs.evolve(who, patient=attrs.evolve(who.patient, last_name="isaac"))
+    )
+    assert "NM1*IL*1*ISAAC*JANE" in text
+
+
+def test_refusals() -> None:
+    claim, who = pair(office())
+    institutional, who_h = pair(hospital())
+    with pytest.raises(InvalidFormat, match="professional claims only"):
+        x12.write_837([(claim, who), (institutional, who_h)], io.StringIO())
+    with pytest.raises(InvalidFormat, match="at least one claim"):
+        x12.write_837([], io.StringIO())
+    with pytest.raises(ValidationError, match="charge"):
+        x12.render_837(claim_of(office()), who)
+    with pytest.raises(InvalidFormat, match="claim_id"):
+        x12.render_837(attrs.evolve(claim, claim_id=""), who)
+    blocked = claim_of(office(diagnoses=["M32.1"]), prices=PRICES)
+    with pytest.raises(InvalidFormat, match="dx-not-billable"):
+        x12.render_837(blocked, who)
+    other = attrs.evolve(who, receiver=attrs.evolve(who.receiver, id="OTHER"))
+    with pytest.raises(InvalidFormat, match="same submitter"):
+        x12.write_837([(claim, who), (claim, other)], io.StringIO())
+    short_zip = attrs.evolve(
+        who.billing_provider, address=attrs.evolve(who.billing_provider.address, zip="62702")
+    )
+    with pytest.raises(InvalidFormat, match="9-digit"):
+        x12.render_837(claim, attrs.evolve(who, billing_provider=short_zip))
+    with pytest.raises(TypeError):
+        x12.render_837(claim, "parties")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="control_number"):
+        x12.Envelope(control_number=0)
+
+
+def test_parties_missing_are_all_reported() -> None:
+    data = office(submitter=None, receiver=None, insurance=None)
+    del data["patient"]["member_id"]
+    with pytest.raises(InvalidInput) as info:
+        parties.from_encounter(encounter.from_dict(data))
+    assert ["$.submitter", "$.receiver", "$.insurance", "$.patient.member_id"] == [
+        p.path for p in info.value.problems
+    ]
