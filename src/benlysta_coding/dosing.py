@@ -50,6 +50,10 @@ __all__ = [
     "ADULT_AGE_YEARS",
     "IV_MG_PER_KG",
     "MIN_AGE_YEARS",
+    "SC_ADULT_LUPUS_NEPHRITIS",
+    "SC_ADULT_SLE",
+    "SC_CHILD_SLE_EVERY_2_WEEKS",
+    "SC_CHILD_SLE_WEEKLY",
     "WEIGHT_RANGE_KG",
     "Indication",
     "Regimen",
@@ -101,6 +105,42 @@ class Regimen:
     loading_dose_mg: Decimal | None = None
     """The dose of the loading doses if it differs (400 mg for adult SC lupus nephritis)."""
     weight_based: bool = False
+
+
+SC_ADULT_SLE: Final = Regimen(
+    key="sc_adult_sle",
+    route=Route.SC,
+    indication=Indication.SLE,
+    description="200 mg SC once weekly",
+    dose_mg=Decimal(200),
+    interval_weeks=1,
+)
+SC_ADULT_LUPUS_NEPHRITIS: Final = Regimen(
+    key="sc_adult_ln",
+    route=Route.SC,
+    indication=Indication.LUPUS_NEPHRITIS,
+    description="400 mg SC weekly for 4 doses, then 200 mg weekly",
+    dose_mg=Decimal(200),
+    interval_weeks=1,
+    loading_offsets_weeks=(0, 1, 2, 3),
+    loading_dose_mg=Decimal(400),
+)
+SC_CHILD_SLE_WEEKLY: Final = Regimen(
+    key="sc_child_sle_weekly",
+    route=Route.SC,
+    indication=Indication.SLE,
+    description="200 mg SC once weekly (children 40 kg or more; autoinjector only)",
+    dose_mg=Decimal(200),
+    interval_weeks=1,
+)
+SC_CHILD_SLE_EVERY_2_WEEKS: Final = Regimen(
+    key="sc_child_sle_every_2_weeks",
+    route=Route.SC,
+    indication=Indication.SLE,
+    description="200 mg SC every 2 weeks (children 15 to under 40 kg; autoinjector only)",
+    dose_mg=Decimal(200),
+    interval_weeks=2,
+)
 
 
 def pounds_to_kg(pounds: Decimal | int | str) -> Decimal:
@@ -198,24 +238,8 @@ def regimen_for(
         )
     if age_years >= ADULT_AGE_YEARS:
         if chosen_indication is Indication.SLE:
-            return Regimen(
-                key="sc_adult_sle",
-                route=Route.SC,
-                indication=chosen_indication,
-                description="200 mg SC once weekly",
-                dose_mg=Decimal(200),
-                interval_weeks=1,
-            )
-        return Regimen(
-            key="sc_adult_ln",
-            route=Route.SC,
-            indication=chosen_indication,
-            description="400 mg SC weekly for 4 doses, then 200 mg weekly",
-            dose_mg=Decimal(200),
-            interval_weeks=1,
-            loading_offsets_weeks=(0, 1, 2, 3),
-            loading_dose_mg=Decimal(400),
-        )
+            return SC_ADULT_SLE
+        return SC_ADULT_LUPUS_NEPHRITIS
     if chosen_indication is Indication.LUPUS_NEPHRITIS:
         raise NotSupported(
             "SC regimen for children with lupus nephritis: approved June 2025 but not verified "
@@ -226,17 +250,9 @@ def regimen_for(
     weight = check_weight(weight_kg, weight_range)
     if weight < _PEDIATRIC_SC_MIN_KG:
         raise NotSupported("SC for children under 15 kg: there is no SC regimen; use IV")
-    weekly = weight >= _PEDIATRIC_SC_WEEKLY_KG
-    return Regimen(
-        key="sc_child_sle_weekly" if weekly else "sc_child_sle_every_2_weeks",
-        route=Route.SC,
-        indication=chosen_indication,
-        description="200 mg SC "
-        + ("once weekly" if weekly else "every 2 weeks")
-        + " (autoinjector only)",
-        dose_mg=Decimal(200),
-        interval_weeks=1 if weekly else 2,
-    )
+    if weight >= _PEDIATRIC_SC_WEEKLY_KG:
+        return SC_CHILD_SLE_WEEKLY
+    return SC_CHILD_SLE_EVERY_2_WEEKS
 
 
 def dose_dates(

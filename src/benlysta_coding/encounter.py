@@ -63,7 +63,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from benlysta_coding import icd10, policy
+from benlysta_coding import icd10, ndc, policy
 from benlysta_coding._util import to_date, to_decimal
 from benlysta_coding.dosing import Indication
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
@@ -342,8 +342,6 @@ def _date(value: Any, path: str) -> datetime.date:
 
 
 def _ndc(value: Any, path: str) -> str:
-    from benlysta_coding import ndc
-
     return ndc.validate(value)
 
 
