@@ -286,3 +286,22 @@ class TestRoundTripAndPrivacy:
             build_claim(office())  # type: ignore[arg-type]
         with pytest.raises(TypeError):
             build_claim(encounter.from_dict(office()), policy="medicare")  # type: ignore[arg-type]
+
+
+def test_records_are_flat_and_exact() -> None:
+    records = claim_of(office(), prices={"J0490": "12.25", "96365": 150}).records()
+    assert 3 == len(records)
+    first = records[0]
+    assert ("J0490", "", 69, "49401010101", "UN", Decimal(6), Decimal("845.25")) == (
+        first["code"],
+        first["modifiers"],
+        first["units"],
+        first["ndc"],
+        first["ndc_unit"],
+        first["ndc_quantity"],
+        first["charge"],
+    )
+    assert "M32.13,M32.19" == first["diagnoses"]
+    assert "JW" == records[1]["modifiers"]
+    assert ("", None) == (records[2]["ndc"], records[2]["ndc_quantity"])
+    assert all(not isinstance(v, dict | list | tuple) for r in records for v in r.values())

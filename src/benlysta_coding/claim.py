@@ -127,6 +127,31 @@ class Claim:
         """The findings that block the claim."""
         return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
+    def records(self) -> list[dict[str, Any]]:
+        """One flat record per service line, ready for ``pandas.DataFrame(claim.records())``.
+
+        Values stay exact (``Decimal`` quantities and charges, ``date`` service dates).
+        """
+        return [
+            {
+                "claim_id": self.claim_id,
+                "line": line.number,
+                "kind": str(line.kind),
+                "code": line.code,
+                "modifiers": ":".join(line.modifiers),
+                "units": line.units,
+                "service_date": line.service_date,
+                "ndc": line.ndc or "",
+                "ndc_unit": str(line.ndc_unit) if line.ndc_unit else "",
+                "ndc_quantity": line.ndc_quantity,
+                "revenue_code": line.revenue_code or "",
+                "charge": line.charge,
+                "diagnoses": ",".join(self.diagnoses[p - 1] for p in line.diagnosis_pointers),
+                "explanation": line.explanation,
+            }
+            for line in self.lines
+        ]
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: decimals as strings (exact), dates as ISO text."""
         data: dict[str, Any] = _to_json(attrs.asdict(self, recurse=True))
