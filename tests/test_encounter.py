@@ -140,3 +140,38 @@ def test_npi_check_digit() -> None:
 def test_settings() -> None:
     assert not encounter.Setting.OFFICE.institutional
     assert encounter.Setting.CRITICAL_ACCESS_HOSPITAL.institutional
+
+
+def test_typed_construction_checks_and_normalises_every_field() -> None:
+    loaded = encounter.from_dict(office())
+    changed = attrs.evolve(loaded, diagnoses=("m3213", "M32.13", "m32.19"), dose_mg="700")  # type: ignore[arg-type]
+    assert ("M32.13", "M32.19") == changed.diagnoses
+    assert Decimal(700) == changed.dose_mg
+    with pytest.raises(InvalidInput) as info:
+        attrs.evolve(
+            loaded,
+            route="im",  # type: ignore[arg-type]
+            diagnoses=(),
+            infusion_minutes=-1,
+            payer="medicare",  # type: ignore[arg-type]
+            dose_mg=700.0,  # type: ignore[arg-type]
+            claim_id="has space",
+        )
+    assert [
+        "$.route",
+        "$.payer",
+        "$.diagnoses",
+        "$.infusion_minutes",
+        "$.dose_mg",
+        "$.claim_id",
+    ] == [p.path for p in info.value.problems]
+    with pytest.raises(InvalidInput, match="weight_kg"):
+        attrs.evolve(loaded.patient, weight_kg=63.4)  # type: ignore[arg-type]
+    assert loaded.billing_provider is not None
+    with pytest.raises(InvalidInput, match="npi"):
+        attrs.evolve(loaded.billing_provider, npi="1234567890")
+    assert loaded.submitter is not None
+    with pytest.raises(InvalidInput, match="phone"):
+        attrs.evolve(loaded.submitter, phone="555")
+    with pytest.raises(InvalidInput, match="state"):
+        encounter.Address(line1="1 A ST", city="X", state="Illinois", zip="62701")

@@ -108,6 +108,9 @@ class Address:
     zip: str
     line2: str = ""
 
+    def __attrs_post_init__(self) -> None:
+        _validate(self, "address", _ADDRESS_FIELDS)
+
 
 @attrs.frozen(kw_only=True)
 class Patient:
@@ -121,6 +124,9 @@ class Patient:
     member_id: str = attrs.field(default="", repr=False)
     address: Address | None = attrs.field(default=None, repr=False)
 
+    def __attrs_post_init__(self) -> None:
+        _validate(self, "$.patient", _PATIENT_FIELDS)
+
 
 @attrs.frozen(kw_only=True)
 class Provider:
@@ -132,6 +138,9 @@ class Provider:
     address: Address
     taxonomy: str = ""
 
+    def __attrs_post_init__(self) -> None:
+        _validate(self, "$.billing_provider", _PROVIDER_FIELDS)
+
 
 @attrs.frozen(kw_only=True)
 class Insurance:
@@ -139,6 +148,9 @@ class Insurance:
 
     payer_name: str
     payer_id: str
+
+    def __attrs_post_init__(self) -> None:
+        _validate(self, "$.insurance", _INSURANCE_FIELDS)
 
 
 @attrs.frozen(kw_only=True)
@@ -150,6 +162,9 @@ class Submitter:
     contact_name: str
     phone: str
 
+    def __attrs_post_init__(self) -> None:
+        _validate(self, "$.submitter", _SUBMITTER_FIELDS)
+
 
 @attrs.frozen(kw_only=True)
 class Receiver:
@@ -157,6 +172,9 @@ class Receiver:
 
     name: str
     id: str
+
+    def __attrs_post_init__(self) -> None:
+        _validate(self, "$.receiver", _RECEIVER_FIELDS)
 
 
 @attrs.frozen(kw_only=True)
@@ -180,6 +198,9 @@ class Encounter:
     insurance: Insurance | None = None
     submitter: Submitter | None = None
     receiver: Receiver | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _validate(self, "$", _ENCOUNTER_FIELDS)
 
 
 def npi_is_valid(npi: object) -> bool:
@@ -575,3 +596,93 @@ def from_json(
     except UnicodeDecodeError:
         raise InvalidInput([Problem("$", "invalid-json", "not UTF-8 text")]) from None
     return from_dict(data, policies)
+
+
+def _instance(kind: type) -> Callable[[Any, str], Any]:
+    def check(value: Any, path: str) -> Any:
+        if not isinstance(value, kind):
+            raise TypeError(f"expected a {kind.__name__}")
+        return value
+
+    return check
+
+
+def _diagnosis_tuple(value: Any, path: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise TypeError("expected a tuple of ICD-10-CM codes")
+    codes = tuple(dict.fromkeys(icd10.validate(code) for code in value))
+    if not 1 <= len(codes) <= 12:
+        raise ValidationError("expected 1 to 12 diagnoses (CMS-1500 and 837P hold 12)")
+    return codes
+
+
+def _validate(
+    instance: object, path: str, fields: tuple[tuple[str, Callable[[Any, str], Any], bool], ...]
+) -> None:
+    """Check (and normalise) the fields of a typed value built in Python; raise every problem."""
+    reader = _Reader()
+    for name, convert, optional in fields:
+        value = getattr(instance, name)
+        if optional and (value is None or value == ""):
+            continue
+        checked = reader.value(value, f"{path}.{name}", convert)
+        if checked is not None:
+            object.__setattr__(instance, name, checked)  # frozen: normalise once, at creation
+    if reader.problems:
+        raise InvalidInput(reader.problems)
+
+
+_MEMBER = _text(re.compile(r"[A-Za-z0-9-]{1,30}"), "1 to 30 letters, digits or '-'")
+_EDI_ID = _text(re.compile(r"[A-Za-z0-9]{2,15}"), "2 to 15 letters or digits")
+_ADDRESS_FIELDS: Final = (
+    ("line1", _name, False),
+    ("city", _name, False),
+    ("state", _text(_STATE, "2 capital letters"), False),
+    ("zip", _text(_ZIP, "5 or 9 digits"), False),
+    ("line2", _name, True),
+)
+_PATIENT_FIELDS: Final = (
+    ("birth_date", _date, False),
+    ("weight_kg", _positive_decimal(Decimal(1000)), True),
+    ("sex", _sex, False),
+    ("first_name", _name, True),
+    ("last_name", _name, True),
+    ("member_id", _MEMBER, True),
+    ("address", _instance(Address), True),
+)
+_PROVIDER_FIELDS: Final = (
+    ("name", _name, False),
+    ("npi", _npi, False),
+    ("tax_id", _text(re.compile(r"[0-9]{9}"), "9 digits (EIN)"), False),
+    ("address", _instance(Address), False),
+    ("taxonomy", _text(re.compile(r"[0-9A-Z]{9}X"), "a 10-character taxonomy code"), True),
+)
+_INSURANCE_FIELDS: Final = (
+    ("payer_name", _name, False),
+    ("payer_id", _text(re.compile(r"[A-Za-z0-9]{2,80}"), "2 to 80 letters or digits"), False),
+)
+_SUBMITTER_FIELDS: Final = (
+    ("name", _name, False),
+    ("id", _EDI_ID, False),
+    ("contact_name", _name, False),
+    ("phone", _text(re.compile(r"[0-9]{10}"), "10 digits"), False),
+)
+_RECEIVER_FIELDS: Final = (("name", _name, False), ("id", _EDI_ID, False))
+_ENCOUNTER_FIELDS: Final = (
+    ("service_date", _date, False),
+    ("route", _choice(Route), False),
+    ("indication", _choice(Indication), False),
+    ("setting", _choice(Setting), False),
+    ("payer", _instance(PayerPolicy), False),
+    ("diagnoses", _diagnosis_tuple, False),
+    ("patient", _instance(Patient), False),
+    ("infusion_minutes", _int, True),
+    ("dose_mg", _positive_decimal(Decimal(20000)), True),
+    ("ndc", _ndc, True),
+    ("claim_id", _text(_CLAIM_ID, "1 to 20 letters, digits or '-'"), True),
+    ("prior_authorization", _text(_AUTH, "1 to 50 letters, digits or '-'"), True),
+    ("billing_provider", _instance(Provider), True),
+    ("insurance", _instance(Insurance), True),
+    ("submitter", _instance(Submitter), True),
+    ("receiver", _instance(Receiver), True),
+)

@@ -66,6 +66,8 @@ def _kind(claim: Claim, kind: ClaimKind, form: str) -> None:
 def cms1500(claim: Claim) -> dict[str, Any]:
     """Return the CMS-1500 content of a professional claim: items 19, 21, 23, 24 rows and 28."""
     _kind(claim, ClaimKind.PROFESSIONAL, "CMS-1500")
+    if len(claim.diagnoses) > 12:
+        raise InvalidFormat("item 21 holds at most 12 diagnoses (A-L)")
     rows = []
     for index, line in enumerate(claim.lines):
         if len(line.modifiers) > 4:
@@ -89,7 +91,7 @@ def cms1500(claim: Claim) -> dict[str, Any]:
     total = claim.total_charge
     return {
         "item_19": "; ".join(notes),
-        "item_21": {_LETTERS[i]: code for i, code in enumerate(claim.diagnoses[:12])},
+        "item_21": {_LETTERS[i]: code for i, code in enumerate(claim.diagnoses)},
         "item_23": claim.prior_authorization or "",
         "item_28": money(total) if total is not None else "",
         "rows": rows,
@@ -107,6 +109,8 @@ def _description(line: ServiceLine) -> str:
 def ub04(claim: Claim) -> dict[str, Any]:
     """Return the UB-04 content of an institutional claim: FL4, FL42-47 rows, FL63, FL67."""
     _kind(claim, ClaimKind.INSTITUTIONAL, "UB-04")
+    if not 1 <= len(claim.diagnoses) <= 18:
+        raise InvalidFormat("FL67 holds the principal diagnosis and FL67A-Q at most 17 more")
     rows = [
         {
             "page": str(index // UB04_LINES_PER_PAGE + 1),
@@ -126,6 +130,6 @@ def ub04(claim: Claim) -> dict[str, Any]:
         "FL47_total": money(total) if total is not None else "",
         "FL63": claim.prior_authorization or "",
         "FL67": claim.diagnoses[0].replace(".", ""),
-        "FL67A_Q": [code.replace(".", "") for code in claim.diagnoses[1:18]],
+        "FL67A_Q": [code.replace(".", "") for code in claim.diagnoses[1:]],
         "rows": rows,
     }

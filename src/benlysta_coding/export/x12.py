@@ -182,8 +182,12 @@ def _check(claim: Claim, kind: ClaimKind) -> None:
         )
     if not claim.claim_id:
         raise InvalidFormat("claim_id: the X12 claim needs a patient control number (CLM01)")
+    if len(claim.claim_id) > 38:
+        raise InvalidFormat("claim_id: CLM01 holds at most 38 characters")
     if not claim.lines:
         raise InvalidFormat(f"claim {claim.claim_id}: no service lines to send")
+    if not 1 <= len(claim.diagnoses) <= 12:
+        raise InvalidFormat(f"claim {claim.claim_id}: expected 1 to 12 diagnoses")
     if claim.errors:
         raise InvalidFormat(
             f"claim {claim.claim_id}: has error findings ("
@@ -271,7 +275,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
         )
         if claim.prior_authorization:
             w.seg("REF", "G1", w.text(claim.prior_authorization, "prior_authorization"))
-        w.seg("HI", f"ABK:{codes[0]}", *(f"ABF:{code}" for code in codes[1:12]))
+        w.seg("HI", f"ABK:{codes[0]}", *(f"ABF:{code}" for code in codes[1:]))
     else:
         bill = claim.type_of_bill or ""
         w.seg("CLM", claim_id, plain(total), "", "", f"{bill[1:3]}:A:{bill[3:]}", "", "A", "Y", "Y")
@@ -282,7 +286,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
             w.seg("REF", "G1", w.text(claim.prior_authorization, "prior_authorization"))
         w.seg("HI", f"ABK:{codes[0]}")
         if codes[1:]:
-            w.seg("HI", *(f"ABF:{code}" for code in codes[1:13]))
+            w.seg("HI", *(f"ABF:{code}" for code in codes[1:]))
     for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
         w.seg("LX", str(number))
         if claim.kind is ClaimKind.PROFESSIONAL:
