@@ -214,6 +214,9 @@ class TestOtherFindings:
         del data["dose_mg"]
         assert "dose-not-determined" in codes(claim_of(data))
         assert "dose-not-determined" in codes(claim_of(office(patient__weight_kg="900")))
+        with_dose = claim_of(office(patient__weight_kg="900", dose_mg="700"))
+        assert "weight-implausible" in codes(with_dose)
+        assert not with_dose.errors
 
     def test_future_date_and_out_of_scope(self) -> None:
         assert "service-date-future" in codes(claim_of(office(service_date="2026-01-02")))

@@ -308,7 +308,10 @@ def _dose(
             try:
                 label_dose = dosing.iv_dose_mg(weight)
             except ValidationError as error:
-                found.append(make("dose-not-determined", str(error), "$.patient.weight_kg"))
+                if encounter.dose_mg is None:
+                    found.append(make("dose-not-determined", str(error), "$.patient.weight_kg"))
+                else:
+                    found.append(make("weight-implausible", str(error), "$.patient.weight_kg"))
                 return encounter.dose_mg
             if encounter.dose_mg is None:
                 return label_dose

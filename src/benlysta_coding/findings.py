@@ -170,6 +170,13 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "S3",
             ),
             Rule(
+                "weight-implausible",
+                _W,
+                "The weight is outside the plausible range, so the dose was not checked against it",
+                "Check the weight's unit (kg, not pounds or grams).",
+                "S3",
+            ),
+            Rule(
                 "dose-not-determined",
                 _E,
                 "The dose could not be determined",
