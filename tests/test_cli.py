@@ -157,3 +157,61 @@ def test_claim_command_export_errors() -> None:
     status, _, err = run("claim", office_file, "--format", "837p")
     assert 2 == status
     assert "charge" in err
+
+
+def test_batch_streams_json_lines_and_x12(tmp_path: Path) -> None:
+    from tests.x12check import own_checks, pyx12_errors
+
+    office = json.loads((EXAMPLES / "encounter-office-iv.json").read_text())
+    hospital = json.loads((EXAMPLES / "encounter-hospital-iv.json").read_text())
+    lines = [
+        json.dumps(office),
+        json.dumps(
+            {**office, "claim_id": "B2", "patient": {**office["patient"], "weight_kg": "63.4"}}
+        ),
+        "",
+        '{"route": "im"}',
+        json.dumps(hospital),
+        json.dumps({**office, "claim_id": "B3", "diagnoses": ["M32.1"]}),
+        json.dumps({**office, "claim_id": "B4", "receiver": {"name": "X", "id": "OTHER"}}),
+    ]
+    source = tmp_path / "batch.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    status, out, err = run(
+        "batch",
+        str(source),
+        "--format",
+        "837p",
+        "--price",
+        "J0490=12.50",
+        "--price",
+        "96365=150",
+        "--control-number",
+        "77",
+    )
+    assert 2 == status
+    assert 2 == out.count("CLM*")
+    assert [] == pyx12_errors(out)
+    own_checks(out)
+    messages = err.splitlines()
+    assert messages[0].startswith("line 4: $.route")
+    assert messages[1] == "line 5: this institutional claim does not go in an 837p file"
+    assert messages[2].startswith("line 6: error: $.diagnoses[0]")
+    assert messages[3] == "line 7: a different submitter or receiver than the first claim"
+    assert "2 claim(s) written, 4 line(s) with problems" == messages[-1]
+    status, out, err = run("batch", str(source))
+    assert 2 == status
+    assert ["BEN-2025-0001", "B2", "BEN-2025-0002", "B4"] == [
+        json.loads(line)["claim_id"] for line in out.splitlines()
+    ]
+
+
+def test_batch_errors(tmp_path: Path) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text((EXAMPLES / "encounter-hospital-iv.json").read_text().replace("\n", "") + "\n")
+    assert (0, "1 claim(s) written, 0 line(s) with problems\n") == run("batch", str(good))[::2]
+    status, out, err = run("batch", str(good), "--format", "837i")
+    assert (2, "") == (status, out)
+    assert err.startswith("line 1: claim BEN-2025-0002 line 1: X12 needs a charge")
+    assert 2 == run("batch", str(tmp_path / "missing.jsonl"))[0]
+    assert 2 == run("batch", str(good), "--price", "J0490")[0]

@@ -196,3 +196,43 @@ def test_parties_missing_are_all_reported() -> None:
     assert ["$.submitter", "$.receiver", "$.insurance", "$.patient.member_id"] == [
         p.path for p in info.value.problems
     ]
+
+
+def test_identifiers_keep_their_case() -> None:
+    text = render(office(claim_id="ben-2025-7", prior_authorization="pa-1"))
+    assert "CLM*ben-2025-7*" in text
+    assert "REF*G1*pa-1~" in text
+    assert [] == pyx12_errors(text)
+
+
+def test_on_error_leaves_out_bad_claims_and_finishes_the_file() -> None:
+    claim, who = pair(office())
+    unpriced = claim_of(office(claim_id="NOPRICE"))
+    told: list[tuple[int, str]] = []
+    out = io.StringIO()
+    items = [(claim, who), (unpriced, who), (attrs.evolve(claim, claim_id="C3"), who)]
+    summary = x12.write_837(
+        items,
+        out,
+        x12.Envelope(claims_per_transaction=1),
+        on_error=lambda index, error: told.append((index, str(error))),
+    )
+    assert (2, 2) == (summary.claims, summary.transactions)
+    assert [1] == [index for index, _ in told]
+    assert "NOPRICE" in told[0][1]
+    text = out.getvalue()
+    assert "NOPRICE" not in text
+    assert summary.segments == text.count("~")
+    assert [] == pyx12_errors(text)
+    own_checks(text)
+
+
+def test_nothing_is_written_when_no_claim_can_be() -> None:
+    _, who = pair(office())
+    out = io.StringIO()
+    with pytest.raises(InvalidFormat, match="at least one claim"):
+        x12.write_837([(claim_of(office()), who)], out, on_error=lambda index, error: None)
+    assert "" == out.getvalue()
+    with pytest.raises(ValidationError, match="charge"):
+        x12.write_837([(claim_of(office()), who)], out)
+    assert "" == out.getvalue()

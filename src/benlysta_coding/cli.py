@@ -7,6 +7,9 @@ Commands:
   build the claim of an encounter file (``-`` reads standard input) and print it in that format;
   problems go to standard error, one per line with its path. The X12 formats need a price for every
   code (``--price``), and the party data in the encounter file.
+* ``batch FILE.jsonl --format json|837p|837i [--price CODE=PRICE ...]``: one encounter per line
+  (JSON Lines), streamed: JSON Lines of claims, or one X12 interchange. A line with a problem is
+  reported on standard error as ``line N: ...`` and its claim is not written; the exit status is then 2.
 * ``ndc VALUE ...``: normalise NDCs; one line each, exit 2 if any is invalid.
 * ``dose --weight-kg 70 [--route iv] [--json]``: the dose, J0490 units, vials and waste.
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from benlysta_coding import _examples, dosing, encounter, hcpcs, ndc, products, units
@@ -222,6 +225,83 @@ def _dose(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from benlysta_coding.export import parties, x12
+
+    try:
+        prices = _prices(args.price) or None
+        source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
+    except (OSError, ValidationError) as error:
+        err.write(f"{args.file}: {error}\n")
+        return 2
+    wanted = {"837p": ClaimKind.PROFESSIONAL, "837i": ClaimKind.INSTITUTIONAL}.get(args.format)
+    bad = 0
+    line = 0
+    first: list[parties.Parties] = []
+
+    def report(number: int, message: str) -> None:
+        nonlocal bad
+        bad += 1
+        err.write(f"line {number}: {message}\n")
+
+    def claims() -> Iterator[tuple[Claim, parties.Parties | None]]:
+        nonlocal line
+        for number, text in enumerate(source, start=1):
+            line = number
+            if not text.strip():
+                continue
+            try:
+                loaded = encounter.from_json(text)
+                claim = build_claim(loaded, prices=prices)
+                if claim.errors:
+                    report(number, "; ".join(str(f) for f in claim.errors))
+                    continue
+                if wanted is None:
+                    yield claim, None
+                    continue
+                if claim.kind is not wanted:
+                    report(number, f"this {claim.kind} claim does not go in an {args.format} file")
+                    continue
+                who = parties.from_encounter(loaded)
+                if first and (who.submitter, who.receiver) != (
+                    first[0].submitter,
+                    first[0].receiver,
+                ):
+                    report(number, "a different submitter or receiver than the first claim")
+                    continue
+                if not first:
+                    first.append(who)
+                yield claim, who
+            except InvalidInput as error:
+                report(number, "; ".join(str(problem) for problem in error.problems))
+            except ValidationError as error:
+                report(number, str(error))
+
+    written = 0
+    try:
+        if wanted is None:
+            for claim, _ in claims():
+                out.write(json.dumps(claim.to_dict()) + "\n")
+                written += 1
+        else:
+            envelope = x12.Envelope(
+                control_number=args.control_number, usage="T" if args.test else "P"
+            )
+            pairs = ((claim, who) for claim, who in claims() if who is not None)
+            try:
+                written = x12.write_837(
+                    pairs, out, envelope, on_error=lambda _, error: report(line, str(error))
+                ).claims
+            except ValidationError as error:
+                err.write(f"{error}\n")
+                bad += 1
+    finally:
+        if source is not sys.stdin:
+            source.close()
+    err.write(f"{written} claim(s) written, {bad} line(s) with problems\n")
+    return 2 if bad else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benlysta_coding", description="Benlysta (belimumab) billing tools."
@@ -251,6 +331,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     claim.add_argument("--control-number", type=int, help="X12 interchange control number")
     claim.add_argument("--test", action="store_true", help="mark the X12 file as a test (ISA15 T)")
+    batch = commands.add_parser("batch", help="stream a JSON Lines file of encounters")
+    batch.add_argument("file", help="JSON Lines file, one encounter per line, or - for stdin")
+    batch.add_argument("--format", default="json", choices=["json", "837p", "837i"])
+    batch.add_argument(
+        "--price",
+        action="append",
+        default=[],
+        metavar="CODE=PRICE",
+        help="a price per unit, e.g. J0490=12.50 (repeat)",
+    )
+    batch.add_argument("--control-number", type=int, help="X12 interchange control number")
+    batch.add_argument("--test", action="store_true", help="mark the X12 file as a test")
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
     ndc_parser.add_argument("values", nargs="+", metavar="NDC")
     dose = commands.add_parser("dose", help="dose, J0490 units, vials and waste")
@@ -279,4 +371,6 @@ def main(
         return _dose(args, out, err)
     if args.command == "claim":
         return _claim(args, out, err)
+    if args.command == "batch":
+        return _batch(args, out, err)
     return _demo(getattr(args, "price", []), out, err)

@@ -15,7 +15,8 @@ What goes where:
 * the prior authorization as ``REF*G1`` in loop 2300; a single-line claim's other NDCs as ``NTE*ADD``
   (837P).
 
-Free text is upper-cased. A value containing an X12 delimiter (``*``, ``:``, ``~``, ``^``) or a control
+Names and addresses are upper-cased; identifiers (claim id, member id, prior authorization, payer,
+submitter and receiver ids) keep their case, so that replies (835, 277) match. A value containing an X12 delimiter (``*``, ``:``, ``~``, ``^``) or a control
 character is refused with an error naming the field (X12 has no escape); non-ASCII text is refused, or
 transliterated when ``Envelope.non_ascii`` is ``"transliterate"``. The patient is the subscriber
 (``SBR02`` = 18).
@@ -35,7 +36,7 @@ import enum
 import io
 import secrets
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Final, TextIO
 
@@ -44,7 +45,7 @@ import attrs
 from benlysta_coding import icd10
 from benlysta_coding._util import plain
 from benlysta_coding.claim import Claim, ClaimKind, ServiceLine
-from benlysta_coding.encounter import Address
+from benlysta_coding.encounter import Address, Receiver, Submitter
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, ValidationError
 from benlysta_coding.export.parties import Parties
 
@@ -127,31 +128,32 @@ def _ascii(value: str, field: str, policy: NonASCII) -> str:
             f"{field}: contains an X12 delimiter (* : ~ ^) or a control "
             "character, which would corrupt the file; remove it"
         )
-    text = value.strip().upper()
+    text = value.strip()
     if not text:
         raise InvalidFormat(f"{field}: must not be empty")
     return text
 
 
 class _Out:
-    """Writes segments and counts them; one segment is held at a time."""
+    """Collects the segments of one piece (a claim, a header) so that a piece is written whole."""
 
-    def __init__(self, out: TextIO, non_ascii: NonASCII) -> None:
-        self.out = out
+    def __init__(self, non_ascii: NonASCII) -> None:
         self.non_ascii = non_ascii
-        self.count = 0
-        self.total = 0
+        self.parts: list[str] = []
 
     def text(self, value: str, field: str) -> str:
+        """Free text (names, addresses): checked and upper-cased."""
+        return _ascii(value, field, self.non_ascii).upper()
+
+    def ident(self, value: str, field: str) -> str:
+        """An identifier (claim id, member id ...): checked, its case kept for matching replies."""
         return _ascii(value, field, self.non_ascii)
 
     def seg(self, *elements: str) -> None:
         parts = list(elements)
         while parts and parts[-1] == "":
             parts.pop()
-        self.out.write("*".join(parts) + "~\n")
-        self.count += 1
-        self.total += 1
+        self.parts.append("*".join(parts) + "~\n")
 
 
 def _d8(day: datetime.date) -> str:
@@ -239,7 +241,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
         "",
         "",
         "MI",
-        w.text(patient.member_id, "patient.member_id"),
+        w.ident(patient.member_id, "patient.member_id"),
     )
     if patient.address is not None:
         _address(w, patient.address, "patient.address")
@@ -254,11 +256,11 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
         "",
         "",
         "PI",
-        w.text(payer.payer_id, "insurance.payer_id"),
+        w.ident(payer.payer_id, "insurance.payer_id"),
     )
     charges = [_charge(line, claim) for line in claim.lines]
     total = sum((line.charge for line in claim.lines if line.charge is not None), Decimal(0))
-    claim_id = w.text(claim.claim_id, "claim_id")
+    claim_id = w.ident(claim.claim_id, "claim_id")
     codes = [icd10.compact(code) for code in claim.diagnoses]
     if claim.kind is ClaimKind.PROFESSIONAL:
         w.seg(
@@ -274,7 +276,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
             "Y",
         )
         if claim.prior_authorization:
-            w.seg("REF", "G1", w.text(claim.prior_authorization, "prior_authorization"))
+            w.seg("REF", "G1", w.ident(claim.prior_authorization, "prior_authorization"))
         w.seg("HI", f"ABK:{codes[0]}", *(f"ABF:{code}" for code in codes[1:]))
     else:
         bill = claim.type_of_bill or ""
@@ -283,7 +285,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
         w.seg("DTP", "434", "RD8", f"{day}-{day}")
         w.seg("CL1", "", "", "01")
         if claim.prior_authorization:
-            w.seg("REF", "G1", w.text(claim.prior_authorization, "prior_authorization"))
+            w.seg("REF", "G1", w.ident(claim.prior_authorization, "prior_authorization"))
         w.seg("HI", f"ABK:{codes[0]}")
         if codes[1:]:
             w.seg("HI", *(f"ABF:{code}" for code in codes[1:]))
@@ -313,32 +315,22 @@ def _pair(item: object) -> tuple[Claim, Parties]:
     return item[0], item[1]
 
 
-def write_837(
-    items: Iterable[tuple[Claim, Parties]],
-    out: TextIO,
-    envelope: Envelope | None = None,
-) -> Summary:
-    """Write claims with their parties as one X12 interchange to ``out``, streaming.
-
-    All claims must be of one kind (professional: 837P; institutional: 837I) and share the submitter
-    and receiver of the first. Every line needs a charge. Raises a
-    :class:`~benlysta_coding.errors.ValidationError` naming the claim and field at the first claim
-    that cannot be written; what was written before it stays in ``out``.
-    """
-    settings = envelope or Envelope()
-    control = settings.control_number or secrets.randbelow(999_999_999) + 1
-    created = settings.created or datetime.datetime.now()
-    w = _Out(out, settings.non_ascii)
-    iterator: Iterator[tuple[Claim, Parties]] = iter(items)
-    first = next(iterator, None)
-    if first is None:
-        raise InvalidFormat("claims: an interchange needs at least one claim")
-    first_claim, first_parties = _pair(first)
-    kind = first_claim.kind
-    submitter, receiver = first_parties.submitter, first_parties.receiver
-    version = IMPLEMENTATION[kind]
-    sender_id = w.text(submitter.id, "submitter.id")
-    receiver_id = w.text(receiver.id, "receiver.id")
+def _header(
+    w: _Out,
+    submitter: Submitter,
+    receiver: Receiver,
+    control: int,
+    created: datetime.datetime,
+    settings: Envelope,
+    version: str,
+) -> tuple[str, str]:
+    """ISA and GS; returns the checked sender and receiver ids."""
+    sender_id = w.ident(submitter.id, "submitter.id")
+    receiver_id = w.ident(receiver.id, "receiver.id")
+    if len(sender_id) > 15 or len(receiver_id) > 15:
+        raise InvalidFormat(
+            "submitter.id / receiver.id: ISA06 and ISA08 hold at most 15 characters"
+        )
     w.seg(
         "ISA",
         "00",
@@ -369,80 +361,124 @@ def write_837(
         "X",
         version,
     )
-    transactions = claims = hl = in_transaction = 0
+    return sender_id, receiver_id
 
-    def open_transaction() -> None:
-        nonlocal transactions, hl, in_transaction
-        transactions += 1
-        hl = in_transaction = 0
-        w.count = 0
-        w.seg("ST", "837", f"{transactions:04d}", version)
-        w.seg(
-            "BHT",
-            "0019",
-            "00",
-            f"{control}{transactions:04d}",
-            created.strftime("%Y%m%d"),
-            created.strftime("%H%M"),
-            "CH",
-        )
-        w.seg(
-            "NM1",
-            "41",
-            "2",
-            w.text(submitter.name, "submitter.name"),
-            "",
-            "",
-            "",
-            "",
-            "46",
-            sender_id,
-        )
-        w.seg(
-            "PER",
-            "IC",
-            w.text(submitter.contact_name, "submitter.contact_name"),
-            "TE",
-            submitter.phone,
-        )
-        w.seg(
-            "NM1",
-            "40",
-            "2",
-            w.text(receiver.name, "receiver.name"),
-            "",
-            "",
-            "",
-            "",
-            "46",
-            receiver_id,
-        )
+
+def _transaction_start(
+    w: _Out,
+    number: int,
+    control: int,
+    created: datetime.datetime,
+    version: str,
+    submitter: Submitter,
+    receiver: Receiver,
+    ids: tuple[str, str],
+) -> None:
+    w.seg("ST", "837", f"{number:04d}", version)
+    w.seg(
+        "BHT",
+        "0019",
+        "00",
+        f"{control}{number:04d}",
+        created.strftime("%Y%m%d"),
+        created.strftime("%H%M"),
+        "CH",
+    )
+    w.seg("NM1", "41", "2", w.text(submitter.name, "submitter.name"), "", "", "", "", "46", ids[0])
+    w.seg(
+        "PER", "IC", w.text(submitter.contact_name, "submitter.contact_name"), "TE", submitter.phone
+    )
+    w.seg("NM1", "40", "2", w.text(receiver.name, "receiver.name"), "", "", "", "", "46", ids[1])
+
+
+def write_837(
+    items: Iterable[tuple[Claim, Parties]],
+    out: TextIO,
+    envelope: Envelope | None = None,
+    on_error: Callable[[int, ValidationError], None] | None = None,
+) -> Summary:
+    """Write claims with their parties as one X12 interchange to ``out``, streaming.
+
+    All claims must be of one kind (professional: 837P; institutional: 837I) and share the submitter
+    and receiver of the first. Every line needs a charge. Each claim is rendered whole before it is
+    written, so a claim that cannot be written leaves nothing of itself in ``out``:
+
+    * without ``on_error``, the first such claim raises its
+      :class:`~benlysta_coding.errors.ValidationError` (naming the claim and field); the interchange is
+      then unfinished, so write to a temporary file and keep it only on success;
+    * with ``on_error``, the claim is left out, ``on_error(index, error)`` is told (``index`` counts the
+      items from 0), and the file is finished with the other claims.
+
+    Raises :class:`~benlysta_coding.errors.InvalidFormat` if no claim at all could be written (then
+    nothing was written).
+    """
+    settings = envelope or Envelope()
+    control = settings.control_number or secrets.randbelow(999_999_999) + 1
+    created = settings.created or datetime.datetime.now()
+    kind: ClaimKind | None = None
+    submitter: Submitter | None = None
+    receiver: Receiver | None = None
+    ids = ("", "")
+    version = ""
+    transactions = claims = hl = in_transaction = in_segments = total = 0
+
+    def emit(parts: list[str]) -> None:
+        nonlocal in_segments, total
+        out.write("".join(parts))
+        in_segments += len(parts)
+        total += len(parts)
 
     def close_transaction() -> None:
-        w.seg("SE", str(w.count + 1), f"{transactions:04d}")
+        emit([f"SE*{in_segments + 1}*{transactions:04d}~\n"])
 
-    item: tuple[Claim, Parties] | None = first
-    while item is not None:
+    for index, item in enumerate(items):
         claim, parties = _pair(item)
-        _check(claim, kind)
-        if (parties.submitter, parties.receiver) != (submitter, receiver):
-            raise InvalidFormat(
-                f"claim {claim.claim_id}: every claim of one file needs the same "
-                "submitter and receiver"
+        if kind is None or submitter is None or receiver is None:
+            kind, submitter, receiver = claim.kind, parties.submitter, parties.receiver
+            version = IMPLEMENTATION[kind]
+            header = _Out(settings.non_ascii)
+            ids = _header(header, submitter, receiver, control, created, settings, version)
+            # check the submitter and receiver texts once, before any claim is written
+            _transaction_start(
+                _Out(settings.non_ascii), 1, control, created, version, submitter, receiver, ids
             )
-        if transactions == 0 or in_transaction == settings.claims_per_transaction:
+        new_transaction = transactions == 0 or in_transaction == settings.claims_per_transaction
+        w = _Out(settings.non_ascii)
+        try:
+            _check(claim, kind)
+            if (parties.submitter, parties.receiver) != (submitter, receiver):
+                raise InvalidFormat(
+                    f"claim {claim.claim_id}: every claim of one file needs the "
+                    "same submitter and receiver"
+                )
+            _claim(w, claim, parties, 1 if new_transaction else hl + 1)
+        except ValidationError as error:
+            if on_error is None:
+                raise
+            on_error(index, error)
+            continue
+        if transactions == 0:
+            out.write("".join(header.parts))
+            total += len(header.parts)
+        if new_transaction:
             if transactions:
                 close_transaction()
-            open_transaction()
-        _claim(w, claim, parties, hl + 1)
+            transactions += 1
+            hl = in_transaction = in_segments = 0
+            start = _Out(settings.non_ascii)
+            _transaction_start(
+                start, transactions, control, created, version, submitter, receiver, ids
+            )
+            emit(start.parts)
+        emit(w.parts)
         hl += 2
         in_transaction += 1
         claims += 1
-        item = next(iterator, None)
+    if claims == 0:
+        raise InvalidFormat("claims: an interchange needs at least one claim that can be written")
     close_transaction()
-    w.seg("GE", str(transactions), str(control))
-    w.seg("IEA", "1", f"{control:09d}")
-    return Summary(control, transactions, claims, w.total)
+    out.write(f"GE*{transactions}*{control}~\nIEA*1*{control:09d}~\n")
+    return Summary(control, transactions, claims, total + 2)
 
 
 def render_837(claim: Claim, parties: Parties, envelope: Envelope | None = None) -> str:
