@@ -308,3 +308,18 @@ def test_records_are_flat_and_exact() -> None:
     assert "JW" == records[1]["modifiers"]
     assert ("", None) == (records[2]["ndc"], records[2]["ndc_quantity"])
     assert all(not isinstance(v, dict | list | tuple) for r in records for v in r.values())
+
+
+def test_340b_modifiers_on_drug_lines_only() -> None:
+    claim = claim_of(
+        hospital(drug_modifiers=["TB"], patient__weight_kg="55", payer="medicare_part_b")
+    )
+    assert [("J0490", ("TB",)), ("J0490", ("JW", "TB")), ("96365", ()), ("96366", ())] == [
+        (line.code, line.modifiers) for line in claim.lines
+    ]
+    early = claim_of(hospital(drug_modifiers=["TB"], service_date="2023-12-31"))
+    assert "modifier-not-in-effect" in codes(early)
+    with pytest.raises(InvalidInput, match="drug_modifiers"):
+        encounter.from_dict(hospital(drug_modifiers=["JG", "JG"]))
+    with pytest.raises(InvalidInput, match="drug_modifiers"):
+        encounter.from_dict(hospital(drug_modifiers="JG"))

@@ -236,3 +236,9 @@ def test_nothing_is_written_when_no_claim_can_be() -> None:
     with pytest.raises(ValidationError, match="charge"):
         x12.write_837([(claim_of(office()), who)], out)
     assert "" == out.getvalue()
+
+
+def test_340b_modifier_validates() -> None:
+    text = render(hospital(drug_modifiers=["JG"], patient__weight_kg="55"))
+    assert "SV2*0636*HC:J0490:JW:JG*" in text
+    assert [] == pyx12_errors(text)

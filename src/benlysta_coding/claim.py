@@ -628,7 +628,8 @@ def build_claim(
                     number=len(lines) + 1,
                     kind=LineKind.WASTE if waste else LineKind.DRUG,
                     code=hcpcs.J0490.code,
-                    modifiers=(drug.modifier,) if drug.modifier else (),
+                    modifiers=((drug.modifier,) if drug.modifier else ())
+                    + encounter.drug_modifiers,
                     units=drug.units,
                     service_date=day,
                     diagnosis_pointers=pointers,

@@ -29,6 +29,9 @@ The JSON form (keys in ``snake_case``; decimals as strings or numbers, read with
       "insurance": {"payer_name": "MEDICARE", "payer_id": "12345"}
     }
 
+Optional keys not shown: ``ndc`` (the SC product given), ``drug_modifiers`` (``["JG"]`` or
+``["TB"]`` for a 340B-acquired drug), ``submitter`` and ``receiver`` (for X12).
+
 ``settings``: ``office`` (professional claim, place of service 11), ``hospital_outpatient``
 (institutional claim, type of bill 013x) and ``critical_access_hospital`` (institutional, 085x).
 
@@ -198,6 +201,8 @@ class Encounter:
     insurance: Insurance | None = None
     submitter: Submitter | None = None
     receiver: Receiver | None = None
+    drug_modifiers: tuple[str, ...] = ()
+    """340B modifiers for the drug lines: ``JG`` or ``TB`` (see :mod:`benlysta_coding.modifiers`)."""
 
     def __attrs_post_init__(self) -> None:
         _validate(self, "$", _ENCOUNTER_FIELDS)
@@ -424,6 +429,7 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
         "insurance",
         "submitter",
         "receiver",
+        "drug_modifiers",
     }
     top = reader.mapping(data, "$", keys)
     if top is None:
@@ -574,6 +580,8 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
         "insurance": insurance,
         "submitter": submitter,
         "receiver": receiver,
+        "drug_modifiers": reader.field(top, "drug_modifiers", "$", _drug_modifiers, required=False)
+        or (),
     }
     if reader.problems or any(v is None for v in values.values()):
         raise InvalidInput(reader.problems)
@@ -605,6 +613,14 @@ def _instance(kind: type) -> Callable[[Any, str], Any]:
         return value
 
     return check
+
+
+def _drug_modifiers(value: Any, path: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise TypeError("expected a list of modifiers")
+    if any(item not in ("JG", "TB") for item in value) or len(set(value)) != len(value):
+        raise ValidationError("expected distinct 340B modifiers: 'JG' or 'TB'")
+    return tuple(value)
 
 
 def _diagnosis_tuple(value: Any, path: str) -> tuple[str, ...]:
@@ -685,4 +701,5 @@ _ENCOUNTER_FIELDS: Final = (
     ("insurance", _instance(Insurance), True),
     ("submitter", _instance(Submitter), True),
     ("receiver", _instance(Receiver), True),
+    ("drug_modifiers", _drug_modifiers, True),
 )
