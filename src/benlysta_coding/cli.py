@@ -302,19 +302,28 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 2 if bad else 0
 
 
+def _price_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--price",
+        action="append",
+        default=[],
+        metavar="CODE=PRICE",
+        help="a price per unit, e.g. J0490=12.50 (repeat; no price is built in)",
+    )
+
+
+def _x12_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--control-number", type=int, help="X12 interchange control number")
+    parser.add_argument("--test", action="store_true", help="mark the X12 file as a test (ISA15 T)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benlysta_coding", description="Benlysta (belimumab) billing tools."
     )
     commands = parser.add_subparsers(dest="command")
     demo = commands.add_parser("demo", help="print the example claim (the default)")
-    demo.add_argument(
-        "--price",
-        action="append",
-        default=[],
-        metavar="CODE=PRICE",
-        help="a price per unit, e.g. J0490=12.50 (no price is built in)",
-    )
+    _price_option(demo)
     claim = commands.add_parser("claim", help="build the claim of an encounter JSON file")
     claim.add_argument("file", help="encounter JSON file, or - for standard input")
     claim.add_argument(
@@ -322,27 +331,13 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         choices=["text", "json", "837p", "837i", "cms1500", "ub04", "fhir"],
     )
-    claim.add_argument(
-        "--price",
-        action="append",
-        default=[],
-        metavar="CODE=PRICE",
-        help="a price per unit, e.g. J0490=12.50 (repeat; no price is built in)",
-    )
-    claim.add_argument("--control-number", type=int, help="X12 interchange control number")
-    claim.add_argument("--test", action="store_true", help="mark the X12 file as a test (ISA15 T)")
+    _price_option(claim)
+    _x12_options(claim)
     batch = commands.add_parser("batch", help="stream a JSON Lines file of encounters")
     batch.add_argument("file", help="JSON Lines file, one encounter per line, or - for stdin")
     batch.add_argument("--format", default="json", choices=["json", "837p", "837i"])
-    batch.add_argument(
-        "--price",
-        action="append",
-        default=[],
-        metavar="CODE=PRICE",
-        help="a price per unit, e.g. J0490=12.50 (repeat)",
-    )
-    batch.add_argument("--control-number", type=int, help="X12 interchange control number")
-    batch.add_argument("--test", action="store_true", help="mark the X12 file as a test")
+    _price_option(batch)
+    _x12_options(batch)
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
     ndc_parser.add_argument("values", nargs="+", metavar="NDC")
     dose = commands.add_parser("dose", help="dose, J0490 units, vials and waste")

@@ -226,7 +226,10 @@ def npi_is_valid(npi: object) -> bool:
 
 
 T = TypeVar("T")
-_MISSING: Final = object()
+Convert = Callable[[Any, str], Any]
+Fields = tuple[tuple[str, Convert, bool], ...]
+"""A spec: (field name, converter, optional) for each field, in the order problems are reported."""
+
 _TEXT = re.compile(r"[^\x00-\x1f\x7f]{1,60}")
 _STATE = re.compile(r"[A-Z]{2}", re.ASCII)
 _ZIP = re.compile(r"[0-9]{5}(?:[0-9]{4})?", re.ASCII)
@@ -235,7 +238,7 @@ _AUTH = re.compile(r"[A-Za-z0-9-]{1,50}", re.ASCII)
 
 
 class _Reader:
-    """Reads a JSON-like mapping into typed values, collecting every problem with its path."""
+    """Reads JSON-like values into typed ones, collecting every problem with its path."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -259,37 +262,32 @@ class _Reader:
                 )
         return value
 
-    def field(
-        self,
-        data: Mapping[str, Any],
-        key: str,
-        path: str,
-        convert: Callable[[Any, str], T],
-        required: bool = True,
-    ) -> T | None:
-        value = data.get(key, _MISSING)
-        where = f"{path}.{key}"
-        if value is _MISSING or value is None:
-            if required:
-                self.fail(where, "missing", "required")
-            return None
-        return self.value(value, where, convert)
-
-    def require(self, data: Mapping[str, Any], key: str, path: str) -> Any:
-        """Return ``data[key]``, or ``None`` after reporting it missing."""
-        value = data.get(key)
-        if value is None:
-            self.fail(f"{path}.{key}", "missing", "required")
-        return value
-
     def value(self, value: Any, where: str, convert: Callable[[Any, str], T]) -> T | None:
         try:
             return convert(value, where)
+        except InvalidInput as error:  # a nested object: its problems carry their own paths
+            self.problems.extend(error.problems)
         except TypeError as error:
             self.fail(where, "invalid-type", _message(error, value))
         except ValidationError as error:
             self.fail(where, "invalid-value", str(error))
         return None
+
+    def fields(self, get: Callable[[str], Any], path: str, fields: Fields) -> dict[str, Any]:
+        """Convert each field; a missing required one is a problem, a missing optional one is left
+        out (so the class default applies)."""
+        values = {}
+        for name, convert, optional in fields:
+            value = get(name)
+            where = f"{path}.{name}"
+            if value is None or (optional and value == ""):
+                if not optional:
+                    self.fail(where, "missing", "required")
+                continue
+            converted = self.value(value, where, convert)
+            if converted is not None:
+                values[name] = converted
+        return values
 
 
 def _message(error: TypeError, value: object) -> str:
@@ -301,7 +299,7 @@ def _message(error: TypeError, value: object) -> str:
     return str(error)
 
 
-def _choice(kind: type[enum.StrEnum]) -> Callable[[Any, str], Any]:
+def _choice(kind: type[enum.StrEnum]) -> Convert:
     def convert(value: Any, path: str) -> Any:
         if not isinstance(value, str):
             raise TypeError(f"expected a string, one of {', '.join(repr(m.value) for m in kind)}")
@@ -339,7 +337,7 @@ def _int(value: Any, path: str) -> int:
     return int(value)
 
 
-def _positive_decimal(limit: Decimal) -> Callable[[Any, str], Decimal]:
+def _positive_decimal(limit: Decimal) -> Convert:
     def convert(value: Any, path: str) -> Decimal:
         number = to_decimal(value, path.rsplit(".", 1)[-1])
         if not 0 < number <= limit:
@@ -371,38 +369,131 @@ def _ndc(value: Any, path: str) -> str:
     return ndc.validate(value)
 
 
-def _reader_address(reader: _Reader, value: Any, path: str) -> Address | None:
-    if value is None:
-        return None
-    data = reader.mapping(value, path, {"line1", "line2", "city", "state", "zip"})
-    if data is None:
-        return None
-    fields = {
-        "line1": reader.field(data, "line1", path, _name),
-        "city": reader.field(data, "city", path, _name),
-        "state": reader.field(data, "state", path, _text(_STATE, "2 capital letters")),
-        "zip": reader.field(data, "zip", path, _text(_ZIP, "5 or 9 digits")),
-    }
-    line2 = reader.field(data, "line2", path, _name, required=False)
-    if any(v is None for v in fields.values()):
-        return None
-    return Address(line2=line2 or "", **fields)  # type: ignore[arg-type]
+def _drug_modifiers(value: Any, path: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise TypeError("expected a list of modifiers")
+    if any(item not in ("JG", "TB") for item in value) or len(set(value)) != len(value):
+        raise ValidationError("expected distinct 340B modifiers: 'JG' or 'TB'")
+    return tuple(value)
 
 
-def _diagnoses(reader: _Reader, value: Any, path: str) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list) or not value:
-        reader.fail(path, "invalid-type", "expected a non-empty list of ICD-10-CM codes")
-        return None
+def _diagnosis_tuple(value: Any, path: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, tuple | list) or not value:
+        raise TypeError("expected a non-empty list of ICD-10-CM codes")
+    reader = _Reader()
     if len(value) > 12:
         reader.fail(path, "invalid-value", "expected at most 12 diagnoses (CMS-1500 and 837P)")
-    codes: list[str] = []
-    for index, item in enumerate(value):
-        code = reader.value(item, f"{path}[{index}]", lambda v, p: icd10.validate(v))
-        if code is not None and code not in codes:
-            codes.append(code)
-    return tuple(codes)
+    codes = [
+        reader.value(item, f"{path}[{index}]", lambda v, p: icd10.validate(v))
+        for index, item in enumerate(value)
+    ]
+    if reader.problems:
+        raise InvalidInput(reader.problems)
+    return tuple(dict.fromkeys(code for code in codes if code is not None))
+
+
+def _object(kind: type[T], fields: Callable[[], Fields]) -> Callable[[Any, str], T]:
+    """A converter that passes a ``kind`` through and reads a mapping into one."""
+
+    def convert(value: Any, path: str) -> T:
+        if isinstance(value, kind):
+            return value
+        reader = _Reader()
+        spec = fields()
+        data = reader.mapping(value, path, {name for name, _, _ in spec})
+        values = {} if data is None else reader.fields(data.get, path, spec)
+        if reader.problems:
+            raise InvalidInput(reader.problems)
+        return kind(**values)
+
+    return convert
+
+
+def _validate(instance: object, path: str, fields: Fields) -> None:
+    """Check (and normalise) the fields of a typed value built in Python; raise every problem."""
+    reader = _Reader()
+    values = reader.fields(lambda name: getattr(instance, name), path, fields)
+    if reader.problems:
+        raise InvalidInput(reader.problems)
+    for name, value in values.items():
+        object.__setattr__(instance, name, value)  # frozen: normalise once, at creation
+
+
+_MEMBER = _text(re.compile(r"[A-Za-z0-9-]{1,30}"), "1 to 30 letters, digits or '-'")
+_EDI_ID = _text(re.compile(r"[A-Za-z0-9]{2,15}"), "2 to 15 letters or digits")
+_ADDRESS_FIELDS: Final[Fields] = (
+    ("line1", _name, False),
+    ("line2", _name, True),
+    ("city", _name, False),
+    ("state", _text(_STATE, "2 capital letters"), False),
+    ("zip", _text(_ZIP, "5 or 9 digits"), False),
+)
+_address = _object(Address, lambda: _ADDRESS_FIELDS)
+_PATIENT_FIELDS: Final[Fields] = (
+    ("weight_kg", _positive_decimal(Decimal(1000)), True),
+    ("birth_date", _date, False),
+    ("address", _address, True),
+    ("sex", _sex, True),
+    ("first_name", _name, True),
+    ("last_name", _name, True),
+    ("member_id", _MEMBER, True),
+)
+_PROVIDER_FIELDS: Final[Fields] = (
+    ("name", _name, False),
+    ("npi", _npi, False),
+    ("tax_id", _text(re.compile(r"[0-9]{9}"), "9 digits (EIN)"), False),
+    ("address", _address, False),
+    ("taxonomy", _text(re.compile(r"[0-9A-Z]{9}X"), "a 10-character taxonomy code"), True),
+)
+_INSURANCE_FIELDS: Final[Fields] = (
+    ("payer_name", _name, False),
+    ("payer_id", _text(re.compile(r"[A-Za-z0-9]{2,80}"), "2 to 80 letters or digits"), False),
+)
+_SUBMITTER_FIELDS: Final[Fields] = (
+    ("name", _name, False),
+    ("id", _EDI_ID, False),
+    ("contact_name", _name, False),
+    ("phone", _text(re.compile(r"[0-9]{10}"), "10 digits"), False),
+)
+_RECEIVER_FIELDS: Final[Fields] = (("name", _name, False), ("id", _EDI_ID, False))
+
+
+def _payer(policies: Mapping[str, PayerPolicy]) -> Convert:
+    def convert(value: Any, path: str) -> PayerPolicy:
+        if isinstance(value, PayerPolicy):
+            return value
+        if not isinstance(value, str) or not policies:
+            raise TypeError("expected a PayerPolicy" + (" or a policy name" if policies else ""))
+        if value not in policies:
+            raise ValidationError(f"expected one of {', '.join(map(repr, policies))}")
+        return policies[value]
+
+    return convert
+
+
+def _encounter_fields(policies: Mapping[str, PayerPolicy]) -> Fields:
+    return (
+        ("route", _choice(Route), False),
+        ("patient", _object(Patient, lambda: _PATIENT_FIELDS), False),
+        ("billing_provider", _object(Provider, lambda: _PROVIDER_FIELDS), True),
+        ("insurance", _object(Insurance, lambda: _INSURANCE_FIELDS), True),
+        ("submitter", _object(Submitter, lambda: _SUBMITTER_FIELDS), True),
+        ("receiver", _object(Receiver, lambda: _RECEIVER_FIELDS), True),
+        ("service_date", _date, False),
+        ("indication", _choice(Indication), False),
+        ("setting", _choice(Setting), False),
+        ("payer", _payer(policies), False),
+        ("diagnoses", _diagnosis_tuple, False),
+        ("infusion_minutes", _int, True),
+        ("dose_mg", _positive_decimal(Decimal(20000)), True),
+        ("ndc", _ndc, True),
+        ("claim_id", _text(_CLAIM_ID, "1 to 20 letters, digits or '-'"), True),
+        ("prior_authorization", _text(_AUTH, "1 to 50 letters, digits or '-'"), True),
+        ("drug_modifiers", _drug_modifiers, True),
+    )
+
+
+_ENCOUNTER_FIELDS: Final = _encounter_fields({})
 
 
 def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIES) -> Encounter:
@@ -412,180 +503,10 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
     own). Raises :class:`~benlysta_coding.errors.InvalidInput` listing each problem with its JSON path.
     """
     reader = _Reader()
-    keys = {
-        "claim_id",
-        "service_date",
-        "route",
-        "indication",
-        "setting",
-        "payer",
-        "infusion_minutes",
-        "dose_mg",
-        "ndc",
-        "diagnoses",
-        "patient",
-        "prior_authorization",
-        "billing_provider",
-        "insurance",
-        "submitter",
-        "receiver",
-        "drug_modifiers",
-    }
-    top = reader.mapping(data, "$", keys)
-    if top is None:
+    encounter = reader.value(data, "$", _object(Encounter, lambda: _encounter_fields(policies)))
+    if encounter is None:
         raise InvalidInput(reader.problems)
-
-    def payer(value: Any, path: str) -> PayerPolicy:
-        if not isinstance(value, str):
-            raise TypeError("expected a policy name")
-        if value not in policies:
-            raise ValidationError(f"expected one of {', '.join(map(repr, policies))}")
-        return policies[value]
-
-    route = reader.field(top, "route", "$", _choice(Route))
-    patient_data = top.get("patient", _MISSING)
-    patient = None
-    if patient_data is _MISSING:
-        reader.fail("$.patient", "missing", "required")
-    else:
-        p = reader.mapping(
-            patient_data,
-            "$.patient",
-            {"birth_date", "weight_kg", "sex", "first_name", "last_name", "member_id", "address"},
-        )
-        if p is not None:
-            weight = reader.field(
-                p, "weight_kg", "$.patient", _positive_decimal(Decimal(1000)), required=False
-            )
-            born = reader.field(p, "birth_date", "$.patient", _date)
-            address = None
-            if p.get("address") is not None:
-                address = _reader_address(reader, p["address"], "$.patient.address")
-            extra = {
-                "sex": reader.field(p, "sex", "$.patient", _sex, required=False) or "U",
-                "first_name": reader.field(p, "first_name", "$.patient", _name, required=False),
-                "last_name": reader.field(p, "last_name", "$.patient", _name, required=False),
-                "member_id": reader.field(
-                    p,
-                    "member_id",
-                    "$.patient",
-                    _text(re.compile(r"[A-Za-z0-9-]{1,30}"), "1 to 30 letters, digits or '-'"),
-                    required=False,
-                ),
-            }
-            if born is not None:
-                patient = Patient(
-                    birth_date=born,
-                    weight_kg=weight,
-                    address=address,
-                    **{k: v or "" for k, v in extra.items()},
-                )
-    provider = None
-    if top.get("billing_provider") is not None:
-        b = reader.mapping(
-            top["billing_provider"],
-            "$.billing_provider",
-            {"name", "npi", "tax_id", "address", "taxonomy"},
-        )
-        if b is not None:
-            fields = {
-                "name": reader.field(b, "name", "$.billing_provider", _name),
-                "npi": reader.field(b, "npi", "$.billing_provider", _npi),
-                "tax_id": reader.field(
-                    b,
-                    "tax_id",
-                    "$.billing_provider",
-                    _text(re.compile(r"[0-9]{9}"), "9 digits (EIN)"),
-                ),
-                "address": _reader_address(
-                    reader,
-                    reader.require(b, "address", "$.billing_provider"),
-                    "$.billing_provider.address",
-                ),
-            }
-            taxonomy = reader.field(
-                b,
-                "taxonomy",
-                "$.billing_provider",
-                _text(
-                    re.compile(r"[0-9A-Z]{9}X"), "a 10-character taxonomy code such as 207RR0500X"
-                ),
-                required=False,
-            )
-            if all(v is not None for v in fields.values()):
-                provider = Provider(taxonomy=taxonomy or "", **fields)  # type: ignore[arg-type]
-    insurance = None
-    if top.get("insurance") is not None:
-        i = reader.mapping(top["insurance"], "$.insurance", {"payer_name", "payer_id"})
-        if i is not None:
-            name = reader.field(i, "payer_name", "$.insurance", _name)
-            payer_id = reader.field(
-                i,
-                "payer_id",
-                "$.insurance",
-                _text(re.compile(r"[A-Za-z0-9]{2,80}"), "2 to 80 letters or digits"),
-            )
-            if name is not None and payer_id is not None:
-                insurance = Insurance(payer_name=name, payer_id=payer_id)
-    edi_id = _text(re.compile(r"[A-Za-z0-9]{2,15}"), "2 to 15 letters or digits")
-    submitter = None
-    if top.get("submitter") is not None:
-        m = reader.mapping(top["submitter"], "$.submitter", {"name", "id", "contact_name", "phone"})
-        if m is not None:
-            parts = {
-                "name": reader.field(m, "name", "$.submitter", _name),
-                "id": reader.field(m, "id", "$.submitter", edi_id),
-                "contact_name": reader.field(m, "contact_name", "$.submitter", _name),
-                "phone": reader.field(
-                    m, "phone", "$.submitter", _text(re.compile(r"[0-9]{10}"), "10 digits")
-                ),
-            }
-            if all(v is not None for v in parts.values()):
-                submitter = Submitter(**parts)  # type: ignore[arg-type]
-    receiver = None
-    if top.get("receiver") is not None:
-        r = reader.mapping(top["receiver"], "$.receiver", {"name", "id"})
-        if r is not None:
-            receiver_name = reader.field(r, "name", "$.receiver", _name)
-            receiver_id = reader.field(r, "id", "$.receiver", edi_id)
-            if receiver_name is not None and receiver_id is not None:
-                receiver = Receiver(name=receiver_name, id=receiver_id)
-    values = {
-        "service_date": reader.field(top, "service_date", "$", _date),
-        "route": route,
-        "indication": reader.field(top, "indication", "$", _choice(Indication)),
-        "setting": reader.field(top, "setting", "$", _choice(Setting)),
-        "payer": reader.field(top, "payer", "$", payer),
-        "diagnoses": _diagnoses(reader, reader.require(top, "diagnoses", "$"), "$.diagnoses"),
-        "patient": patient,
-    }
-    optional = {
-        "infusion_minutes": reader.field(top, "infusion_minutes", "$", _int, required=False),
-        "dose_mg": reader.field(
-            top, "dose_mg", "$", _positive_decimal(Decimal(20000)), required=False
-        ),
-        "ndc": reader.field(top, "ndc", "$", _ndc, required=False),
-        "claim_id": reader.field(
-            top, "claim_id", "$", _text(_CLAIM_ID, "1 to 20 letters, digits or '-'"), required=False
-        )
-        or "",
-        "prior_authorization": reader.field(
-            top,
-            "prior_authorization",
-            "$",
-            _text(_AUTH, "1 to 50 letters, digits or '-'"),
-            required=False,
-        ),
-        "billing_provider": provider,
-        "insurance": insurance,
-        "submitter": submitter,
-        "receiver": receiver,
-        "drug_modifiers": reader.field(top, "drug_modifiers", "$", _drug_modifiers, required=False)
-        or (),
-    }
-    if reader.problems or any(v is None for v in values.values()):
-        raise InvalidInput(reader.problems)
-    return Encounter(**values, **optional)  # type: ignore[arg-type]
+    return encounter
 
 
 def from_json(
@@ -604,102 +525,3 @@ def from_json(
     except UnicodeDecodeError:
         raise InvalidInput([Problem("$", "invalid-json", "not UTF-8 text")]) from None
     return from_dict(data, policies)
-
-
-def _instance(kind: type) -> Callable[[Any, str], Any]:
-    def check(value: Any, path: str) -> Any:
-        if not isinstance(value, kind):
-            raise TypeError(f"expected a {kind.__name__}")
-        return value
-
-    return check
-
-
-def _drug_modifiers(value: Any, path: str) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, tuple | list):
-        raise TypeError("expected a list of modifiers")
-    if any(item not in ("JG", "TB") for item in value) or len(set(value)) != len(value):
-        raise ValidationError("expected distinct 340B modifiers: 'JG' or 'TB'")
-    return tuple(value)
-
-
-def _diagnosis_tuple(value: Any, path: str) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, tuple | list):
-        raise TypeError("expected a tuple of ICD-10-CM codes")
-    codes = tuple(dict.fromkeys(icd10.validate(code) for code in value))
-    if not 1 <= len(codes) <= 12:
-        raise ValidationError("expected 1 to 12 diagnoses (CMS-1500 and 837P hold 12)")
-    return codes
-
-
-def _validate(
-    instance: object, path: str, fields: tuple[tuple[str, Callable[[Any, str], Any], bool], ...]
-) -> None:
-    """Check (and normalise) the fields of a typed value built in Python; raise every problem."""
-    reader = _Reader()
-    for name, convert, optional in fields:
-        value = getattr(instance, name)
-        if optional and (value is None or value == ""):
-            continue
-        checked = reader.value(value, f"{path}.{name}", convert)
-        if checked is not None:
-            object.__setattr__(instance, name, checked)  # frozen: normalise once, at creation
-    if reader.problems:
-        raise InvalidInput(reader.problems)
-
-
-_MEMBER = _text(re.compile(r"[A-Za-z0-9-]{1,30}"), "1 to 30 letters, digits or '-'")
-_EDI_ID = _text(re.compile(r"[A-Za-z0-9]{2,15}"), "2 to 15 letters or digits")
-_ADDRESS_FIELDS: Final = (
-    ("line1", _name, False),
-    ("city", _name, False),
-    ("state", _text(_STATE, "2 capital letters"), False),
-    ("zip", _text(_ZIP, "5 or 9 digits"), False),
-    ("line2", _name, True),
-)
-_PATIENT_FIELDS: Final = (
-    ("birth_date", _date, False),
-    ("weight_kg", _positive_decimal(Decimal(1000)), True),
-    ("sex", _sex, False),
-    ("first_name", _name, True),
-    ("last_name", _name, True),
-    ("member_id", _MEMBER, True),
-    ("address", _instance(Address), True),
-)
-_PROVIDER_FIELDS: Final = (
-    ("name", _name, False),
-    ("npi", _npi, False),
-    ("tax_id", _text(re.compile(r"[0-9]{9}"), "9 digits (EIN)"), False),
-    ("address", _instance(Address), False),
-    ("taxonomy", _text(re.compile(r"[0-9A-Z]{9}X"), "a 10-character taxonomy code"), True),
-)
-_INSURANCE_FIELDS: Final = (
-    ("payer_name", _name, False),
-    ("payer_id", _text(re.compile(r"[A-Za-z0-9]{2,80}"), "2 to 80 letters or digits"), False),
-)
-_SUBMITTER_FIELDS: Final = (
-    ("name", _name, False),
-    ("id", _EDI_ID, False),
-    ("contact_name", _name, False),
-    ("phone", _text(re.compile(r"[0-9]{10}"), "10 digits"), False),
-)
-_RECEIVER_FIELDS: Final = (("name", _name, False), ("id", _EDI_ID, False))
-_ENCOUNTER_FIELDS: Final = (
-    ("service_date", _date, False),
-    ("route", _choice(Route), False),
-    ("indication", _choice(Indication), False),
-    ("setting", _choice(Setting), False),
-    ("payer", _instance(PayerPolicy), False),
-    ("diagnoses", _diagnosis_tuple, False),
-    ("patient", _instance(Patient), False),
-    ("infusion_minutes", _int, True),
-    ("dose_mg", _positive_decimal(Decimal(20000)), True),
-    ("ndc", _ndc, True),
-    ("claim_id", _text(_CLAIM_ID, "1 to 20 letters, digits or '-'"), True),
-    ("prior_authorization", _text(_AUTH, "1 to 50 letters, digits or '-'"), True),
-    ("billing_provider", _instance(Provider), True),
-    ("insurance", _instance(Insurance), True),
-    ("submitter", _instance(Submitter), True),
-    ("receiver", _instance(Receiver), True),
-    ("drug_modifiers", _drug_modifiers, True),
-)
