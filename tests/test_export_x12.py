@@ -242,3 +242,16 @@ def test_340b_modifier_validates() -> None:
     text = render(hospital(drug_modifiers=["JG"], patient__weight_kg="55"))
     assert "SV2*0636*HC:J0490:JW:JG*" in text
     assert [] == pyx12_errors(text)
+
+
+def test_attending_physician_in_837i() -> None:
+    text = render(hospital())
+    assert "HI*ABK:M3214~\nNM1*71*1*RIVERA*ALEX****XX*1003000001~\nLX*1~" in text
+    assert [] == pyx12_errors(text)
+    without = render(hospital(attending=None))
+    assert "NM1*71" not in without
+    assert [] == pyx12_errors(without)
+    with pytest.raises(InvalidInput, match=r"attending\.npi"):
+        encounter.from_dict(
+            hospital(attending={"first_name": "A", "last_name": "B", "npi": "1003000002"})
+        )

@@ -88,5 +88,6 @@ HOSPITAL_IV: Final[dict[str, Any]] = {
         "phone": "6145550100",
     },
     "receiver": {"name": "ACME CLEARINGHOUSE", "id": "ACMECH"},
+    "attending": {"first_name": "ALEX", "last_name": "RIVERA", "npi": "1003000001"},
 }
 """A hospital outpatient IV infusion for lupus nephritis, commercial payer: 520 mg, nothing wasted."""

@@ -30,7 +30,8 @@ The JSON form (keys in ``snake_case``; decimals as strings or numbers, read with
     }
 
 Optional keys not shown: ``ndc`` (the SC product given), ``drug_modifiers`` (``["JG"]`` or
-``["TB"]`` for a 340B-acquired drug), ``submitter`` and ``receiver`` (for X12).
+``["TB"]`` for a 340B-acquired drug), ``submitter`` and ``receiver`` (for X12), ``attending``
+(``first_name``, ``last_name``, ``npi``: the attending physician of an institutional claim).
 
 ``settings``: ``office`` (professional claim, place of service 11), ``hospital_outpatient``
 (institutional claim, type of bill 013x) and ``critical_access_hospital`` (institutional, 085x).
@@ -75,6 +76,7 @@ from benlysta_coding.products import Route
 
 __all__ = [
     "Address",
+    "Clinician",
     "Encounter",
     "Insurance",
     "Patient",
@@ -146,6 +148,18 @@ class Provider:
 
 
 @attrs.frozen(kw_only=True)
+class Clinician:
+    """A physician by name and NPI: the attending physician of an institutional claim."""
+
+    first_name: str
+    last_name: str
+    npi: str
+
+    def __attrs_post_init__(self) -> None:
+        _validate(self, "$.attending", _CLINICIAN_FIELDS)
+
+
+@attrs.frozen(kw_only=True)
 class Insurance:
     """The payer as a party: its name and payer id (as the clearinghouse knows it)."""
 
@@ -201,6 +215,8 @@ class Encounter:
     insurance: Insurance | None = None
     submitter: Submitter | None = None
     receiver: Receiver | None = None
+    attending: Clinician | None = None
+    """The attending physician (837I loop 2310A), for institutional claims."""
     drug_modifiers: tuple[str, ...] = ()
     """340B modifiers for the drug lines: ``JG`` or ``TB`` (see :mod:`benlysta_coding.modifiers`)."""
 
@@ -456,6 +472,11 @@ _SUBMITTER_FIELDS: Final[Fields] = (
     ("phone", _text(re.compile(r"[0-9]{10}"), "10 digits"), False),
 )
 _RECEIVER_FIELDS: Final[Fields] = (("name", _name, False), ("id", _EDI_ID, False))
+_CLINICIAN_FIELDS: Final[Fields] = (
+    ("first_name", _name, False),
+    ("last_name", _name, False),
+    ("npi", _npi, False),
+)
 
 
 def _payer(policies: Mapping[str, PayerPolicy]) -> Convert:
@@ -479,6 +500,7 @@ def _encounter_fields(policies: Mapping[str, PayerPolicy]) -> Fields:
         ("insurance", _object(Insurance, lambda: _INSURANCE_FIELDS), True),
         ("submitter", _object(Submitter, lambda: _SUBMITTER_FIELDS), True),
         ("receiver", _object(Receiver, lambda: _RECEIVER_FIELDS), True),
+        ("attending", _object(Clinician, lambda: _CLINICIAN_FIELDS), True),
         ("service_date", _date, False),
         ("indication", _choice(Indication), False),
         ("setting", _choice(Setting), False),

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import attrs
 
-from benlysta_coding.encounter import Encounter, Insurance, Patient, Provider, Receiver, Submitter
+from benlysta_coding.encounter import (
+    Clinician,
+    Encounter,
+    Insurance,
+    Patient,
+    Provider,
+    Receiver,
+    Submitter,
+)
 from benlysta_coding.errors import InvalidInput, Problem
 
 __all__ = ["Parties", "from_encounter"]
@@ -16,13 +24,16 @@ __all__ = ["Parties", "from_encounter"]
 
 @attrs.frozen(kw_only=True)
 class Parties:
-    """Submitter, receiver, billing provider, patient (who is the subscriber) and payer."""
+    """Submitter, receiver, billing provider, patient (who is the subscriber), payer and, for
+    institutional claims, the attending physician."""
 
     submitter: Submitter
     receiver: Receiver
     billing_provider: Provider
     patient: Patient
     insurance: Insurance
+    attending: Clinician | None = None
+    """The attending physician, written in 837I loop 2310A when given."""
 
 
 def from_encounter(encounter: Encounter) -> Parties:
@@ -53,4 +64,5 @@ def from_encounter(encounter: Encounter) -> Parties:
         billing_provider=provider,
         patient=patient,
         insurance=insurance,
+        attending=encounter.attending,
     )

@@ -12,11 +12,13 @@ What goes where:
 * 837P: ``SV1`` lines with diagnosis pointers, place of service in ``CLM05`` (``11:B:1``);
 * 837I: ``SV2`` lines with revenue codes, ``CLM05`` from the type of bill (``13:A:1``), the statement
   period ``DTP*434*RD8``, ``CL1`` and the principal diagnosis ``HI*ABK``;
+* 837I: the attending physician, when the parties name one, as ``NM1*71`` in loop 2310A;
 * the prior authorization as ``REF*G1`` in loop 2300; a single-line claim's other NDCs as ``NTE*ADD``
   (837P).
 
 Names and addresses are upper-cased; identifiers (claim id, member id, prior authorization, payer,
-submitter and receiver ids) keep their case, so that replies (835, 277) match. A value containing an X12 delimiter (``*``, ``:``, ``~``, ``^``) or a control
+submitter and receiver ids) keep their case, so that replies (835, 277) match. A value containing
+an X12 delimiter (``*``, ``:``, ``~``, ``^``) or a control
 character is refused with an error naming the field (X12 has no escape); non-ASCII text is refused, or
 transliterated when ``Envelope.non_ascii`` is ``"transliterate"``. The patient is the subscriber
 (``SBR02`` = 18).
@@ -289,6 +291,20 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
         w.seg("HI", f"ABK:{codes[0]}")
         if codes[1:]:
             w.seg("HI", *(f"ABF:{code}" for code in codes[1:]))
+        if parties.attending is not None:
+            doctor = parties.attending
+            w.seg(
+                "NM1",
+                "71",
+                "1",
+                w.text(doctor.last_name, "attending.last_name"),
+                w.text(doctor.first_name, "attending.first_name"),
+                "",
+                "",
+                "",
+                "XX",
+                doctor.npi,
+            )
     for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
         w.seg("LX", str(number))
         if claim.kind is ClaimKind.PROFESSIONAL:
