@@ -151,6 +151,11 @@ class _Out:
         """An identifier (claim id, member id ...): checked, its case kept for matching replies."""
         return _ascii(value, field, self.non_ascii)
 
+    def name(self, entity: str, last_or_org: str, first: str, qualifier: str, ident: str) -> None:
+        """An NM1 segment: a person when ``first`` is given, otherwise an organisation."""
+        kind = "1" if first else "2"
+        self.seg("NM1", entity, kind, last_or_org, first, "", "", "", qualifier, ident)
+
     def seg(self, *elements: str) -> None:
         parts = list(elements)
         while parts and parts[-1] == "":
@@ -217,45 +222,24 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
     w.seg("HL", str(hl), "", "20", "1")
     if provider.taxonomy:
         w.seg("PRV", "BI", "PXC", provider.taxonomy)
-    w.seg(
-        "NM1",
-        "85",
-        "2",
-        w.text(provider.name, "billing_provider.name"),
-        "",
-        "",
-        "",
-        "",
-        "XX",
-        provider.npi,
-    )
+    w.name("85", w.text(provider.name, "billing_provider.name"), "", "XX", provider.npi)
     _address(w, provider.address, "billing_provider.address", nine_digit_zip=True)
     w.seg("REF", "EI", provider.tax_id)
     w.seg("HL", str(hl + 1), str(hl), "22", "0")
     w.seg("SBR", "P", "18", "", "", "", "", "", "", claim.filing_code)
-    w.seg(
-        "NM1",
+    w.name(
         "IL",
-        "1",
         w.text(patient.last_name, "patient.last_name"),
         w.text(patient.first_name, "patient.first_name"),
-        "",
-        "",
-        "",
         "MI",
         w.ident(patient.member_id, "patient.member_id"),
     )
     if patient.address is not None:
         _address(w, patient.address, "patient.address")
     w.seg("DMG", "D8", _d8(patient.birth_date), patient.sex)
-    w.seg(
-        "NM1",
+    w.name(
         "PR",
-        "2",
         w.text(payer.payer_name, "insurance.payer_name"),
-        "",
-        "",
-        "",
         "",
         "PI",
         w.ident(payer.payer_id, "insurance.payer_id"),
@@ -293,15 +277,10 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
             w.seg("HI", *(f"ABF:{code}" for code in codes[1:]))
         if parties.attending is not None:
             doctor = parties.attending
-            w.seg(
-                "NM1",
+            w.name(
                 "71",
-                "1",
                 w.text(doctor.last_name, "attending.last_name"),
                 w.text(doctor.first_name, "attending.first_name"),
-                "",
-                "",
-                "",
                 "XX",
                 doctor.npi,
             )
@@ -400,11 +379,11 @@ def _transaction_start(
         created.strftime("%H%M"),
         "CH",
     )
-    w.seg("NM1", "41", "2", w.text(submitter.name, "submitter.name"), "", "", "", "", "46", ids[0])
+    w.name("41", w.text(submitter.name, "submitter.name"), "", "46", ids[0])
     w.seg(
         "PER", "IC", w.text(submitter.contact_name, "submitter.contact_name"), "TE", submitter.phone
     )
-    w.seg("NM1", "40", "2", w.text(receiver.name, "receiver.name"), "", "", "", "", "46", ids[1])
+    w.name("40", w.text(receiver.name, "receiver.name"), "", "46", ids[1])
 
 
 def write_837(
