@@ -42,6 +42,7 @@ from benlysta_coding._util import plain, to_date, to_decimal
 from benlysta_coding.encounter import Encounter, Setting
 from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange, ValidationError
 from benlysta_coding.findings import Finding, Severity, make
+from benlysta_coding.ndc import NDC11, ClaimNDC
 from benlysta_coding.ndc import Unit as NDCUnit
 from benlysta_coding.place_of_service import POS_11, bill_type
 from benlysta_coding.policy import PayerPolicy
@@ -85,6 +86,13 @@ class ServiceLine:
     revenue_code: str | None = None
     charge: Decimal | None = None
     explanation: str = ""
+
+    @property
+    def claim_ndc(self) -> ClaimNDC | None:
+        """The NDC, unit and quantity of a drug line (``N449401010101 UN6`` as text); else ``None``."""
+        if not (self.ndc and self.ndc_unit and self.ndc_quantity is not None):
+            return None
+        return ClaimNDC(NDC11(self.ndc), self.ndc_unit, self.ndc_quantity)
 
     @property
     def code_system(self) -> str:
@@ -611,18 +619,17 @@ def build_claim(
     institutional = encounter.setting.institutional
     lines: list[ServiceLine] = []
     if plan is not None:
-        decision = units.waste_decision(plan, day, chosen)
         for drug in units.drug_lines(plan, day, chosen):
             waste = drug.modifier == modifiers.JW.code
             why = "J0490 is belimumab, 10 mg per unit; " + (
-                f"{decision.reason}; NDC of the partly used vial {ndc.format(drug.product.ndc11)}"
+                f"{drug.reason}; NDC of the partly used vial {ndc.format(drug.product.ndc11)}"
                 if waste
                 else f"{drug.units} unit(s) administered from "
                 f"{ndc.format(drug.product.ndc11)} (dose {plain(plan.dose_mg)} mg, rounded up "
                 f"to whole units; {plan.policy} vial plan)"
             )
             if drug.modifier == modifiers.JZ.code:
-                why += f"; JZ: {decision.reason}"
+                why += f"; JZ: {drug.reason}"
             lines.append(
                 ServiceLine(
                     number=len(lines) + 1,

@@ -56,11 +56,7 @@ def render(claim: Claim) -> str:
         f"{'Charge':>10}  Ptr"
     )
     for line in claim.lines:
-        ndc_line = (
-            f"N4{line.ndc} {line.ndc_unit}{plain(line.ndc_quantity)}"
-            if line.ndc and line.ndc_unit and line.ndc_quantity is not None
-            else ""
-        )
+        ndc_line = str(line.claim_ndc or "")
         charge = money(line.charge) if line.charge is not None else "-"
         out.append(
             f"{line.number:>2}  {line.code:<6}{':'.join(line.modifiers):<5}"

@@ -28,11 +28,8 @@ def claim_table(claim: Claim) -> str:
         raise TypeError("claim: expected a benlysta_coding.claim.Claim")
     rows = ["<tr>" + "".join(f"<th>{escape(c)}</th>" for c in _COLUMNS) + "</tr>"]
     for line in claim.lines:
-        quantity = (
-            f"{line.ndc_unit} {plain(line.ndc_quantity)}"
-            if line.ndc_unit and line.ndc_quantity is not None
-            else ""
-        )
+        drug = line.claim_ndc
+        quantity = f"{drug.unit} {plain(drug.quantity)}" if drug is not None else ""
         cells = (
             str(line.number),
             line.code,

@@ -38,7 +38,7 @@ import attrs
 from benlysta_coding import hcpcs, modifiers, products
 from benlysta_coding._util import to_date, to_decimal
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, OutOfRange
-from benlysta_coding.ndc import Unit
+from benlysta_coding.ndc import NDC11, ClaimNDC, Unit
 from benlysta_coding.policy import (
     JWQuantity,
     LinesPerNDC,
@@ -339,6 +339,8 @@ class DrugLine:
     """The drug this line stands for: administered mg, or discarded mg on a JW line."""
     note: str = ""
     """Other NDCs of a single-line claim, written ``N4... UNn``, for item 19 / NTE."""
+    reason: str = ""
+    """Why the line carries JW or JZ (or neither), from :func:`waste_decision`."""
 
 
 def _quantity(
@@ -368,6 +370,7 @@ def drug_lines(
     route = plan.vials[0].product.route
     basis = policy.vial_ndc_unit if route is products.Route.IV else policy.sc_ndc_unit
     jz = modifiers.JZ.code if decision.jz else None
+    reason = "" if decision.jw_units else decision.reason
     administered: list[DrugLine] = []
     for use in plan.vials:
         wasted = plan.wasted_mg if use is plan.vials[-1] else Decimal(0)
@@ -381,12 +384,14 @@ def drug_lines(
                 ndc_unit=unit,
                 ndc_quantity=quantity,
                 mg=use.mg - wasted,
+                reason=reason,
             )
         )
     if policy.lines_per_ndc is LinesPerNDC.SINGLE_LINE and len(administered) > 1:
         first, others = administered[0], administered[1:]
         note = "; ".join(
-            f"N4{line.product.ndc11} {line.ndc_unit}{line.ndc_quantity}" for line in others
+            str(ClaimNDC(NDC11(line.product.ndc11), line.ndc_unit, line.ndc_quantity))
+            for line in others
         )
         administered = [
             attrs.evolve(
@@ -411,6 +416,7 @@ def drug_lines(
                 ndc_unit=unit,
                 ndc_quantity=quantity,
                 mg=plan.wasted_mg,
+                reason=decision.reason,
             )
         )
     return tuple(lines)

@@ -64,12 +64,13 @@ def _item(line: ServiceLine, claim: Claim) -> dict[str, Any]:
     if line.charge is not None:
         item["unitPrice"] = _money(line.charge / line.units if line.units else line.charge)
         item["net"] = _money(line.charge)
-    if line.ndc and line.ndc_unit and line.ndc_quantity is not None:
+    drug = line.claim_ndc
+    if drug is not None:
         item["detail"] = [
             {
                 "sequence": 1,
-                "productOrService": {"coding": [{"system": NDC, "code": ndc.to_10(line.ndc)}]},
-                "quantity": {"value": line.ndc_quantity, "unit": str(line.ndc_unit)},
+                "productOrService": {"coding": [{"system": NDC, "code": ndc.to_10(drug.ndc11)}]},
+                "quantity": {"value": drug.quantity, "unit": str(drug.unit)},
             }
         ]
     return item

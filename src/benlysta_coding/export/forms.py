@@ -31,7 +31,7 @@ import datetime
 from typing import Any
 
 from benlysta_coding import cpt, hcpcs
-from benlysta_coding._util import money, plain
+from benlysta_coding._util import money
 from benlysta_coding.claim import Claim, ClaimKind, ServiceLine
 from benlysta_coding.errors import InvalidFormat
 
@@ -51,9 +51,8 @@ def _charge(line: ServiceLine) -> str:
 
 
 def _ndc_line(line: ServiceLine, space: str) -> str:
-    if not (line.ndc and line.ndc_unit and line.ndc_quantity is not None):
-        return ""
-    return f"N4{line.ndc}{space}{line.ndc_unit}{plain(line.ndc_quantity)}"
+    text = str(line.claim_ndc or "")
+    return text.replace(" ", space)
 
 
 def _kind(claim: Claim, kind: ClaimKind, form: str) -> None:

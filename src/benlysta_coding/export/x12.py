@@ -39,7 +39,6 @@ import io
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from typing import Final, TextIO
 
 import attrs
@@ -245,7 +244,9 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
         w.ident(payer.payer_id, "insurance.payer_id"),
     )
     charges = [_charge(line, claim) for line in claim.lines]
-    total = sum((line.charge for line in claim.lines if line.charge is not None), Decimal(0))
+    total = claim.total_charge
+    if total is None:  # pragma: no cover - _charge above refused every line without a charge
+        raise ValidationError(f"claim {claim.claim_id}: X12 needs a charge on every line")
     claim_id = w.ident(claim.claim_id, "claim_id")
     codes = [icd10.compact(code) for code in claim.diagnoses]
     if claim.kind is ClaimKind.PROFESSIONAL:
@@ -294,9 +295,10 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
         w.seg("DTP", "472", "D8", _d8(line.service_date))
         if line.ndc_note and claim.kind is ClaimKind.PROFESSIONAL:
             w.seg("NTE", "ADD", w.text(line.ndc_note, "ndc_note"))
-        if line.ndc and line.ndc_unit and line.ndc_quantity is not None:
-            w.seg("LIN", "", "N4", line.ndc)
-            w.seg("CTP", "", "", "", plain(line.ndc_quantity), str(line.ndc_unit))
+        drug = line.claim_ndc
+        if drug is not None:
+            w.seg("LIN", "", "N4", drug.ndc11)
+            w.seg("CTP", "", "", "", plain(drug.quantity), str(drug.unit))
 
 
 def _pair(item: object) -> tuple[Claim, Parties]:
