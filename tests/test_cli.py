@@ -194,7 +194,8 @@ def test_batch_streams_json_lines_and_x12(tmp_path: Path) -> None:
     assert [] == pyx12_errors(out)
     own_checks(out)
     messages = err.splitlines()
-    assert messages[0].startswith("line 4: $.route")
+    assert messages[0].startswith("line 4: ")
+    assert "$.route: expected one of 'iv', 'sc' [invalid-value]" in messages[0]
     assert messages[1] == "line 5: this institutional claim does not go in an 837p file"
     assert messages[2].startswith("line 6: error: $.diagnoses[0]")
     assert messages[3] == "line 7: a different submitter or receiver than the first claim"

@@ -88,7 +88,8 @@ class TestProducts:
 
         for product in products.PRODUCTS.values():
             assert product.ndc11 == ndc.validate(product.ndc10)
-            assert product.ndc10 == ndc.to_10(product.ndc11)
+            assert product.ndc10 == ndc.to_10(product.ndc11, catalogue=products.CATALOGUE)
+        assert products.PRODUCTS is products.CODES
 
 
 class TestHCPCS:

@@ -71,23 +71,23 @@ def test_every_problem_is_reported_at_once_with_paths() -> None:
     data["insurance"]["payer_id"] = "!"
     assert [
         ("$.colour", "unknown-key"),
-        ("$.route", "invalid-value"),
-        ("$.patient.weight_kg", "invalid-value"),
-        ("$.patient.sex", "invalid-value"),
-        ("$.billing_provider.npi", "invalid-value"),
-        ("$.billing_provider.address.zip", "invalid-value"),
-        ("$.insurance.payer_id", "invalid-value"),
+        ("$.claim_id", "invalid-value"),
         ("$.service_date", "invalid-value"),
+        ("$.route", "invalid-value"),
         ("$.indication", "invalid-value"),
         ("$.setting", "invalid-value"),
         ("$.payer", "invalid-value"),
         ("$.diagnoses[1]", "invalid-value"),
         ("$.diagnoses[2]", "invalid-type"),
+        ("$.patient.weight_kg", "invalid-value"),
+        ("$.patient.sex", "invalid-value"),
         ("$.infusion_minutes", "invalid-value"),
         ("$.dose_mg", "invalid-value"),
         ("$.ndc", "invalid-value"),
-        ("$.claim_id", "invalid-value"),
         ("$.prior_authorization", "invalid-value"),
+        ("$.billing_provider.npi", "invalid-value"),
+        ("$.billing_provider.address.zip", "invalid-value"),
+        ("$.insurance.payer_id", "invalid-value"),
     ] == problems(data)
 
 
@@ -144,29 +144,29 @@ def test_settings() -> None:
 
 def test_typed_construction_checks_and_normalises_every_field() -> None:
     loaded = encounter.from_dict(office())
-    changed = attrs.evolve(loaded, diagnoses=("m3213", "M32.13", "m32.19"), dose_mg="700")  # type: ignore[arg-type]
+    changed = attrs.evolve(loaded, diagnoses=("m3213", "M32.13", "m32.19"), dose_mg="700")
     assert ("M32.13", "M32.19") == changed.diagnoses
     assert Decimal(700) == changed.dose_mg
     with pytest.raises(InvalidInput) as info:
         attrs.evolve(
             loaded,
-            route="im",  # type: ignore[arg-type]
+            route="im",
             diagnoses=(),
             infusion_minutes=-1,
-            payer="medicare",  # type: ignore[arg-type]
-            dose_mg=700.0,  # type: ignore[arg-type]
+            payer="medicare",
+            dose_mg=700.0,
             claim_id="has space",
         )
     assert [
+        "$.claim_id",
         "$.route",
         "$.payer",
         "$.diagnoses",
         "$.infusion_minutes",
         "$.dose_mg",
-        "$.claim_id",
     ] == [p.path for p in info.value.problems]
     with pytest.raises(InvalidInput, match="weight_kg"):
-        attrs.evolve(loaded.patient, weight_kg=63.4)  # type: ignore[arg-type]
+        attrs.evolve(loaded.patient, weight_kg=63.4)
     assert loaded.billing_provider is not None
     with pytest.raises(InvalidInput, match="npi"):
         attrs.evolve(loaded.billing_provider, npi="1234567890")

@@ -86,8 +86,8 @@ def test_single_line_policy_puts_other_ndc_in_nte() -> None:
 
 def test_the_validator_is_not_vacuous() -> None:
     text = render(office())
-    broken = text.replace("SE*35*0001", "SE*34*0001")
-    assert "SE*35*0001" in text
+    broken = text.replace("SE*38*0001", "SE*37*0001")
+    assert "SE*38*0001" in text
     assert pyx12_errors(broken)
     assert pyx12_errors(text.replace("11:B:1", "0131"))
 
@@ -248,9 +248,10 @@ def test_attending_physician_in_837i() -> None:
     text = render(hospital())
     assert "HI*ABK:M3214~\nNM1*71*1*RIVERA*ALEX****XX*1003000001~\nLX*1~" in text
     assert [] == pyx12_errors(text)
-    without = render(hospital(attending=None))
-    assert "NM1*71" not in without
-    assert [] == pyx12_errors(without)
+    without = claim_of(hospital(attending=None))
+    assert ["attending-missing"] == [f.code for f in without.errors]
+    with pytest.raises(ValidationError, match="attending-missing"):
+        x12.render_837(without, parties.from_encounter(encounter.from_dict(hospital())))
     with pytest.raises(InvalidInput, match=r"attending\.npi"):
         encounter.from_dict(
             hospital(attending={"first_name": "A", "last_name": "B", "npi": "1003000002"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 import pytest
@@ -28,8 +29,6 @@ from benlysta_coding.errors import (
         ("49401-088-61", "49401008861"),
         ("49401-0101-01", "49401010101"),
         ("49401010101", "49401010101"),
-        ("4940110101", "49401010101"),
-        ("4940110201", "49401010201"),
         ("  49401-101-01\t", "49401010101"),
         ("N449401010101", "49401010101"),
         ("n4 49401-102-01", "49401010201"),
@@ -39,6 +38,22 @@ from benlysta_coding.errors import (
 )
 def test_validate_examples(value: str, expected: str) -> None:
     assert expected == ndc.validate(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("4940110101", "49401010101"), ("4940110201", "49401010201")]
+)
+def test_ten_bare_digits_need_the_catalogue(value: str, expected: str) -> None:
+    assert expected == ndc.validate(value, products.CATALOGUE)
+    with pytest.raises(AmbiguousNDC):  # the module knows no product list of its own
+        ndc.validate(value)
+
+
+def test_deprecated_default_catalogue_still_works() -> None:
+    with pytest.warns(DeprecationWarning, match="products.CATALOGUE"):
+        catalogue = ndc.BENLYSTA_CATALOGUE
+    assert isinstance(catalogue, Mapping)
+    assert "49401-101-01" == catalogue["49401010101"]
 
 
 @pytest.mark.parametrize(
@@ -88,7 +103,7 @@ def test_ten_digits_resolved_with_custom_catalogue() -> None:
 
 def test_to_10_uses_catalogue_for_benlysta() -> None:
     # 49401010201 fits 5-3-2 and 5-4-1; the catalogue knows the label says 5-3-2.
-    assert "49401-102-01" == ndc.to_10("49401010201")
+    assert "49401-102-01" == ndc.to_10("49401010201", catalogue=products.CATALOGUE)
     with pytest.raises(AmbiguousNDC) as info:
         ndc.to_10("49401010201", catalogue={})
     assert ("49401-102-01", "49401-0102-1") == info.value.candidates
@@ -114,7 +129,7 @@ def test_to_10_keeps_hyphenated_input_layout() -> None:
 
 def test_format_and_split() -> None:
     assert "49401-0101-01" == ndc.format("49401-101-01")
-    assert ("49401", "0102", "01") == ndc.split("4940110201")
+    assert ("49401", "0102", "01") == ndc.split("4940110201", products.CATALOGUE)
 
 
 def test_vials_pad_the_product_segment() -> None:

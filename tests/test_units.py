@@ -9,6 +9,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
+from benlysta_coding import lines as line_builder
 from benlysta_coding import products, units
 from benlysta_coding.dosing import iv_dose_mg
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, OutOfRange
@@ -133,24 +134,24 @@ class TestRounding:
 class TestWasteDecision:
     def test_jz_dates_for_medicare(self) -> None:
         plan = units.plan_vials(400)
-        assert not units.waste_decision(plan, dt.date(2023, 6, 30), MEDICARE_PART_B).jz
-        assert units.waste_decision(plan, dt.date(2023, 7, 1), MEDICARE_PART_B).jz
-        assert not units.waste_decision(plan, dt.date(2024, 1, 1), COMMERCIAL).jz
+        assert not line_builder.waste_decision(plan, dt.date(2023, 6, 30), MEDICARE_PART_B).jz
+        assert line_builder.waste_decision(plan, dt.date(2023, 7, 1), MEDICARE_PART_B).jz
+        assert not line_builder.waste_decision(plan, dt.date(2024, 1, 1), COMMERCIAL).jz
 
     def test_jw_units(self) -> None:
-        decision = units.waste_decision(units.plan_vials(550), "2024-01-01", MEDICARE_PART_B)
+        decision = line_builder.waste_decision(units.plan_vials(550), "2024-01-01", MEDICARE_PART_B)
         assert (5, False) == (decision.jw_units, decision.jz)
         assert "JW" in decision.reason
 
     def test_waste_not_billed(self) -> None:
         policy = attrs.evolve(COMMERCIAL, bill_waste=False)
-        decision = units.waste_decision(units.plan_vials(550), "2024-01-01", policy)
+        decision = line_builder.waste_decision(units.plan_vials(550), "2024-01-01", policy)
         assert (0, False) == (decision.jw_units, decision.jz)
 
 
 class TestDrugLines:
     def test_one_per_ndc_with_waste_on_partial_vial(self) -> None:
-        lines = units.drug_lines(units.plan_vials(850), "2024-05-01", MEDICARE_PART_B)
+        lines = line_builder.drug_lines(units.plan_vials(850), "2024-05-01", MEDICARE_PART_B)
         assert [(V400, 40, None), (V120, 45, None), (V120, 3, "JW")] == [
             (line.product, line.units, line.modifier) for line in lines
         ]
@@ -158,14 +159,14 @@ class TestDrugLines:
         assert {Unit.UN} == {line.ndc_unit for line in lines}
 
     def test_jz_on_every_drug_line(self) -> None:
-        lines = units.drug_lines(units.plan_vials(634), "2024-05-01", MEDICARE_PART_B)
+        lines = line_builder.drug_lines(units.plan_vials(634), "2024-05-01", MEDICARE_PART_B)
         assert [(V400, 40, "JZ"), (V120, 24, "JZ")] == [
             (line.product, line.units, line.modifier) for line in lines
         ]
 
     def test_millilitres_and_milligrams(self) -> None:
         plan = units.plan_vials(850)
-        ml = units.drug_lines(
+        ml = line_builder.drug_lines(
             plan,
             "2024-05-01",
             attrs.evolve(MEDICARE_PART_B, vial_ndc_unit=NDCQuantityBasis.MILLILITRES),
@@ -173,7 +174,7 @@ class TestDrugLines:
         assert [(Unit.ML, Decimal(5)), (Unit.ML, Decimal(6)), (Unit.ML, Decimal(6))] == [
             (line.ndc_unit, line.ndc_quantity) for line in ml
         ]
-        me = units.drug_lines(
+        me = line_builder.drug_lines(
             plan,
             "2024-05-01",
             attrs.evolve(MEDICARE_PART_B, vial_ndc_unit=NDCQuantityBasis.MILLIGRAMS),
@@ -182,12 +183,12 @@ class TestDrugLines:
 
     def test_jw_wasted_mg(self) -> None:
         policy = attrs.evolve(MEDICARE_PART_B, jw_ndc_quantity=JWQuantity.WASTED_MG)
-        jw = units.drug_lines(units.plan_vials(550), "2024-05-01", policy)[-1]
+        jw = line_builder.drug_lines(units.plan_vials(550), "2024-05-01", policy)[-1]
         assert ("JW", Unit.ME, Decimal(50)) == (jw.modifier, jw.ndc_unit, jw.ndc_quantity)
 
     def test_single_line_puts_other_ndc_in_note(self) -> None:
         policy = attrs.evolve(MEDICARE_PART_B, lines_per_ndc=LinesPerNDC.SINGLE_LINE)
-        lines = units.drug_lines(units.plan_vials(850), "2024-05-01", policy)
+        lines = line_builder.drug_lines(units.plan_vials(850), "2024-05-01", policy)
         assert [(V400, 85, None), (V120, 3, "JW")] == [
             (line.product, line.units, line.modifier) for line in lines
         ]
@@ -195,7 +196,7 @@ class TestDrugLines:
 
     def test_sc_device_lines_use_millilitres(self) -> None:
         plan = units.plan_vials(200, vials=(products.SC_AUTOINJECTOR_1,))
-        (line,) = units.drug_lines(plan, "2024-05-01", COMMERCIAL)
+        (line,) = line_builder.drug_lines(plan, "2024-05-01", COMMERCIAL)
         assert (20, Unit.ML, Decimal(1), None) == (
             line.units,
             line.ndc_unit,

@@ -3,9 +3,9 @@
 :func:`build_claim` takes an :class:`~benlysta_coding.encounter.Encounter` and returns a frozen
 :class:`Claim`:
 
-* drug lines from the vial plan (:mod:`benlysta_coding.units`): J0490, one line per NDC (or one line
-  with the other NDCs in a note), the JW line for waste, JZ where nothing is discarded and the payer
-  requires it on that date;
+* drug lines from the vials the record says were opened (``products_used``), or else from the vial
+  plan (:mod:`benlysta_coding.units`): J0490, one line per NDC (or one line with the other NDCs in a
+  note), the JW line for waste, JZ where nothing is discarded and the payer requires it on that date;
 * administration lines: 96365 (or 96413 where the payer pays complex administration), 96366 / 96415
   when the time rules are met, 96374 / 96409 for 15 minutes or less, 96372 per SC injection;
 * on institutional claims, revenue codes 0636 (drug) and 0260 (IV therapy), 0510 for an injection;
@@ -13,16 +13,25 @@
 * findings (errors, warnings, info), each with a stable code from :mod:`benlysta_coding.findings`;
 * what the medical record must show to support the claim.
 
-Each line explains itself (``explanation``): why this code, these units, this modifier.
+Each line explains itself (``explanation``): why this code, these units, this modifier, and carries a
+line item control number (the claim id and the line number) that a remittance echoes back.
+
+The steps, each a function of this module or of :mod:`benlysta_coding.lines` and
+:mod:`benlysta_coding.checks`: check the arguments; check the date and the patient's age; route and
+diagnosis findings; the dose; the vials (record or plan); the service lines; the line checks; the
+claim-level checks (parties, place, frequency); assemble the :class:`Claim`.
 
 >>> from benlysta_coding import encounter
 >>> enc = encounter.from_json('''{"claim_id": "A1", "service_date": "2025-03-03",
 ...   "route": "iv", "indication": "sle", "setting": "office", "payer": "medicare_part_b",
 ...   "infusion_minutes": 60, "diagnoses": ["M32.10"],
+...   "products_used": [{"ndc": "49401-102-01", "count": 1}, {"ndc": "49401-101-01", "count": 4}],
 ...   "patient": {"birth_date": "1980-05-17", "weight_kg": "85"}}''')
 >>> claim = build_claim(enc, today=datetime.date(2025, 3, 4))
 >>> [(line.code, line.modifiers, line.units, line.ndc) for line in claim.lines]
 [('J0490', (), 40, '49401010201'), ('J0490', (), 45, '49401010101'), ('J0490', ('JW',), 3, '49401010101'), ('96365', (), 1, None)]
+>>> [line.control_number for line in claim.lines]
+['A1-1', 'A1-2', 'A1-3', 'A1-4']
 >>> [f.code for f in claim.findings]
 ['infusion-additional-hour']
 """
@@ -31,20 +40,22 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
 import attrs
 
-from benlysta_coding import cpt, dosing, hcpcs, icd10, modifiers, ndc, products, revenue, units
+from benlysta_coding import checks, dosing, lines, products, revenue, units
 from benlysta_coding._util import plain, to_date, to_decimal
+from benlysta_coding.checks import check_lines
+from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.encounter import Encounter, Setting
 from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange, ValidationError
 from benlysta_coding.findings import Finding, Severity, make
-from benlysta_coding.ndc import NDC11, ClaimNDC
+from benlysta_coding.lines import LineKind, ServiceLine
 from benlysta_coding.ndc import Unit as NDCUnit
-from benlysta_coding.place_of_service import POS_11, bill_type
+from benlysta_coding.place_of_service import POS_11, Frequency, bill_type
 from benlysta_coding.policy import PayerPolicy
 
 __all__ = ["Claim", "ClaimKind", "LineKind", "ServiceLine", "build_claim", "check_lines"]
@@ -60,46 +71,6 @@ class ClaimKind(enum.StrEnum):
     INSTITUTIONAL = "institutional"
 
 
-class LineKind(enum.StrEnum):
-    """What a service line bills."""
-
-    DRUG = "drug"
-    WASTE = "waste"
-    ADMINISTRATION = "administration"
-
-
-@attrs.frozen(kw_only=True)
-class ServiceLine:
-    """One service line. Quantities are exact; ``charge`` is ``None`` when no price was given."""
-
-    number: int
-    kind: LineKind
-    code: str
-    modifiers: tuple[str, ...]
-    units: int
-    service_date: datetime.date
-    diagnosis_pointers: tuple[int, ...]
-    ndc: str | None = None
-    ndc_unit: NDCUnit | None = None
-    ndc_quantity: Decimal | None = None
-    ndc_note: str = ""
-    revenue_code: str | None = None
-    charge: Decimal | None = None
-    explanation: str = ""
-
-    @property
-    def claim_ndc(self) -> ClaimNDC | None:
-        """The NDC, unit and quantity of a drug line (``N449401010101 UN6`` as text); else ``None``."""
-        if not (self.ndc and self.ndc_unit and self.ndc_quantity is not None):
-            return None
-        return ClaimNDC(NDC11(self.ndc), self.ndc_unit, self.ndc_quantity)
-
-    @property
-    def code_system(self) -> str:
-        """``HCPCS`` for J codes, ``CPT`` for the administration codes."""
-        return "HCPCS" if self.code[:1].isalpha() else "CPT"
-
-
 @attrs.frozen(kw_only=True)
 class Claim:
     """A built claim: billing content only, no patient identifiers (those stay in the encounter)."""
@@ -109,7 +80,7 @@ class Claim:
     setting: Setting
     payer: str
     filing_code: str
-    """The payer policy's X12 claim filing indicator (``MB``, ``CI`` ...)."""
+    """The X12 claim filing indicator (SBR09) for this payer and claim kind (``MB``, ``MA``, ``CI``)."""
     service_date: datetime.date
     route: products.Route
     indication: dosing.Indication
@@ -121,6 +92,10 @@ class Claim:
     type_of_bill: str | None
     prior_authorization: str | None
     documentation: tuple[str, ...]
+    frequency: Frequency = Frequency.ORIGINAL
+    """Original, replacement (frequency 7) or void (8) claim."""
+    payer_claim_number: str | None = None
+    """The payer's number of the claim replaced or voided (X12 ``REF*F8``)."""
 
     @property
     def total_charge(self) -> Decimal | None:
@@ -156,6 +131,7 @@ class Claim:
                 "charge": line.charge,
                 "diagnoses": ",".join(self.diagnoses[p - 1] for p in line.diagnosis_pointers),
                 "explanation": line.explanation,
+                "control_number": line.control_number,
             }
             for line in self.lines
         ]
@@ -184,6 +160,7 @@ class Claim:
                 revenue_code=line["revenue_code"],
                 charge=_decimal_or_none(line["charge"]),
                 explanation=line["explanation"],
+                control_number=line.get("control_number", ""),
             )
             for line in data["lines"]
         )
@@ -215,6 +192,8 @@ class Claim:
             type_of_bill=data["type_of_bill"],
             prior_authorization=data["prior_authorization"],
             documentation=tuple(data["documentation"]),
+            frequency=Frequency(data.get("frequency", "original")),
+            payer_claim_number=data.get("payer_claim_number"),
         )
 
 
@@ -236,90 +215,18 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-def _pointers(diagnoses: Sequence[str]) -> tuple[int, ...]:
-    supporting = [
-        i
-        for i, code in enumerate(diagnoses, start=1)
-        if code in icd10.CODES and icd10.CODES[code].sle
-    ]
-    return tuple((supporting or [1])[:4])
-
-
-def _diagnosis_findings(encounter: Encounter) -> list[Finding]:
-    found: list[Finding] = []
-    entries = []
-    for index, code in enumerate(encounter.diagnoses):
-        path = f"$.diagnoses[{index}]"
-        entry = icd10.CODES.get(code)
-        if entry is None:
-            found.append(
-                make("dx-not-in-library", f"{code} is not in this library's code set", path)
-            )
-            continue
-        entries.append(entry)
-        if not entry.billable:
-            found.append(
-                make("dx-not-billable", f"{code} is a category header: {entry.note}", path)
-            )
-        if code == "N05.9":
-            severity_code = "dx-n059-lupus-nephritis"
-            if encounter.indication is dosing.Indication.LUPUS_NEPHRITIS:
-                found.append(
-                    make(
-                        severity_code,
-                        "N05.9 is unspecified nephritic syndrome, not lupus nephritis: use M32.14",
-                        path,
-                    )
-                )
-            else:
-                found.append(
-                    make(
-                        "dx-indication-mismatch",
-                        "N05.9 is not lupus-specific; lupus nephritis is M32.14",
-                        path,
-                    )
-                )
-        if code == "M32.0":
-            found.append(
-                make("dx-drug-induced", "M32.0 drug-induced SLE is not an indication", path)
-            )
-    if not any(entry.sle and entry.billable for entry in entries):
-        found.append(
-            make("dx-no-sle", "no billable SLE code (M32.10-M32.19, M32.8, M32.9)", "$.diagnoses")
-        )
-    nephritis = any(entry.lupus_nephritis for entry in entries)
-    if encounter.indication is dosing.Indication.LUPUS_NEPHRITIS and not nephritis:
-        found.append(
-            make(
-                "dx-indication-mismatch",
-                "indication is lupus nephritis but M32.14 is not among the diagnoses",
-                "$.diagnoses",
-            )
-        )
-    if encounter.indication is dosing.Indication.SLE and nephritis:
-        found.append(
-            make(
-                "dx-indication-mismatch",
-                "M32.14 (lupus nephritis) is billed but the indication is 'sle'",
-                "$.indication",
-            )
-        )
-    return found
-
-
 def _dose(
-    encounter: Encounter, age: int, tolerance: Decimal, found: list[Finding]
+    encounter: Encounter, age: int, tolerance: Decimal, drug: Drug, found: list[Finding]
 ) -> Decimal | None:
+    """The dose billed: the record's, else 10 mg/kg (IV) or the regimen's (SC); checked."""
     weight = encounter.patient.weight_kg
     if encounter.route is products.Route.IV:
         if weight is not None:
             try:
-                label_dose = dosing.iv_dose_mg(weight)
+                label_dose = dosing.check_weight(weight) * drug.iv_mg_per_kg
             except ValidationError as error:
-                if encounter.dose_mg is None:
-                    found.append(make("dose-not-determined", str(error), "$.patient.weight_kg"))
-                else:
-                    found.append(make("weight-implausible", str(error), "$.patient.weight_kg"))
+                code = "dose-not-determined" if encounter.dose_mg is None else "weight-implausible"
+                found.append(make(code, str(error), "$.patient.weight_kg"))
                 return encounter.dose_mg
             if encounter.dose_mg is None:
                 return label_dose
@@ -356,167 +263,147 @@ def _dose(
     return regimen.dose_mg
 
 
-def _sc_product(encounter: Encounter, found: list[Finding]) -> products.Product | None:
-    """The SC product given (default: the single autoinjector); ``None`` for IV, after checks."""
-    product = products.PRODUCTS.get(encounter.ndc or "")
-    wanted = encounter.route
-    if encounter.ndc is not None and (product is None or product.route is not wanted):
-        kind = "SC product" if wanted is products.Route.SC else "IV vial"
+def _sc_device(encounter: Encounter, drug: Drug, found: list[Finding]) -> products.Product | None:
+    """The SC device of the ``ndc`` shorthand (default: the drug's default device); checked."""
+    product = drug.presentation(encounter.ndc) if encounter.ndc else None
+    if encounter.ndc is not None and (product is None or product.route is not encounter.route):
+        kind = "SC product" if encounter.route is products.Route.SC else "IV vial"
         found.append(
             make("route-product-mismatch", f"the NDC given is not a Benlysta {kind}", "$.ndc")
         )
         product = None
-    if wanted is products.Route.IV:
-        return None
-    return product or products.SC_AUTOINJECTOR_1
+    return product or drug.default_sc_product
 
 
-def _administration(
-    encounter: Encounter, policy: PayerPolicy, plan: units.VialPlan | None, found: list[Finding]
-) -> list[tuple[str, int, str]]:
-    family = policy.administration
-    if encounter.route is products.Route.SC:
-        if plan is None:  # the dose, and so the number of injections, is unknown
-            return []
-        return [("96372", plan.vial_count, f"{plan.vial_count} SC injection(s), one unit each")]
-    minutes = encounter.infusion_minutes
-    if minutes is None:
-        found.append(
-            make(
-                "infusion-minutes-missing",
-                "no infusion_minutes for an IV administration; administration lines are left out",
-                "$.infusion_minutes",
+def _recorded(
+    encounter: Encounter, drug: Drug, found: list[Finding]
+) -> list[tuple[products.Product, int]] | None:
+    """The products the record says were opened, checked; ``None`` when one is refused."""
+    used = []
+    for index, use in enumerate(encounter.products_used):
+        path = f"$.products_used[{index}].ndc"
+        product = drug.presentation(use.ndc)
+        if product is None:
+            found.append(
+                make("product-unknown", f"NDC {use.ndc} is not a {drug.name} product", path)
             )
-        )
-        return []
-    if not cpt.infusion_qualifies(minutes):
-        found.append(
-            make(
-                "infusion-too-short",
-                f"{minutes} minutes is a push, not an infusion",
-                "$.infusion_minutes",
-            )
-        )
-        return [(family.push_code, 1, f"{minutes} minutes: 15 or less is coded as a push")]
-    lines = [
-        (
-            family.initial_code,
-            1,
-            f"IV infusion of {minutes} minutes: initial hour "
-            f"({family} administration under payer policy {policy.name})",
-        )
-    ]
-    extra = cpt.additional_hour_units(minutes)
-    if extra:
-        lines.append(
-            (
-                family.additional_hour_code,
-                extra,
-                f"{minutes} minutes: {extra} additional hour(s), each more than 30 "
-                "minutes past the last full hour",
-            )
-        )
-        found.append(
-            make(
-                "infusion-additional-hour",
-                f"{minutes} minutes reach {family.additional_hour_code} x{extra}",
-                "$.infusion_minutes",
-            )
-        )
-    else:
-        found.append(
-            make(
-                "infusion-additional-hour",
-                f"{minutes} minutes do not reach "
-                f"{family.additional_hour_code} (it needs 91 minutes or more)",
-                "$.infusion_minutes",
-            )
-        )
-    return lines
-
-
-def _charge(code: str, units_: int, prices: Mapping[str, Decimal]) -> Decimal | None:
-    price = prices.get(code)
-    return None if price is None else price * units_
-
-
-def check_lines(
-    encounter: Encounter,
-    lines: Sequence[ServiceLine],
-    policy: PayerPolicy,
-    plan: units.VialPlan | None,
-) -> list[Finding]:
-    """Findings about the lines themselves: JW/JZ, modifier dates, MUE, precision of amounts.
-
-    Runs on any lines, so it also checks lines you edited or made yourself.
-    """
-    found: list[Finding] = []
-    day = encounter.service_date
-    drug = [line for line in lines if line.code == hcpcs.J0490.code]
-    for line in lines:
-        path = f"$.lines[{line.number - 1}]"
-        for modifier in line.modifiers:
-            entry = modifiers.CODES.get(modifier)
-            if entry is not None and not entry.in_effect(line.service_date):
-                found.append(
-                    make(
-                        "modifier-not-in-effect",
-                        f"{modifier} takes effect "
-                        f"{entry.effective}; the line is dated {line.service_date}",
-                        path,
-                    )
-                )
-        if line.ndc_quantity is not None and line.ndc_quantity != line.ndc_quantity.quantize(
-            Decimal("0.001")
-        ):
+        elif product.route is not encounter.route:
             found.append(
                 make(
-                    "ndc-quantity-precision",
-                    f"NDC quantity {line.ndc_quantity} has more than 3 decimals",
+                    "route-product-mismatch",
+                    f"NDC {product.ndc10} is for route {product.route}, not {encounter.route}",
                     path,
                 )
             )
-        if line.charge is not None and line.charge != line.charge.quantize(Decimal("0.01")):
-            found.append(
-                make("charge-precision", f"charge {line.charge} has more than 2 decimals", path)
-            )
-        product = products.PRODUCTS.get(line.ndc or "")
-        if line.code == hcpcs.J0490.code and product and product.route is products.Route.SC:
-            found.append(make("j0490-sc-product", "J0490 is billed with an SC product NDC", path))
-    waste_billed = any("JW" in line.modifiers for line in drug)
-    if (
-        plan is not None
-        and plan.wasted_units
-        and not waste_billed
-        and (policy.jw_required_from is not None and day >= policy.jw_required_from)
-    ):
+        else:
+            used.append((product, use.count))
+    return used if len(used) == len(encounter.products_used) else None
+
+
+def _describe(plan: units.VialPlan) -> str:
+    return " + ".join(f"{use.count} x {plain(use.product.strength_mg)} mg" for use in plan.vials)
+
+
+def _plan(
+    encounter: Encounter,
+    dose: Decimal | None,
+    policy: PayerPolicy,
+    drug: Drug,
+    found: list[Finding],
+) -> units.VialPlan | None:
+    """The vials billed: the record's (``products_used``), else the policy's plan."""
+    if dose is None:
+        return None
+    if encounter.route is products.Route.IV:
+        if encounter.ndc is not None:
+            _sc_device(encounter, drug, found)
+        choices: tuple[products.Product, ...] = drug.iv_vials
+    else:
+        device = _sc_device(encounter, drug, found)
+        choices = () if device is None else (device,)
+    if not encounter.products_used:
         found.append(
             make(
-                "jw-missing", f"{plan.wasted_units} unit(s) discarded without a JW line", "$.lines"
+                "products-from-plan",
+                "products_used is not given: the drug lines bill the "
+                f"{policy.vial_policy} plan, not the record",
+                "$.products_used",
             )
         )
-    if policy.jz_required_from is not None and day >= policy.jz_required_from and not waste_billed:
-        for line in drug:
-            if "JZ" not in line.modifiers and (plan is None or not plan.wasted_units):
-                found.append(
-                    make(
-                        "jz-missing",
-                        "nothing was discarded but the drug line has no JZ",
-                        f"$.lines[{line.number - 1}]",
-                    )
-                )
-    if policy.max_units_per_day is not None:
-        total = sum(line.units for line in drug)
-        if total > policy.max_units_per_day:
-            found.append(
-                make(
-                    "mue-exceeded",
-                    f"{total} J0490 units exceed the maximum of "
-                    f"{policy.max_units_per_day} per day you supplied",
-                    "$.lines",
-                )
+        return units.plan_vials(dose, policy.vial_policy, choices, drug=drug) if choices else None
+    used = _recorded(encounter, drug, found)
+    if used is None:
+        return None
+    try:
+        plan = units.plan_from_products(dose, used, drug=drug)
+    except OutOfRange:
+        held = sum((product.strength_mg * count for product, count in used), Decimal(0))
+        found.append(
+            make(
+                "products-insufficient",
+                f"the products opened hold {plain(held)} mg, less than the dose {plain(dose)} mg",
+                "$.products_used",
             )
-    return found
+        )
+        return None
+    best = units.plan_vials(
+        dose, policy.vial_policy, choices or tuple(p for p, _ in used), drug=drug
+    )
+    if {(u.product.ndc11, u.count) for u in plan.vials} != {
+        (u.product.ndc11, u.count) for u in best.vials
+    }:
+        found.append(
+            make(
+                "products-differ-from-plan",
+                f"the record opened {_describe(plan)}; the {policy.vial_policy} plan is "
+                f"{_describe(best)}, so {plain(plan.wasted_mg - best.wasted_mg)} mg more is "
+                "wasted",
+                "$.products_used",
+            )
+        )
+    return plan
+
+
+def _service_lines(
+    encounter: Encounter,
+    plan: units.VialPlan | None,
+    policy: PayerPolicy,
+    drug: Drug,
+    prices: Mapping[str, Decimal],
+    drug_revenue: str,
+    found: list[Finding],
+) -> tuple[ServiceLine, ...]:
+    """The drug lines then the administration lines, numbered, with line control numbers."""
+    institutional = encounter.setting.institutional
+    pointers = checks.diagnosis_pointers(encounter.diagnoses, drug)
+    drug_part = (
+        lines.drug_service_lines(
+            drug,
+            plan,
+            encounter.service_date,
+            policy,
+            pointers=pointers,
+            extra_modifiers=encounter.drug_modifiers,
+            revenue_code=drug_revenue if institutional else None,
+            prices=prices,
+        )
+        if plan is not None
+        else []
+    )
+    administration = lines.administration_lines(
+        drug,
+        encounter.route,
+        encounter.infusion_minutes,
+        policy,
+        plan,
+        day=encounter.service_date,
+        pointers=pointers,
+        institutional=institutional,
+        prices=prices,
+        first_number=len(drug_part) + 1,
+        found=found,
+    )
+    return lines.numbered([*drug_part, *administration], encounter.claim_id)
 
 
 def _documentation(encounter: Encounter, plan: units.VialPlan | None) -> tuple[str, ...]:
@@ -540,22 +427,14 @@ def _documentation(encounter: Encounter, plan: units.VialPlan | None) -> tuple[s
     return tuple(needs)
 
 
-def build_claim(
-    encounter: Encounter,
-    *,
-    policy: PayerPolicy | None = None,
-    prices: Mapping[str, Decimal | int | str] | None = None,
-    today: datetime.date | None = None,
-    drug_revenue_code: str = "0636",
-    dose_tolerance_percent: Decimal | int | str = DOSE_TOLERANCE_PERCENT,
-) -> Claim:
-    """Build the claim for one encounter.
-
-    ``policy`` overrides the encounter's payer policy. ``prices`` maps codes (``"J0490"``,
-    ``"96365"`` ...) to a price per unit, for example from the CMS ASP file or your fee schedule;
-    no price is built in. ``today`` (default: the system date) is used only to flag dates of service
-    in the future. ``drug_revenue_code`` is ``0636`` or ``0250`` on institutional claims.
-    """
+def _options(
+    encounter: object,
+    policy: object,
+    prices: Mapping[str, Decimal | int | str] | None,
+    drug_revenue_code: str,
+    dose_tolerance_percent: object,
+) -> tuple[PayerPolicy, dict[str, Decimal], str, Decimal]:
+    """Check the arguments of :func:`build_claim`."""
     if not isinstance(encounter, Encounter):
         raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter")
     chosen = encounter.payer if policy is None else policy
@@ -567,25 +446,27 @@ def build_claim(
     if any(price < 0 for price in price_table.values()):
         raise OutOfRange("prices: expected prices of zero or more")
     drug_revenue = revenue.lookup(drug_revenue_code).code
-    if drug_revenue not in ("0636", "0250"):
+    if drug_revenue not in lines.DRUG_REVENUE_CODES:
         raise InvalidFormat("drug_revenue_code: expected '0636' or '0250'")
-    tolerance = to_decimal(dose_tolerance_percent, "dose_tolerance_percent")
-    today = today if today is not None else datetime.date.today()
+    return chosen, price_table, drug_revenue, to_decimal(dose_tolerance_percent, "tolerance")
+
+
+def _date_and_age(
+    encounter: Encounter, today: datetime.date, drug: Drug, found: list[Finding]
+) -> int:
+    """Check the date of service; return the patient's age on it (-1 if born after it)."""
     day = encounter.service_date
-    found: list[Finding] = []
     if day > today:
         found.append(make("service-date-future", f"{day} is after {today}", "$.service_date"))
-    if hcpcs.J0490.effective and day < hcpcs.J0490.effective:
+    if drug.hcpcs.effective and day < drug.hcpcs.effective:
         raise NotSupported(
-            "service_date: dates of service before 2012-01-01 (when J0490 took "
-            "effect; Q2044 was used in 2011) are out of this library's scope"
+            f"service_date: dates of service before {drug.hcpcs.effective} (when "
+            f"{drug.hcpcs.code} took effect; Q2044 was used in 2011) are out of this library's "
+            "scope"
         )
-    age = (
-        dosing.age_on(encounter.patient.birth_date, day)
-        if encounter.patient.birth_date <= day
-        else -1
-    )
-    if age < dosing.MIN_AGE_YEARS:
+    born = encounter.patient.birth_date
+    age = dosing.age_on(born, day) if born <= day else -1
+    if age < drug.min_age_years:
         found.append(
             make(
                 "patient-under-5",
@@ -593,103 +474,160 @@ def build_claim(
                 "$.patient.birth_date",
             )
         )
-    if encounter.route is products.Route.SC:
-        if chosen.medicare:
-            found.append(
-                make(
-                    "sc-medicare-part-b",
-                    "SC Benlysta is self-administered and excluded from Medicare Part B",
-                    "$.route",
-                )
-            )
-        elif not chosen.sc_on_medical_benefit:
-            found.append(
-                make(
-                    "sc-medical-benefit",
-                    f"payer policy {chosen.name} does not cover SC Benlysta on the medical benefit",
-                    "$.route",
-                )
-            )
-    found.extend(_diagnosis_findings(encounter))
-    dose = _dose(encounter, age, tolerance, found)
-    sc_product = _sc_product(encounter, found)
-    vials = products.IV_VIALS if sc_product is None else (sc_product,)
-    plan = units.plan_vials(dose, chosen.vial_policy, vials) if dose is not None else None
-    pointers = _pointers(encounter.diagnoses)
-    institutional = encounter.setting.institutional
-    lines: list[ServiceLine] = []
-    if plan is not None:
-        for drug in units.drug_lines(plan, day, chosen):
-            waste = drug.modifier == modifiers.JW.code
-            why = "J0490 is belimumab, 10 mg per unit; " + (
-                f"{drug.reason}; NDC of the partly used vial {ndc.format(drug.product.ndc11)}"
-                if waste
-                else f"{drug.units} unit(s) administered from "
-                f"{ndc.format(drug.product.ndc11)} (dose {plain(plan.dose_mg)} mg, rounded up "
-                f"to whole units; {plan.policy} vial plan)"
-            )
-            if drug.modifier == modifiers.JZ.code:
-                why += f"; JZ: {drug.reason}"
-            lines.append(
-                ServiceLine(
-                    number=len(lines) + 1,
-                    kind=LineKind.WASTE if waste else LineKind.DRUG,
-                    code=hcpcs.J0490.code,
-                    modifiers=((drug.modifier,) if drug.modifier else ())
-                    + encounter.drug_modifiers,
-                    units=drug.units,
-                    service_date=day,
-                    diagnosis_pointers=pointers,
-                    ndc=drug.product.ndc11,
-                    ndc_unit=drug.ndc_unit,
-                    ndc_quantity=drug.ndc_quantity,
-                    ndc_note=drug.note,
-                    revenue_code=drug_revenue if institutional else None,
-                    charge=_charge(hcpcs.J0490.code, drug.units, price_table),
-                    explanation=why,
-                )
-            )
-    for code, count, why in _administration(encounter, chosen, plan, found):
-        rev = None
-        if institutional:
-            rev = "0510" if code == "96372" else "0260"
-        lines.append(
-            ServiceLine(
-                number=len(lines) + 1,
-                kind=LineKind.ADMINISTRATION,
-                code=code,
-                modifiers=(),
-                units=count,
-                service_date=day,
-                diagnosis_pointers=pointers,
-                revenue_code=rev,
-                charge=_charge(code, count, price_table),
-                explanation=why,
+    return age
+
+
+def _route_findings(encounter: Encounter, policy: PayerPolicy, found: list[Finding]) -> None:
+    if encounter.route is not products.Route.SC:
+        return
+    if policy.medicare:
+        found.append(
+            make(
+                "sc-medicare-part-b",
+                "SC Benlysta is self-administered and excluded from Medicare Part B",
+                "$.route",
             )
         )
-    found.extend(check_lines(encounter, lines, chosen, plan))
-    if price_table:
-        for code in sorted({line.code for line in lines} - set(price_table)):
-            found.append(make("price-missing", f"no price given for {code}", "$.prices"))
+    elif not policy.sc_on_medical_benefit:
+        found.append(
+            make(
+                "sc-medical-benefit",
+                f"payer policy {policy.name} does not cover SC Benlysta on the medical benefit",
+                "$.route",
+            )
+        )
+
+
+def _claim_findings(encounter: Encounter, policy: PayerPolicy, found: list[Finding]) -> None:
+    """The claim-level checks: parties, place, frequency, id."""
+    institutional = encounter.setting.institutional
+    if institutional and encounter.attending is None:
+        found.append(
+            make(
+                "attending-missing",
+                "an institutional claim needs the attending physician (837I loop 2310A): "
+                "give 'attending' with first_name, last_name and npi",
+                "$.attending",
+            )
+        )
+    place = encounter.place_of_service
+    if place is not None and institutional:
+        found.append(
+            make(
+                "pos-not-used",
+                f"place_of_service {place} is not used: an institutional claim carries a type "
+                "of bill instead",
+                "$.place_of_service",
+            )
+        )
+    elif place in ("19", "22"):
+        found.append(
+            make(
+                "pos-hospital-professional",
+                f"place of service {place} (outpatient hospital): the hospital bills the drug and "
+                "its administration on its institutional claim; use setting "
+                "'hospital_outpatient' for that claim",
+                "$.place_of_service",
+            )
+        )
+    if encounter.frequency is Frequency.REPLACEMENT and policy.medicare and not institutional:
+        found.append(
+            make(
+                "medicare-reopening",
+                "Medicare Part B professional claims are corrected by a reopening, not by a "
+                "replacement claim",
+                "$.frequency",
+            )
+        )
+    if encounter.subscriber is not None and policy.medicare:
+        found.append(
+            make(
+                "subscriber-medicare",
+                "a Medicare beneficiary is always the subscriber: remove 'subscriber'",
+                "$.subscriber",
+            )
+        )
     if not encounter.claim_id:
         found.append(make("claim-id-missing", "no claim_id", "$.claim_id"))
+
+
+def _price_findings(
+    claim_lines: tuple[ServiceLine, ...], prices: Mapping[str, Decimal]
+) -> list[Finding]:
+    if not prices:
+        return []
+    missing = sorted({line.code for line in claim_lines} - set(prices))
+    return [make("price-missing", f"no price given for {code}", "$.prices") for code in missing]
+
+
+def build_claim(
+    encounter: Encounter,
+    *,
+    policy: PayerPolicy | None = None,
+    prices: Mapping[str, Decimal | int | str] | None = None,
+    today: datetime.date | None = None,
+    drug_revenue_code: str = "0636",
+    dose_tolerance_percent: Decimal | int | str = DOSE_TOLERANCE_PERCENT,
+    drug: Drug = BELIMUMAB,
+) -> Claim:
+    """Build the claim for one encounter.
+
+    ``policy`` overrides the encounter's payer policy. ``prices`` maps codes (``"J0490"``,
+    ``"96365"`` ...) to a price per unit, for example from the CMS ASP file or your fee schedule;
+    no price is built in. ``today`` (default: the system date) is used only to flag dates of service
+    in the future. ``drug_revenue_code`` is ``0636`` or ``0250`` on institutional claims. ``drug``
+    is the drug billed (:data:`benlysta_coding.drug.BELIMUMAB`).
+    """
+    chosen, price_table, drug_revenue, tolerance = _options(
+        encounter, policy, prices, drug_revenue_code, dose_tolerance_percent
+    )
+    found: list[Finding] = []
+    age = _date_and_age(encounter, today or datetime.date.today(), drug, found)
+    _route_findings(encounter, chosen, found)
+    found.extend(checks.diagnosis_findings(encounter.diagnoses, encounter.indication, drug))
+    dose = _dose(encounter, age, tolerance, drug, found)
+    plan = _plan(encounter, dose, chosen, drug, found)
+    claim_lines = _service_lines(encounter, plan, chosen, drug, price_table, drug_revenue, found)
+    found.extend(check_lines(encounter, claim_lines, chosen, plan, drug=drug))
+    found.extend(_price_findings(claim_lines, price_table))
+    _claim_findings(encounter, chosen, found)
+    return _assemble(encounter, chosen, dose, claim_lines, found, plan)
+
+
+def _assemble(
+    encounter: Encounter,
+    policy: PayerPolicy,
+    dose: Decimal | None,
+    claim_lines: tuple[ServiceLine, ...],
+    found: list[Finding],
+    plan: units.VialPlan | None,
+) -> Claim:
+    institutional = encounter.setting.institutional
+    frequency = encounter.frequency
+    if institutional:
+        prefix = "085x" if encounter.setting is Setting.CRITICAL_ACCESS_HOSPITAL else "013x"
+        type_of_bill: str | None = bill_type(prefix, frequency.code)
+        place = None
+    else:
+        type_of_bill = None
+        place = encounter.place_of_service or POS_11.code
     return Claim(
         claim_id=encounter.claim_id,
         kind=ClaimKind.INSTITUTIONAL if institutional else ClaimKind.PROFESSIONAL,
         setting=encounter.setting,
-        payer=chosen.name,
-        filing_code=chosen.claim_filing_code,
-        service_date=day,
+        payer=policy.name,
+        filing_code=policy.filing_code(institutional),
+        service_date=encounter.service_date,
         route=encounter.route,
         indication=encounter.indication,
         dose_mg=dose,
         diagnoses=encounter.diagnoses,
-        lines=tuple(lines),
+        lines=claim_lines,
         findings=tuple(found),
-        place_of_service=None if institutional else POS_11.code,
-        type_of_bill=None
-        if not institutional
-        else bill_type("085x" if encounter.setting is Setting.CRITICAL_ACCESS_HOSPITAL else "013x"),
+        place_of_service=place,
+        type_of_bill=type_of_bill,
         prior_authorization=encounter.prior_authorization,
         documentation=_documentation(encounter, plan),
+        frequency=frequency,
+        payer_claim_number=encounter.payer_claim_number,
     )

@@ -135,7 +135,8 @@ def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse
         return render(claim)
     if form == "json":
         return json.dumps(claim.to_dict(), indent=2) + "\n"
-    from benlysta_coding.export import fhir, forms, parties, x12
+    from benlysta_coding import parties
+    from benlysta_coding.export import fhir, forms, x12
 
     if form in ("837p", "837i"):
         wanted = "837p" if claim.kind is ClaimKind.PROFESSIONAL else "837i"
@@ -154,7 +155,9 @@ def _ndc(values: Sequence[str], out: TextIO, err: TextIO) -> int:
     status = 0
     for position, value in enumerate(values, start=1):
         try:
-            out.write(f"{ndc.format(value)}\t{ndc.to_10(value)}\n")
+            out.write(
+                f"{ndc.format(value, products.CATALOGUE)}\t{ndc.to_10(value, catalogue=products.CATALOGUE)}\n"
+            )
         except ValidationError as error:
             err.write(f"argument {position}: {error}\n")
             status = 2
@@ -222,7 +225,8 @@ def _dose(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from benlysta_coding.export import parties, x12
+    from benlysta_coding import parties
+    from benlysta_coding.export import x12
 
     try:
         prices = _prices(args.price) or None

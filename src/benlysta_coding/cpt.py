@@ -31,6 +31,7 @@ More information:
 from __future__ import annotations
 
 import datetime as _dt
+import types
 from collections.abc import Mapping
 from typing import Final
 
@@ -42,6 +43,7 @@ from benlysta_coding.facts import Certainty
 
 __all__ = [
     "CODES",
+    "COMPLEX_INFUSION",
     "CPT_96365",
     "CPT_96366",
     "CPT_96372",
@@ -49,7 +51,10 @@ __all__ = [
     "CPT_96409",
     "CPT_96413",
     "CPT_96415",
+    "FAMILIES",
+    "THERAPEUTIC_INFUSION",
     "CPTCode",
+    "InfusionFamily",
     "additional_hour_units",
     "infusion_qualifies",
     "lookup",
@@ -126,6 +131,28 @@ _TABLE: Final = CodeTable(
 )
 
 CODES: Final[Mapping[str, CPTCode]] = _TABLE.codes
+
+
+@attrs.frozen(kw_only=True)
+class InfusionFamily:
+    """The codes of one IV administration family: initial hour, each additional hour, push."""
+
+    name: str
+    initial: CPTCode
+    additional_hour: CPTCode
+    push: CPTCode
+
+
+THERAPEUTIC_INFUSION: Final = InfusionFamily(
+    name="therapeutic", initial=CPT_96365, additional_hour=CPT_96366, push=CPT_96374
+)
+COMPLEX_INFUSION: Final = InfusionFamily(
+    name="complex", initial=CPT_96413, additional_hour=CPT_96415, push=CPT_96409
+)
+FAMILIES: Final[Mapping[str, InfusionFamily]] = types.MappingProxyType(
+    {family.name: family for family in (THERAPEUTIC_INFUSION, COMPLEX_INFUSION)}
+)
+"""The IV administration families by name (``therapeutic``, ``complex``)."""
 
 
 def lookup(code: str, on: _dt.date | None = None) -> CPTCode:

@@ -247,6 +247,74 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "",
             ),
             Rule(
+                "products-from-plan",
+                _I,
+                "The drug lines come from the vial plan, not the record",
+                "Give products_used (the NDC and count of each vial or device opened) so that the "
+                "claim bills what the record says.",
+                "S9 (least waste); the record is what an auditor reads",
+            ),
+            Rule(
+                "products-differ-from-plan",
+                _W,
+                "The vials opened differ from the payer's vial plan",
+                "Check the record; auditors compare the vials opened with the least-waste "
+                "combination and may question the extra waste.",
+                "CGS JW/JZ guidelines (S9)",
+            ),
+            Rule(
+                "products-insufficient",
+                _E,
+                "The vials opened cannot cover the dose",
+                "Check products_used and the dose against the record.",
+                "",
+            ),
+            Rule(
+                "product-unknown",
+                _E,
+                "An NDC of products_used is not a product of the drug",
+                "Give the NDC of a Benlysta vial (IV) or device (SC).",
+                "S1",
+            ),
+            Rule(
+                "attending-missing",
+                _E,
+                "An institutional claim without the attending physician",
+                "Give 'attending' (first_name, last_name, npi): 837I loop 2310A is required.",
+                "005010X223A2 loop 2310A (S19)",
+            ),
+            Rule(
+                "pos-hospital-professional",
+                _E,
+                "A professional claim for an outpatient hospital place of service",
+                "The hospital bills the drug and its administration on its institutional claim "
+                "(setting 'hospital_outpatient'); bill the office (11) or independent clinic (49) "
+                "on a professional claim.",
+                "S6",
+            ),
+            Rule(
+                "pos-not-used",
+                _I,
+                "A place of service on an institutional claim",
+                "No action: an institutional claim carries the type of bill instead.",
+                "NUBC / 005010X223A2",
+            ),
+            Rule(
+                "medicare-reopening",
+                _W,
+                "A replacement claim asked of Medicare Part B professional billing",
+                "Medicare Part B corrects a processed professional claim by a reopening (contact "
+                "the contractor), not by a replacement claim.",
+                "Medicare Claims Processing Manual ch. 34 (reopenings)",
+            ),
+            Rule(
+                "subscriber-medicare",
+                _E,
+                "A separate subscriber on a Medicare claim",
+                "A Medicare beneficiary is always the subscriber: remove 'subscriber'.",
+                "Medicare 837 companion guides",
+            ),
+            Rule(
                 "claim-id-missing",
                 _W,
                 "No claim id (patient control number)",

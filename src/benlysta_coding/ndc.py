@@ -12,8 +12,10 @@ labeled form and :func:`claim_string` / :func:`parse_claim_string` for the CMS-1
 
 Accepted spellings: hyphenated 4-4-2, 5-3-2, 5-4-1 and 5-4-2; 11 bare digits; surrounding white space;
 the ``N4`` qualifier prefix. 10 bare digits fit three layouts, so they are accepted only when exactly one
-layout gives a product of the catalogue (by default the Benlysta presentations); otherwise
-:class:`~benlysta_coding.errors.AmbiguousNDC` names the candidates. Everything else is refused with a
+layout gives a product of the ``catalogue`` you pass (a mapping of 11-digit NDCs to their labeled form,
+such as :data:`benlysta_coding.products.CATALOGUE`); otherwise
+:class:`~benlysta_coding.errors.AmbiguousNDC` names the candidates. Like a python-stdnum module, this
+module knows the identifier only: it never imports a product list. Everything else is refused with a
 clear error, including spaces or Unicode dashes (such as the en dash of a PDF) inside the value and
 non-ASCII digits (full-width, Arabic-Indic), which are never read as if they were digits: write
 segments with the ASCII hyphen-minus.
@@ -27,9 +29,10 @@ More information:
 '49401010101'
 >>> validate(" N449401010201 ")
 '49401010201'
->>> format("4940110101")
+>>> from benlysta_coding.products import CATALOGUE
+>>> format("4940110101", CATALOGUE)
 '49401-0101-01'
->>> to_10("49401010201")
+>>> to_10("49401010201", catalogue=CATALOGUE)
 '49401-102-01'
 >>> to_10("00002759701", layout="4-4-2")
 '0002-7597-01'
@@ -45,14 +48,13 @@ from __future__ import annotations
 
 import enum
 import re
-import types
+import warnings
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final, NewType
 
 import attrs
 
-from benlysta_coding import products
 from benlysta_coding._util import plain, require_str, to_decimal
 from benlysta_coding.errors import (
     AmbiguousNDC,
@@ -63,7 +65,6 @@ from benlysta_coding.errors import (
 )
 
 __all__ = [
-    "BENLYSTA_CATALOGUE",
     "NDC11",
     "ClaimNDC",
     "Layout",
@@ -105,10 +106,22 @@ class Unit(enum.StrEnum):
     """Unit (each): a powder vial counts as one unit even after reconstitution."""
 
 
-BENLYSTA_CATALOGUE: Final[Mapping[str, str]] = types.MappingProxyType(
-    {p.ndc11: p.ndc10 for p in products.PRODUCTS.values()}
-)
-"""The default catalogue: 11-digit NDC -> labeled 10-digit hyphenated form, for every presentation."""
+_NO_CATALOGUE: Final[Mapping[str, str]] = {}
+
+
+def __getattr__(name: str) -> object:
+    if name == "BENLYSTA_CATALOGUE":  # deprecated in 0.2.0: the catalogue is passed in
+        warnings.warn(
+            "benlysta_coding.ndc.BENLYSTA_CATALOGUE is deprecated; "
+            "use benlysta_coding.products.CATALOGUE",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from benlysta_coding.products import CATALOGUE
+
+        return CATALOGUE
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _SHAPES: Final[dict[tuple[int, ...], Layout]] = {
     (4, 4, 2): Layout.L442,
@@ -176,7 +189,7 @@ def _unpad(ndc11: str, layout: Layout) -> str:
     return _hyphenate(ndc11[:index] + ndc11[index + 1 :], layout)
 
 
-def _parse(value: str, catalogue: Mapping[str, str]) -> tuple[NDC11, Layout | None]:
+def _parse(value: str, catalogue: Mapping[str, str] | None) -> tuple[NDC11, Layout | None]:
     text = compact(value)
     if not text:
         raise InvalidFormat(f"NDC: the value is empty; {_ACCEPTED}")
@@ -204,7 +217,7 @@ def _parse(value: str, catalogue: Mapping[str, str]) -> tuple[NDC11, Layout | No
         known = [
             (layout, ndc11)
             for layout, ndc11 in fits
-            if catalogue.get(ndc11, "").replace("-", "") == text
+            if (catalogue or _NO_CATALOGUE).get(ndc11, "").replace("-", "") == text
         ]
         if len(known) == 1:
             return NDC11(known[0][1]), known[0][0]
@@ -221,7 +234,7 @@ def _parse(value: str, catalogue: Mapping[str, str]) -> tuple[NDC11, Layout | No
     )
 
 
-def validate(value: str, catalogue: Mapping[str, str] = BENLYSTA_CATALOGUE) -> NDC11:
+def validate(value: str, catalogue: Mapping[str, str] | None = None) -> NDC11:
     """Return the 11-digit form (digits only) of an NDC, or raise a ValidationError.
 
     ``catalogue`` maps known 11-digit NDCs to their labeled form; it is used only to read 10 bare
@@ -230,7 +243,7 @@ def validate(value: str, catalogue: Mapping[str, str] = BENLYSTA_CATALOGUE) -> N
     return _parse(value, catalogue)[0]
 
 
-def is_valid(value: object, catalogue: Mapping[str, str] = BENLYSTA_CATALOGUE) -> bool:
+def is_valid(value: object, catalogue: Mapping[str, str] | None = None) -> bool:
     """Return whether ``value`` is an accepted NDC spelling; never raises, whatever it is given."""
     try:
         validate(value, catalogue)  # type: ignore[arg-type]
@@ -239,7 +252,7 @@ def is_valid(value: object, catalogue: Mapping[str, str] = BENLYSTA_CATALOGUE) -
     return True
 
 
-def split(value: str, catalogue: Mapping[str, str] = BENLYSTA_CATALOGUE) -> tuple[str, str, str]:
+def split(value: str, catalogue: Mapping[str, str] | None = None) -> tuple[str, str, str]:
     """Return the labeler, product and package segments of the 11-digit form.
 
     >>> split("49401-101-01")
@@ -249,7 +262,7 @@ def split(value: str, catalogue: Mapping[str, str] = BENLYSTA_CATALOGUE) -> tupl
     return ndc11[:5], ndc11[5:9], ndc11[9:]
 
 
-def format(value: str, catalogue: Mapping[str, str] = BENLYSTA_CATALOGUE) -> str:  # noqa: A001
+def format(value: str, catalogue: Mapping[str, str] | None = None) -> str:  # noqa: A001
     """Return the hyphenated 11-digit 5-4-2 form, for example ``49401-0101-01``."""
     return "-".join(split(value, catalogue))
 
@@ -257,7 +270,7 @@ def format(value: str, catalogue: Mapping[str, str] = BENLYSTA_CATALOGUE) -> str
 def to_10(
     value: str,
     layout: Layout | str | None = None,
-    catalogue: Mapping[str, str] = BENLYSTA_CATALOGUE,
+    catalogue: Mapping[str, str] | None = None,
 ) -> str:
     """Return the hyphenated 10-digit labeled form.
 
@@ -283,7 +296,7 @@ def to_10(
         return _unpad(ndc11, chosen)
     if known_layout is not None:
         return _unpad(ndc11, known_layout)
-    if ndc11 in catalogue:
+    if catalogue and ndc11 in catalogue:
         return catalogue[ndc11]
     possible = [candidate for candidate in Layout if ndc11[_PAD_INDEX[candidate]] == "0"]
     if len(possible) == 1:

@@ -21,6 +21,7 @@ More information:
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import types
 from collections.abc import Mapping
 from typing import Final
@@ -36,9 +37,11 @@ __all__ = [
     "POS_11",
     "POS_19",
     "POS_22",
+    "POS_49",
     "TOB_013X",
     "TOB_085X",
     "TYPE_OF_BILL",
+    "Frequency",
     "TypeOfBill",
     "bill_type",
     "lookup",
@@ -59,7 +62,14 @@ POS_22: Final = CodeEntry(
     note="Called 'outpatient hospital' before 2016-01-01.",
 )
 
-_TABLE: Final = CodeTable("Place of service", (POS_11, POS_19, POS_22))
+POS_49: Final = CodeEntry(
+    code="49",
+    summary="Independent clinic",
+    certainty=Certainty.SECONDARY,
+    note="A clinic that is not part of a hospital and bills on professional claims.",
+)
+
+_TABLE: Final = CodeTable("Place of service", (POS_11, POS_19, POS_22, POS_49))
 
 CODES: Final[Mapping[str, CodeEntry]] = _TABLE.codes
 
@@ -89,6 +99,19 @@ TOB_085X: Final = TypeOfBill(
 TYPE_OF_BILL: Final[Mapping[str, TypeOfBill]] = types.MappingProxyType(
     {t.code: t for t in (TOB_013X, TOB_085X)}
 )
+
+
+class Frequency(enum.StrEnum):
+    """The claim frequency: CLM05-3 in X12 and the last digit of the type of bill (NUBC)."""
+
+    ORIGINAL = "original"
+    REPLACEMENT = "replacement"
+    VOID = "void"
+
+    @property
+    def code(self) -> str:
+        """``1`` original (admit through discharge), ``7`` replacement, ``8`` void/cancel."""
+        return {"original": "1", "replacement": "7", "void": "8"}[self.value]
 
 
 def bill_type(prefix: str, frequency: str = "1") -> str:

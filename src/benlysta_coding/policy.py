@@ -36,17 +36,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import re
 import types
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
 import attrs
 
-from benlysta_coding import modifiers
+from benlysta_coding import cpt, modifiers
+from benlysta_coding._util import to_date
 from benlysta_coding.errors import InvalidComponent, UnknownCode
 
 __all__ = [
     "COMMERCIAL",
+    "FILING_CODES",
     "MEDICARE_PART_B",
     "POLICIES",
     "Administration",
@@ -107,62 +110,163 @@ class Administration(enum.StrEnum):
     """96413 / 96415 / 96409 (chemotherapy and complex drug administration)."""
 
     @property
+    def family(self) -> cpt.InfusionFamily:
+        """The family's codes (:data:`benlysta_coding.cpt.FAMILIES`)."""
+        return cpt.FAMILIES[self.value]
+
+    @property
     def initial_code(self) -> str:
         """The initial-hour infusion code."""
-        return "96365" if self is Administration.THERAPEUTIC else "96413"
+        return self.family.initial.code
 
     @property
     def additional_hour_code(self) -> str:
         """The additional-hour add-on code."""
-        return "96366" if self is Administration.THERAPEUTIC else "96415"
+        return self.family.additional_hour.code
 
     @property
     def push_code(self) -> str:
         """The push code, for an administration of 15 minutes or less."""
-        return "96374" if self is Administration.THERAPEUTIC else "96409"
+        return self.family.push.code
 
 
-def _check_jz_date(
-    instance: PayerPolicy, attribute: attrs.Attribute[_dt.date | None], value: _dt.date | None
-) -> None:
-    if value is not None and modifiers.JZ.effective and value < modifiers.JZ.effective:
-        raise InvalidComponent(
-            f"{attribute.name}: JZ exists only from {modifiers.JZ.effective.isoformat()}"
-        )
+FILING_CODES: Final = frozenset(
+    (
+        "11", "12", "13", "14", "15", "16", "17", "AM", "BL", "CH", "CI", "DS", "FI", "HM",
+        "LM", "MA", "MB", "MC", "OF", "TV", "VA", "WC", "ZZ",
+    )
+)  # fmt: skip
+"""The X12 claim filing indicator codes (SBR09, code list 1032 of 005010X222A1 / X223A2)."""
 
 
-def _check_mue(
-    instance: PayerPolicy, attribute: attrs.Attribute[int | None], value: int | None
-) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise InvalidComponent(f"{attribute.name}: expected a whole number of units of 1 or more")
+def _fail(field: str, accepted: str) -> InvalidComponent:
+    return InvalidComponent(f"PayerPolicy.{field}: expected {accepted}")
+
+
+def _enum(kind: type[enum.StrEnum], field: str) -> Callable[[object], Any]:
+    accepted = "one of " + ", ".join(repr(member.value) for member in kind)
+
+    def convert(value: object) -> Any:
+        if isinstance(value, kind):
+            return value
+        if isinstance(value, str):
+            try:
+                return kind(value)
+            except ValueError:
+                pass
+        raise _fail(field, accepted)
+
+    return convert
+
+
+def _flag(field: str) -> Callable[[object], bool]:
+    def convert(value: object) -> bool:
+        if not isinstance(value, bool):
+            raise _fail(field, "True or False")
+        return value
+
+    return convert
+
+
+def _day(field: str, at_least: _dt.date | None = None) -> Callable[[object], _dt.date | None]:
+    def convert(value: object) -> _dt.date | None:
+        if value is None:
+            return None
+        try:
+            day = to_date(value, field)
+        except (TypeError, ValueError):
+            raise _fail(field, "None, a date or 'YYYY-MM-DD' text") from None
+        if at_least is not None and day < at_least:
+            raise InvalidComponent(
+                f"PayerPolicy.{field}: JZ exists only from {at_least.isoformat()}"
+            )
+        return day
+
+    return convert
+
+
+def _name(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", value):
+        raise _fail("name", "1 to 40 letters, digits, '_', '.' or '-'")
+    return value
+
+
+def _filing(field: str) -> Callable[[object], str]:
+    def convert(value: object) -> str:
+        if not isinstance(value, str) or value not in FILING_CODES:
+            raise _fail(field, "an X12 claim filing indicator (SBR09) such as 'MB', 'MA', 'CI'")
+        return value
+
+    return convert
+
+
+def _mue(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 6:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 999_999:
+        raise _fail("max_units_per_day", "None or a whole number of units from 1 to 999999")
+    return value
 
 
 @attrs.frozen(kw_only=True)
 class PayerPolicy:
-    """The billing rules of one payer."""
+    """The billing rules of one payer.
 
-    name: str
-    medicare: bool = False
+    Every field converts what it is given and refuses what it cannot convert: a string that names an
+    enum value becomes that member (``vial_ndc_unit="vials"``), anything else raises
+    :class:`~benlysta_coding.errors.InvalidComponent` naming the field and the accepted values.
+    """
+
+    name: str = attrs.field(converter=_name)
+    medicare: bool = attrs.field(default=False, converter=_flag("medicare"))
     """Medicare Part B rules: SC Benlysta is a self-administered drug, excluded from Part B."""
-    sc_on_medical_benefit: bool = False
+    sc_on_medical_benefit: bool = attrs.field(
+        default=False, converter=_flag("sc_on_medical_benefit")
+    )
     """Whether the payer covers SC Benlysta under the medical benefit at all (normally pharmacy)."""
-    bill_waste: bool = True
+    bill_waste: bool = attrs.field(default=True, converter=_flag("bill_waste"))
     """Bill discarded drug on its own JW line."""
-    jw_required_from: _dt.date | None = None
+    jw_required_from: _dt.date | None = attrs.field(
+        default=None, converter=_day("jw_required_from")
+    )
     """From this date of service a missing JW line for waste is an error."""
-    jz_required_from: _dt.date | None = attrs.field(default=None, validator=_check_jz_date)
+    jz_required_from: _dt.date | None = attrs.field(
+        default=None, converter=_day("jz_required_from", modifiers.JZ.effective)
+    )
     """From this date of service drug lines with nothing discarded carry JZ; ``None``: never."""
-    administration: Administration = Administration.THERAPEUTIC
-    vial_policy: VialPolicy = VialPolicy.LEAST_WASTE
-    vial_ndc_unit: NDCQuantityBasis = NDCQuantityBasis.VIALS
-    sc_ndc_unit: NDCQuantityBasis = NDCQuantityBasis.MILLILITRES
-    jw_ndc_quantity: JWQuantity = JWQuantity.REPEAT
-    lines_per_ndc: LinesPerNDC = LinesPerNDC.ONE_PER_NDC
-    claim_filing_code: str = "CI"
-    """X12 claim filing indicator (SBR09): ``MB`` Medicare Part B, ``CI`` commercial insurance."""
-    max_units_per_day: int | None = attrs.field(default=None, validator=_check_mue)
+    administration: Administration = attrs.field(
+        default=Administration.THERAPEUTIC, converter=_enum(Administration, "administration")
+    )
+    vial_policy: VialPolicy = attrs.field(
+        default=VialPolicy.LEAST_WASTE, converter=_enum(VialPolicy, "vial_policy")
+    )
+    vial_ndc_unit: NDCQuantityBasis = attrs.field(
+        default=NDCQuantityBasis.VIALS, converter=_enum(NDCQuantityBasis, "vial_ndc_unit")
+    )
+    sc_ndc_unit: NDCQuantityBasis = attrs.field(
+        default=NDCQuantityBasis.MILLILITRES, converter=_enum(NDCQuantityBasis, "sc_ndc_unit")
+    )
+    jw_ndc_quantity: JWQuantity = attrs.field(
+        default=JWQuantity.REPEAT, converter=_enum(JWQuantity, "jw_ndc_quantity")
+    )
+    lines_per_ndc: LinesPerNDC = attrs.field(
+        default=LinesPerNDC.ONE_PER_NDC, converter=_enum(LinesPerNDC, "lines_per_ndc")
+    )
+    claim_filing_code: str = attrs.field(default="CI", converter=_filing("claim_filing_code"))
+    """X12 claim filing indicator (SBR09) of professional claims: ``MB`` Medicare Part B, ``CI``
+    commercial insurance."""
+    max_units_per_day: int | None = attrs.field(default=None, converter=_mue)
     """The payer's maximum J0490 units per day (MUE), if you have it; never built in."""
+    institutional_filing_code: str = attrs.field(
+        default="CI", converter=_filing("institutional_filing_code")
+    )
+    """SBR09 of institutional claims: ``MA`` for Medicare (processed by the Part A/B MAC, S19)."""
+
+    def filing_code(self, institutional: bool) -> str:
+        """The claim filing indicator for a professional or an institutional claim."""
+        return self.institutional_filing_code if institutional else self.claim_filing_code
 
 
 MEDICARE_PART_B: Final = PayerPolicy(
@@ -170,6 +274,7 @@ MEDICARE_PART_B: Final = PayerPolicy(
     medicare=True,
     sc_on_medical_benefit=False,
     claim_filing_code="MB",
+    institutional_filing_code="MA",
     jw_required_from=modifiers.JW.required_from,
     jz_required_from=modifiers.JZ.required_from,
 )

@@ -37,10 +37,13 @@ from typing import Final
 
 import attrs
 
+from benlysta_coding import ndc as _ndc
 from benlysta_coding.errors import UnknownCode
 from benlysta_coding.facts import Certainty
 
 __all__ = [
+    "CATALOGUE",
+    "CODES",
     "IV_VIALS",
     "PRODUCTS",
     "SC_AUTOINJECTOR_1",
@@ -205,7 +208,7 @@ SC_CARTON_088_61: Final = Product(
     note="Listed on the label; one Medicaid list calls it an autoinjector; count unknown.",
 )
 
-PRODUCTS: Final[Mapping[str, Product]] = types.MappingProxyType(
+CODES: Final[Mapping[str, Product]] = types.MappingProxyType(
     {
         p.ndc11: p
         for p in (
@@ -218,7 +221,16 @@ PRODUCTS: Final[Mapping[str, Product]] = types.MappingProxyType(
         )
     }
 )
-"""Every presentation by its 11-digit NDC."""
+"""Every presentation by its 11-digit NDC (read-only), as in every code-set module."""
+
+PRODUCTS: Final = CODES
+"""The same mapping as :data:`CODES` (its name before 0.2.0)."""
+
+CATALOGUE: Final[Mapping[str, str]] = types.MappingProxyType(
+    {p.ndc11: p.ndc10 for p in CODES.values()}
+)
+"""11-digit NDC -> labeled 10-digit form: the catalogue to pass to :mod:`benlysta_coding.ndc` so that
+10 bare digits and 11 -> 10 conversions resolve for Benlysta."""
 
 IV_VIALS: Final[tuple[Product, ...]] = (VIAL_120, VIAL_400)
 """The IV vials, smallest first: the presentations billed under J0490."""
@@ -226,13 +238,11 @@ IV_VIALS: Final[tuple[Product, ...]] = (VIAL_120, VIAL_400)
 
 def lookup(ndc: str) -> Product:
     """Return the presentation for an NDC in any accepted spelling (see :mod:`benlysta_coding.ndc`)."""
-    from benlysta_coding import ndc as _ndc  # ndc reads this module's table: import on use
-
-    ndc11 = _ndc.validate(ndc)
-    product = PRODUCTS.get(ndc11)
+    ndc11 = _ndc.validate(ndc, CATALOGUE)
+    product = CODES.get(ndc11)
     if product is None:
         raise UnknownCode(
             f"NDC {_ndc.format(ndc11)} is not a Benlysta presentation; known: "
-            + ", ".join(p.ndc10 for p in PRODUCTS.values())
+            + ", ".join(p.ndc10 for p in CODES.values())
         )
     return product

@@ -1,4 +1,4 @@
-"""J0490 billing units, vial plans, wastage, JW/JZ and the NDC quantity of each drug line.
+"""Billing units, vial plans and wastage: calculators over ``Decimal``, for a :class:`~benlysta_coding.drug.Drug`.
 
 Rules (Medicare Part B, single-dose containers):
 
@@ -7,8 +7,6 @@ Rules (Medicare Part B, single-dose containers):
   Some payers want the fewest vials instead: :class:`~benlysta_coding.policy.VialPolicy` (S9).
 * Wasted units are rounded **down**, so administered + wasted units never exceed what the opened vials
   hold: with vials of whole tens of mg, wasted units = vial total / 10 - administered units (S10).
-* Waste goes on its own line with modifier JW; with nothing wasted, the drug line carries JZ when the
-  payer requires it on that date (S11, S12).
 * The waste belongs to the vial that was only partly used: vials are used largest first, so it is the
   smallest vial size of the plan.
 
@@ -27,7 +25,6 @@ More information:
 
 from __future__ import annotations
 
-import datetime
 import math
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal
@@ -35,35 +32,25 @@ from typing import Final
 
 import attrs
 
-from benlysta_coding import hcpcs, modifiers, products
-from benlysta_coding._util import to_date, to_decimal
+from benlysta_coding import products
+from benlysta_coding._util import to_decimal
+from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, OutOfRange
-from benlysta_coding.ndc import NDC11, ClaimNDC, Unit
-from benlysta_coding.policy import (
-    JWQuantity,
-    LinesPerNDC,
-    NDCQuantityBasis,
-    PayerPolicy,
-    VialPolicy,
-)
+from benlysta_coding.policy import VialPolicy
 
 __all__ = [
     "MAX_PLAN_DOSE_MG",
     "DoseRounding",
-    "DrugLine",
     "VialPlan",
     "VialUse",
-    "WasteDecision",
     "billing_units",
-    "drug_lines",
+    "plan_from_products",
     "plan_vials",
     "round_dose",
-    "waste_decision",
 ]
 
-UNIT_MG: Final = hcpcs.J0490.billing_unit_mg
-"""One J0490 billing unit: 10 mg."""
-_UNIT: Final = int(UNIT_MG)
+UNIT_MG: Final = BELIMUMAB.unit_mg
+"""One J0490 billing unit: 10 mg (kept for compatibility; the calculators read ``drug.unit_mg``)."""
 MAX_PLAN_DOSE_MG: Final = Decimal(20000)
 """Largest dose a plan accepts: a guard against unit mistakes, far above any labeled dose."""
 
@@ -75,13 +62,13 @@ def _dose(dose_mg: object, max_dose_mg: Decimal = MAX_PLAN_DOSE_MG) -> Decimal:
     return dose
 
 
-def billing_units(dose_mg: Decimal | int | str) -> int:
-    """Return the J0490 units for a dose: mg / 10 rounded up to a whole unit.
+def billing_units(dose_mg: Decimal | int | str, drug: Drug = BELIMUMAB) -> int:
+    """Return the billing units for a dose: mg / unit size (10 mg for J0490) rounded up.
 
     >>> billing_units(Decimal("683")), billing_units(700), billing_units("0.5")
     (69, 70, 1)
     """
-    return int((_dose(dose_mg) / UNIT_MG).to_integral_value(rounding=ROUND_CEILING))
+    return int((_dose(dose_mg) / drug.unit_mg).to_integral_value(rounding=ROUND_CEILING))
 
 
 @attrs.frozen
@@ -107,7 +94,8 @@ class VialPlan:
 
     dose_mg: Decimal
     vials: tuple[VialUse, ...]
-    policy: VialPolicy
+    policy: VialPolicy | None
+    """The vial policy that chose the vials; ``None`` when they come from the record."""
     total_mg: Decimal
     administered_units: int
     wasted_units: int
@@ -124,7 +112,9 @@ class VialPlan:
         return self.vials[-1].product
 
 
-def _sizes(vials: Sequence[products.Product]) -> tuple[tuple[int, products.Product], ...]:
+def _sizes(
+    vials: Sequence[products.Product], unit_mg: Decimal = UNIT_MG
+) -> tuple[tuple[int, products.Product], ...]:
     """The distinct vial sizes in mg, largest first, each with its product."""
     if not vials:
         raise InvalidComponent("vials: expected at least one vial product")
@@ -133,8 +123,10 @@ def _sizes(vials: Sequence[products.Product]) -> tuple[tuple[int, products.Produ
         if not isinstance(product, products.Product):
             raise TypeError("vials: expected benlysta_coding.products.Product values")
         strength = product.strength_mg
-        if strength <= 0 or strength % UNIT_MG != 0:
-            raise InvalidComponent("vials: each vial must hold a whole multiple of 10 mg")
+        if strength <= 0 or strength % unit_mg != 0:
+            raise InvalidComponent(
+                f"vials: each vial must hold a whole multiple of the {unit_mg} mg billing unit"
+            )
         sizes[int(strength)] = product
     return tuple(sorted(sizes.items(), reverse=True))
 
@@ -182,12 +174,14 @@ def _best_counts(need: int, sizes: Sequence[int], policy: VialPolicy) -> tuple[i
 def plan_vials(
     dose_mg: Decimal | int | str,
     policy: VialPolicy | str = VialPolicy.LEAST_WASTE,
-    vials: Sequence[products.Product] = products.IV_VIALS,
+    vials: Sequence[products.Product] | None = None,
     max_dose_mg: Decimal = MAX_PLAN_DOSE_MG,
+    *,
+    drug: Drug = BELIMUMAB,
 ) -> VialPlan:
     """Return the vial plan for a dose under a vial policy.
 
-    ``LEAST_WASTE`` (default) takes the combination with the least drug left over, ties broken by fewer
+    ``vials`` defaults to the drug's IV vials. ``LEAST_WASTE`` (default) takes the combination with the least drug left over, ties broken by fewer
     vials; ``FEWEST_VIALS`` the fewest vials, ties broken by less waste. Remaining ties (only possible
     with other vial sizes) go to larger vials.
 
@@ -196,32 +190,84 @@ def plan_vials(
     ([('49401-102-01', 3)], 0)
     """
     dose = _dose(dose_mg, max_dose_mg)
-    if policy.__class__ is VialPolicy:
-        chosen = policy
-    else:
-        try:
-            chosen = VialPolicy(policy)
-        except ValueError:
-            raise InvalidFormat("vial policy: expected 'least_waste' or 'fewest_vials'") from None
-    table = _IV_TABLE if vials is products.IV_VIALS else _sizes(vials)
-    need = math.ceil(dose)
-    best = _best_counts(need, [size for size, _ in table], chosen)
-    uses = []
-    total = 0
-    for (size, product), count in zip(table, best, strict=True):
-        if count:
-            uses.append(VialUse(product, count))
-            total += size * count
-    administered = -(-need // _UNIT)  # ceil(ceil(dose) / 10) == ceil(dose / 10)
+    chosen = _vial_policy(policy)
+    if vials is None:
+        vials = drug.iv_vials
+    table = _IV_TABLE if vials is products.IV_VIALS else _sizes(vials, drug.unit_mg)
+    best = _best_counts(math.ceil(dose), [size for size, _ in table], chosen)
+    uses = [
+        VialUse(product, count) for (_, product), count in zip(table, best, strict=True) if count
+    ]
+    return _plan(dose, tuple(uses), chosen, drug.unit_mg)
+
+
+def _vial_policy(policy: object) -> VialPolicy:
+    if isinstance(policy, VialPolicy):
+        return policy
+    if isinstance(policy, str) and policy in VialPolicy.__members__.values():
+        return VialPolicy(policy)
+    raise InvalidFormat("vial policy: expected 'least_waste' or 'fewest_vials'")
+
+
+def _plan(
+    dose: Decimal, uses: tuple[VialUse, ...], policy: VialPolicy | None, unit_mg: Decimal
+) -> VialPlan:
+    """The units of a plan. Administered units round up; wasted units round down (S9, S10)."""
+    total = sum((use.mg for use in uses), Decimal(0))
+    administered = int((dose / unit_mg).to_integral_value(rounding=ROUND_CEILING))
     return VialPlan(
         dose_mg=dose,
-        vials=tuple(uses),
-        policy=chosen,
-        total_mg=Decimal(total),
+        vials=uses,
+        policy=policy,
+        total_mg=total,
         administered_units=administered,
-        wasted_units=total // _UNIT - administered,
+        wasted_units=int(total // unit_mg) - administered,
         wasted_mg=total - dose,
     )
+
+
+def plan_from_products(
+    dose_mg: Decimal | int | str,
+    used: Sequence[tuple[products.Product, int]],
+    *,
+    drug: Drug = BELIMUMAB,
+) -> VialPlan:
+    """Return the plan of the vials or devices the record says were opened for a dose.
+
+    ``used`` lists (product, count) pairs, each product once. The vials are taken largest first, so
+    the smallest size is the one used last and only partly: the waste is billed on its NDC. The plan's
+    ``policy`` is ``None``: the record chose the vials, not a policy. Raises :class:`~benlysta_coding.errors.OutOfRange` when the products
+    hold less than the dose.
+
+    >>> from benlysta_coding.products import VIAL_120, VIAL_400
+    >>> plan = plan_from_products(550, [(VIAL_120, 2), (VIAL_400, 1)])
+    >>> [(u.product.ndc10, u.count) for u in plan.vials], plan.wasted_units
+    ([('49401-102-01', 1), ('49401-101-01', 2)], 9)
+    """
+    dose = _dose(dose_mg)
+    counts: dict[str, int] = {}
+    by_ndc: dict[str, products.Product] = {}
+    for product, count in used:
+        if not isinstance(product, products.Product):
+            raise TypeError("used: expected (Product, count) pairs")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise TypeError("used: each count must be an int")
+        if count < 1:
+            raise OutOfRange("used: each count must be 1 or more")
+        _sizes((product,), drug.unit_mg)
+        counts[product.ndc11] = counts.get(product.ndc11, 0) + count
+        by_ndc[product.ndc11] = product
+    if not counts:
+        raise InvalidComponent("used: expected at least one product")
+    uses = tuple(
+        sorted(
+            (VialUse(by_ndc[key], count) for key, count in counts.items()),
+            key=lambda use: (-use.product.strength_mg, use.product.ndc11),
+        )
+    )
+    if sum(use.mg for use in uses) < dose:
+        raise OutOfRange("used: the products opened hold less than the dose")
+    return _plan(dose, uses, None, drug.unit_mg)
 
 
 @attrs.frozen(kw_only=True)
@@ -242,7 +288,9 @@ class DoseRounding:
 def round_dose(
     dose_mg: Decimal | int | str,
     tolerance_percent: Decimal | int | str,
-    vials: Sequence[products.Product] = products.IV_VIALS,
+    vials: Sequence[products.Product] | None = None,
+    *,
+    drug: Drug = BELIMUMAB,
 ) -> DoseRounding:
     """Round a dose to the nearest whole-vial total within ``tolerance_percent`` of it.
 
@@ -259,7 +307,10 @@ def round_dose(
     tolerance = to_decimal(tolerance_percent, "tolerance_percent")
     if not 0 <= tolerance <= 50:
         raise OutOfRange("tolerance_percent: expected 0 to 50")
-    sizes = [size for size, _ in (_IV_TABLE if vials is products.IV_VIALS else _sizes(vials))]
+    if vials is None:
+        vials = drug.iv_vials
+    table = _IV_TABLE if vials is products.IV_VIALS else _sizes(vials, drug.unit_mg)
+    sizes = [size for size, _ in table]
     low, high = dose * (100 - tolerance) / 100, dose * (100 + tolerance) / 100
     top = int(high.to_integral_value(rounding=ROUND_CEILING))
     totals = {0}
@@ -279,144 +330,19 @@ def round_dose(
     )
 
 
-@attrs.frozen(kw_only=True)
-class WasteDecision:
-    """Whether the claim gets a JW line (and its units) and whether drug lines carry JZ, and why."""
-
-    jw_units: int
-    jz: bool
-    reason: str
+_MOVED: Final = ("DrugLine", "WasteDecision", "drug_lines", "waste_decision")
 
 
-def waste_decision(
-    plan: VialPlan, service_date: datetime.date | str, policy: PayerPolicy
-) -> WasteDecision:
-    """Decide JW / JZ for a plan on a date of service under a payer policy.
+def __getattr__(name: str) -> object:
+    if name in _MOVED:  # moved to benlysta_coding.lines in 0.2.0
+        import warnings
 
-    >>> from benlysta_coding.policy import MEDICARE_PART_B
-    >>> waste_decision(plan_vials(634), "2024-05-01", MEDICARE_PART_B).jz
-    True
-    >>> waste_decision(plan_vials(634), "2023-06-30", MEDICARE_PART_B).jz
-    False
-    """
-    day = to_date(service_date, "service_date")
-    if plan.wasted_units > 0:
-        if policy.bill_waste:
-            return WasteDecision(
-                jw_units=plan.wasted_units,
-                jz=False,
-                reason=f"{plan.wasted_units} unit(s) discarded: billed on a separate JW line (CMS "
-                "Claims Processing Manual ch. 17 sec. 40; wasted units rounded down)",
-            )
-        return WasteDecision(
-            jw_units=0, jz=False, reason=f"payer policy {policy.name} does not bill discarded drug"
+        from benlysta_coding import lines
+
+        warnings.warn(
+            f"benlysta_coding.units.{name} moved to benlysta_coding.lines.{name}",
+            DeprecationWarning,
+            stacklevel=2,
         )
-    required = policy.jz_required_from
-    if required is not None and day >= required:
-        return WasteDecision(
-            jw_units=0,
-            jz=True,
-            reason=f"nothing discarded in billing units and payer policy {policy.name} requires "
-            f"JZ from {required.isoformat()}",
-        )
-    if required is None:
-        why = f"payer policy {policy.name} does not require JZ"
-    else:
-        why = f"JZ is required by payer policy {policy.name} only from {required.isoformat()}"
-    return WasteDecision(jw_units=0, jz=False, reason=f"nothing discarded; {why}")
-
-
-@attrs.frozen(kw_only=True)
-class DrugLine:
-    """One drug service line before it becomes a claim line: J0490 units and the NDC quantity."""
-
-    product: products.Product
-    units: int
-    modifier: str | None
-    ndc_unit: Unit
-    ndc_quantity: Decimal
-    mg: Decimal
-    """The drug this line stands for: administered mg, or discarded mg on a JW line."""
-    note: str = ""
-    """Other NDCs of a single-line claim, written ``N4... UNn``, for item 19 / NTE."""
-    reason: str = ""
-    """Why the line carries JW or JZ (or neither), from :func:`waste_decision`."""
-
-
-def _quantity(
-    product: products.Product, count: int, mg: Decimal, basis: NDCQuantityBasis
-) -> tuple[Unit, Decimal]:
-    if basis is NDCQuantityBasis.VIALS:
-        return Unit.UN, Decimal(count)
-    if basis is NDCQuantityBasis.MILLILITRES:
-        return Unit.ML, product.volume_ml * count
-    return Unit.ME, mg
-
-
-def drug_lines(
-    plan: VialPlan, service_date: datetime.date | str, policy: PayerPolicy
-) -> tuple[DrugLine, ...]:
-    """Return the drug lines for a plan: administered lines per NDC (or one line), then the JW line.
-
-    The units of the lines add up to the plan's administered units, plus its wasted units when they are
-    billed on the JW line.
-
-    >>> from benlysta_coding.policy import MEDICARE_PART_B
-    >>> [(l.product.ndc10, l.units, l.modifier, str(l.ndc_unit), l.ndc_quantity)
-    ...  for l in drug_lines(plan_vials(850), "2024-05-01", MEDICARE_PART_B)]
-    [('49401-102-01', 40, None, 'UN', Decimal('1')), ('49401-101-01', 45, None, 'UN', Decimal('4')), ('49401-101-01', 3, 'JW', 'UN', Decimal('4'))]
-    """
-    decision = waste_decision(plan, service_date, policy)
-    route = plan.vials[0].product.route
-    basis = policy.vial_ndc_unit if route is products.Route.IV else policy.sc_ndc_unit
-    jz = modifiers.JZ.code if decision.jz else None
-    reason = "" if decision.jw_units else decision.reason
-    administered: list[DrugLine] = []
-    for use in plan.vials:
-        wasted = plan.wasted_mg if use is plan.vials[-1] else Decimal(0)
-        units = int(use.mg / UNIT_MG) - (plan.wasted_units if use is plan.vials[-1] else 0)
-        unit, quantity = _quantity(use.product, use.count, use.mg - wasted, basis)
-        administered.append(
-            DrugLine(
-                product=use.product,
-                units=units,
-                modifier=jz,
-                ndc_unit=unit,
-                ndc_quantity=quantity,
-                mg=use.mg - wasted,
-                reason=reason,
-            )
-        )
-    if policy.lines_per_ndc is LinesPerNDC.SINGLE_LINE and len(administered) > 1:
-        first, others = administered[0], administered[1:]
-        note = "; ".join(
-            str(ClaimNDC(NDC11(line.product.ndc11), line.ndc_unit, line.ndc_quantity))
-            for line in others
-        )
-        administered = [
-            attrs.evolve(
-                first,
-                units=sum(line.units for line in administered),
-                mg=sum((line.mg for line in administered), Decimal(0)),
-                note=note,
-            )
-        ]
-    lines = [line for line in administered if line.units > 0]
-    if decision.jw_units:
-        if policy.jw_ndc_quantity is JWQuantity.WASTED_MG or basis is NDCQuantityBasis.MILLIGRAMS:
-            unit, quantity = Unit.ME, plan.wasted_mg
-        else:  # REPEAT: the quantity of the partly used NDC's own administered line
-            last = plan.vials[-1]
-            unit, quantity = _quantity(last.product, last.count, last.mg - plan.wasted_mg, basis)
-        lines.append(
-            DrugLine(
-                product=plan.partial,
-                units=decision.jw_units,
-                modifier=modifiers.JW.code,
-                ndc_unit=unit,
-                ndc_quantity=quantity,
-                mg=plan.wasted_mg,
-                reason=decision.reason,
-            )
-        )
-    return tuple(lines)
+        return getattr(lines, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benlysta_coding import dosing, products, units
+from benlysta_coding import dosing, lines, products, units
 from benlysta_coding.policy import (
     COMMERCIAL,
     MEDICARE_PART_B,
@@ -97,9 +97,9 @@ def test_drug_lines_carry_exactly_the_plan_units(
     dose: Decimal, day: dt.date, policy: PayerPolicy
 ) -> None:
     plan = units.plan_vials(dose, policy.vial_policy)
-    lines = units.drug_lines(plan, day, policy)
-    administered = [line for line in lines if line.modifier != "JW"]
-    waste = [line for line in lines if line.modifier == "JW"]
+    built = lines.drug_lines(plan, day, policy)
+    administered = [line for line in built if line.modifier != "JW"]
+    waste = [line for line in built if line.modifier == "JW"]
     assert plan.administered_units == sum(line.units for line in administered)
     expected_waste = plan.wasted_units if policy.bill_waste else 0
     assert expected_waste == sum(line.units for line in waste)
@@ -108,7 +108,7 @@ def test_drug_lines_carry_exactly_the_plan_units(
         assert plan.partial == waste[0].product
     jz = {line.modifier == "JZ" for line in administered}
     assert len(jz) == 1
-    for line in lines:
+    for line in built:
         assert isinstance(line.ndc_quantity, Decimal)
         assert line.ndc_quantity > 0
     if policy.lines_per_ndc is LinesPerNDC.ONE_PER_NDC:

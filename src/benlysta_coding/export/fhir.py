@@ -29,10 +29,10 @@ import json
 from decimal import Decimal
 from typing import Any, Final
 
-from benlysta_coding import ndc
+from benlysta_coding import ndc, products
 from benlysta_coding.claim import Claim, ClaimKind, ServiceLine
 from benlysta_coding.errors import InvalidFormat
-from benlysta_coding.export.parties import Parties
+from benlysta_coding.parties import Parties
 
 __all__ = ["CPT", "HCPCS", "ICD10CM", "NDC", "claim_resource", "dumps"]
 
@@ -69,7 +69,11 @@ def _item(line: ServiceLine, claim: Claim) -> dict[str, Any]:
         item["detail"] = [
             {
                 "sequence": 1,
-                "productOrService": {"coding": [{"system": NDC, "code": ndc.to_10(drug.ndc11)}]},
+                "productOrService": {
+                    "coding": [
+                        {"system": NDC, "code": ndc.to_10(drug.ndc11, catalogue=products.CATALOGUE)}
+                    ]
+                },
                 "quantity": {"value": drug.quantity, "unit": str(drug.unit)},
             }
         ]

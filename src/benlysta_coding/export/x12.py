@@ -13,15 +13,20 @@ What goes where:
 * 837I: ``SV2`` lines with revenue codes, ``CLM05`` from the type of bill (``13:A:1``), the statement
   period ``DTP*434*RD8``, ``CL1`` and the principal diagnosis ``HI*ABK``;
 * 837I: the attending physician, when the parties name one, as ``NM1*71`` in loop 2310A;
-* the prior authorization as ``REF*G1`` in loop 2300; a single-line claim's other NDCs as ``NTE*ADD``
-  (837P).
+* the prior authorization as ``REF*G1`` and, for a replacement or void claim (``CLM05-3`` 7 or 8),
+  the payer's claim number as ``REF*F8`` in loop 2300; a single-line claim's other NDCs as
+  ``NTE*ADD`` (837P); each line's control number as ``REF*6R``;
+* when the patient is not the subscriber: the subscriber in loop 2000B (``SBR02`` empty) and the
+  patient in loop 2000C (``HL`` level 23, ``PAT``, ``NM1*QC``, ``N3``/``N4``, ``DMG``);
+* 837P: the rendering physician in loop 2310B and the service facility in 2310C; 837I: the service
+  facility in 2310E.
 
 Names and addresses are upper-cased; identifiers (claim id, member id, prior authorization, payer,
 submitter and receiver ids) keep their case, so that replies (835, 277) match. A value containing
 an X12 delimiter (``*``, ``:``, ``~``, ``^``) or a control
 character is refused with an error naming the field (X12 has no escape); non-ASCII text is refused, or
-transliterated when ``Envelope.non_ascii`` is ``"transliterate"``. The patient is the subscriber
-(``SBR02`` = 18).
+transliterated when ``Envelope.non_ascii`` is ``"transliterate"``. Without a subscriber the patient is
+the subscriber (``SBR02`` = 18).
 
 This module formats; it never decides units, codes or modifiers.
 
@@ -46,9 +51,8 @@ import attrs
 from benlysta_coding import icd10
 from benlysta_coding._util import plain
 from benlysta_coding.claim import Claim, ClaimKind, ServiceLine
-from benlysta_coding.encounter import Address, Receiver, Submitter
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, ValidationError
-from benlysta_coding.export.parties import Parties
+from benlysta_coding.parties import Address, Parties, Patient, Receiver, Submitter, Subscriber
 
 __all__ = ["Envelope", "NonASCII", "Summary", "render_837", "write_837"]
 
@@ -216,26 +220,36 @@ def _address(w: _Out, address: Address, field: str, nine_digit_zip: bool = False
     w.seg("N4", w.text(address.city, f"{field}.city"), address.state, address.zip)
 
 
-def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
-    provider, patient, payer = parties.billing_provider, parties.patient, parties.insurance
-    w.seg("HL", str(hl), "", "20", "1")
-    if provider.taxonomy:
-        w.seg("PRV", "BI", "PXC", provider.taxonomy)
-    w.name("85", w.text(provider.name, "billing_provider.name"), "", "XX", provider.npi)
-    _address(w, provider.address, "billing_provider.address", nine_digit_zip=True)
-    w.seg("REF", "EI", provider.tax_id)
-    w.seg("HL", str(hl + 1), str(hl), "22", "0")
-    w.seg("SBR", "P", "18", "", "", "", "", "", "", claim.filing_code)
-    w.name(
-        "IL",
-        w.text(patient.last_name, "patient.last_name"),
-        w.text(patient.first_name, "patient.first_name"),
-        "MI",
-        w.ident(patient.member_id, "patient.member_id"),
-    )
-    if patient.address is not None:
-        _address(w, patient.address, "patient.address")
-    w.seg("DMG", "D8", _d8(patient.birth_date), patient.sex)
+def _person(
+    w: _Out,
+    entity: str,
+    who: Patient | Subscriber,
+    field: str,
+    member_id: str,
+) -> None:
+    """NM1, N3/N4 and DMG of a subscriber (``IL``) or a patient (``QC``)."""
+    last = w.text(who.last_name, f"{field}.last_name")
+    first = w.text(who.first_name, f"{field}.first_name")
+    if member_id:
+        w.name(entity, last, first, "MI", w.ident(member_id, f"{field}.member_id"))
+    else:
+        w.name(entity, last, first, "", "")
+    if who.address is not None:
+        _address(w, who.address, f"{field}.address")
+    if who.birth_date is not None:
+        w.seg("DMG", "D8", _d8(who.birth_date), who.sex)
+
+
+def _subscriber(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
+    """Loops 2000B (and 2000C when the patient is a dependant); returns the HLs written."""
+    subscriber, patient, payer = parties.subscriber, parties.patient, parties.insurance
+    w.seg("HL", str(hl + 1), str(hl), "22", "0" if subscriber is None else "1")
+    if subscriber is None:
+        w.seg("SBR", "P", "18", "", "", "", "", "", "", claim.filing_code)
+        _person(w, "IL", patient, "patient", patient.member_id)
+    else:
+        w.seg("SBR", "P", "", "", "", "", "", "", "", claim.filing_code)
+        _person(w, "IL", subscriber, "subscriber", subscriber.member_id)
     w.name(
         "PR",
         w.text(payer.payer_name, "insurance.payer_name"),
@@ -243,48 +257,78 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
         "PI",
         w.ident(payer.payer_id, "insurance.payer_id"),
     )
+    if subscriber is None:
+        return 1
+    w.seg("HL", str(hl + 2), str(hl + 1), "23", "0")
+    w.seg("PAT", subscriber.relationship.x12)
+    _person(w, "QC", patient, "patient", "")
+    return 2
+
+
+def _claim_references(w: _Out, claim: Claim) -> None:
+    if claim.prior_authorization:
+        w.seg("REF", "G1", w.ident(claim.prior_authorization, "prior_authorization"))
+    if claim.payer_claim_number:
+        w.seg("REF", "F8", w.ident(claim.payer_claim_number, "payer_claim_number"))
+
+
+def _facility(w: _Out, parties: Parties) -> None:
+    facility = parties.service_facility
+    if facility is None:
+        return
+    name = w.text(facility.name, "service_facility.name")
+    w.name("77", name, "", "XX" if facility.npi else "", facility.npi)
+    _address(w, facility.address, "service_facility.address")
+
+
+def _clinician(w: _Out, entity: str, parties: Parties, field: str) -> None:
+    doctor = parties.attending if field == "attending" else parties.rendering
+    if doctor is not None:
+        w.name(
+            entity,
+            w.text(doctor.last_name, f"{field}.last_name"),
+            w.text(doctor.first_name, f"{field}.first_name"),
+            "XX",
+            doctor.npi,
+        )
+
+
+def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
+    """One claim's loops from 2000A; returns the number of HL segments written."""
+    provider = parties.billing_provider
+    w.seg("HL", str(hl), "", "20", "1")
+    if provider.taxonomy:
+        w.seg("PRV", "BI", "PXC", provider.taxonomy)
+    w.name("85", w.text(provider.name, "billing_provider.name"), "", "XX", provider.npi)
+    _address(w, provider.address, "billing_provider.address", nine_digit_zip=True)
+    w.seg("REF", "EI", provider.tax_id)
+    levels = 1 + _subscriber(w, claim, parties, hl)
     charges = [_charge(line, claim) for line in claim.lines]
     total = claim.total_charge
     if total is None:  # pragma: no cover - _charge above refused every line without a charge
         raise ValidationError(f"claim {claim.claim_id}: X12 needs a charge on every line")
     claim_id = w.ident(claim.claim_id, "claim_id")
     codes = [icd10.compact(code) for code in claim.diagnoses]
+    frequency = claim.frequency.code
     if claim.kind is ClaimKind.PROFESSIONAL:
-        w.seg(
-            "CLM",
-            claim_id,
-            plain(total),
-            "",
-            "",
-            f"{claim.place_of_service}:B:1",
-            "Y",
-            "A",
-            "Y",
-            "Y",
-        )
-        if claim.prior_authorization:
-            w.seg("REF", "G1", w.ident(claim.prior_authorization, "prior_authorization"))
+        place = f"{claim.place_of_service}:B:{frequency}"
+        w.seg("CLM", claim_id, plain(total), "", "", place, "Y", "A", "Y", "Y")
+        _claim_references(w, claim)
         w.seg("HI", f"ABK:{codes[0]}", *(f"ABF:{code}" for code in codes[1:]))
+        _clinician(w, "82", parties, "rendering")
+        _facility(w, parties)
     else:
         bill = claim.type_of_bill or ""
         w.seg("CLM", claim_id, plain(total), "", "", f"{bill[1:3]}:A:{bill[3:]}", "", "A", "Y", "Y")
         day = _d8(claim.service_date)
         w.seg("DTP", "434", "RD8", f"{day}-{day}")
         w.seg("CL1", "", "", "01")
-        if claim.prior_authorization:
-            w.seg("REF", "G1", w.ident(claim.prior_authorization, "prior_authorization"))
+        _claim_references(w, claim)
         w.seg("HI", f"ABK:{codes[0]}")
         if codes[1:]:
             w.seg("HI", *(f"ABF:{code}" for code in codes[1:]))
-        if parties.attending is not None:
-            doctor = parties.attending
-            w.name(
-                "71",
-                w.text(doctor.last_name, "attending.last_name"),
-                w.text(doctor.first_name, "attending.first_name"),
-                "XX",
-                doctor.npi,
-            )
+        _clinician(w, "71", parties, "attending")
+        _facility(w, parties)
     for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
         w.seg("LX", str(number))
         if claim.kind is ClaimKind.PROFESSIONAL:
@@ -293,12 +337,15 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> None:
         else:
             w.seg("SV2", line.revenue_code or "", _procedure(line), charge, "UN", str(line.units))
         w.seg("DTP", "472", "D8", _d8(line.service_date))
+        if line.control_number:
+            w.seg("REF", "6R", w.ident(line.control_number, f"lines[{number - 1}].control_number"))
         if line.ndc_note and claim.kind is ClaimKind.PROFESSIONAL:
             w.seg("NTE", "ADD", w.text(line.ndc_note, "ndc_note"))
         drug = line.claim_ndc
         if drug is not None:
             w.seg("LIN", "", "N4", drug.ndc11)
             w.seg("CTP", "", "", "", plain(drug.quantity), str(drug.unit))
+    return levels
 
 
 def _pair(item: object) -> tuple[Claim, Parties]:
@@ -448,7 +495,7 @@ def write_837(
                     f"claim {claim.claim_id}: every claim of one file needs the "
                     "same submitter and receiver"
                 )
-            _claim(w, claim, parties, 1 if new_transaction else hl + 1)
+            levels = _claim(w, claim, parties, 1 if new_transaction else hl + 1)
         except ValidationError as error:
             if on_error is None:
                 raise
@@ -468,7 +515,7 @@ def write_837(
             )
             emit(start.parts)
         emit(w.parts)
-        hl += 2
+        hl += levels
         in_transaction += 1
         claims += 1
     if claims == 0:

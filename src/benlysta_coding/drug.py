@@ -1,0 +1,122 @@
+"""A drug as a value: its HCPCS code and unit, presentations, diagnosis and dosing rules, and the
+administration families it is billed with. :data:`BELIMUMAB` is the one this library ships.
+
+The calculators (:mod:`benlysta_coding.units`), the line builder (:mod:`benlysta_coding.lines`), the
+checks (:mod:`benlysta_coding.checks`) and the claim builder take a :class:`Drug`; none of them names
+J0490 or a vial. A second J-code would be a second value of this class, not an edit of the builder.
+
+>>> BELIMUMAB.hcpcs.code, BELIMUMAB.unit_mg
+('J0490', Decimal('10'))
+>>> [p.ndc10 for p in BELIMUMAB.iv_vials]
+['49401-101-01', '49401-102-01']
+>>> BELIMUMAB.presentation("49401-0102-01").strength_mg
+Decimal('400')
+>>> sorted(BELIMUMAB.indication_diagnoses[Indication.LUPUS_NEPHRITIS])
+['M32.14']
+
+More information:
+
+* S3 BENLYSTA US prescribing information (indications, doses, ages)
+* S6 GSK BENLYSTA billing and coding guide (J0490 with the IV vials; administration codes)
+* S8 payer medical-benefit policies for Benlysta IV (the SLE diagnoses they accept)
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from benlysta_coding import cpt, dosing, hcpcs, products
+from benlysta_coding import ndc as _ndc
+from benlysta_coding.dosing import Indication, Regimen
+from benlysta_coding.hcpcs import HCPCSCode
+from benlysta_coding.ndc import NDC11
+from benlysta_coding.products import Device, Product, Route
+
+__all__ = ["BELIMUMAB", "Drug"]
+
+
+@attrs.frozen(kw_only=True)
+class Drug:
+    """Everything the builder needs to know about one drug billed under one HCPCS code."""
+
+    name: str
+    hcpcs: HCPCSCode
+    presentations: tuple[Product, ...]
+    """Every NDC of the drug."""
+    iv_vials: tuple[Product, ...]
+    """The IV presentations billed under the HCPCS code, smallest first."""
+    default_sc_product: Product | None
+    """The SC device assumed when the record names none."""
+    iv_mg_per_kg: Decimal
+    min_age_years: int
+    adult_age_years: int
+    sc_regimens: tuple[Regimen, ...]
+    """The SC regimens an SC dose is checked against."""
+    paediatric_sc_devices: frozenset[Device]
+    """The SC devices studied in children (an autoinjector only for belimumab)."""
+    diagnosis_category: str
+    """The ICD-10-CM category the first-listed diagnosis should come from (``M32``)."""
+    indication_diagnoses: Mapping[Indication, frozenset[str]]
+    """The billable diagnoses that support each indication."""
+    not_indicated: Mapping[str, str]
+    """Diagnoses in the category that are not an indication, with why."""
+    infusion_families: frozenset[str]
+    """The IV administration families (:data:`benlysta_coding.cpt.FAMILIES`) that may apply."""
+    injection: cpt.CPTCode
+    """The SC administration code, one unit per injection."""
+
+    @property
+    def unit_mg(self) -> Decimal:
+        """The drug in one billing unit (10 mg for J0490)."""
+        return self.hcpcs.billing_unit_mg
+
+    @property
+    def catalogue(self) -> Mapping[str, str]:
+        """11-digit NDC -> labeled form, for :mod:`benlysta_coding.ndc`."""
+        return types.MappingProxyType({p.ndc11: p.ndc10 for p in self.presentations})
+
+    @property
+    def supporting_diagnoses(self) -> frozenset[str]:
+        """Every diagnosis that supports one of the indications."""
+        return frozenset().union(*self.indication_diagnoses.values())
+
+    def presentation(self, ndc: str) -> Product | None:
+        """The presentation of an NDC in any accepted spelling, or ``None`` when it is not this
+        drug's (a malformed NDC raises, as :func:`benlysta_coding.ndc.validate` does)."""
+        ndc11: NDC11 = _ndc.validate(ndc, self.catalogue)
+        return next((p for p in self.presentations if p.ndc11 == ndc11), None)
+
+    def products_for(self, route: Route) -> tuple[Product, ...]:
+        """The presentations of one route."""
+        return tuple(p for p in self.presentations if p.route is route)
+
+
+_SLE: Final = frozenset(
+    ("M32.10", "M32.11", "M32.12", "M32.13", "M32.14", "M32.15", "M32.19", "M32.8", "M32.9")
+)
+
+BELIMUMAB: Final = Drug(
+    name="belimumab (Benlysta)",
+    hcpcs=hcpcs.J0490,
+    presentations=tuple(products.CODES.values()),
+    iv_vials=products.IV_VIALS,
+    default_sc_product=products.SC_AUTOINJECTOR_1,
+    iv_mg_per_kg=dosing.IV_MG_PER_KG,
+    min_age_years=dosing.MIN_AGE_YEARS,
+    adult_age_years=dosing.ADULT_AGE_YEARS,
+    sc_regimens=(dosing.SC_ADULT_SLE, dosing.SC_ADULT_LUPUS_NEPHRITIS),
+    paediatric_sc_devices=frozenset({Device.AUTOINJECTOR}),
+    diagnosis_category="M32",
+    indication_diagnoses=types.MappingProxyType(
+        {Indication.SLE: _SLE, Indication.LUPUS_NEPHRITIS: frozenset({"M32.14"})}
+    ),
+    not_indicated=types.MappingProxyType({"M32.0": "drug-induced SLE is not an indication"}),
+    infusion_families=frozenset(cpt.FAMILIES),
+    injection=cpt.CPT_96372,
+)
+"""Belimumab: J0490 (10 mg), the 120 mg and 400 mg vials for IV, the 200 mg SC devices."""

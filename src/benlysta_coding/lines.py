@@ -1,0 +1,419 @@
+"""Line assembly: drug lines (units, JW/JZ, NDC quantity), administration lines and revenue codes.
+
+Everything here turns calculator results (:mod:`benlysta_coding.units`) and a payer policy into
+:class:`ServiceLine` values; the checks live in :mod:`benlysta_coding.checks`, the claim in
+:mod:`benlysta_coding.claim`.
+
+* Waste goes on its own line with modifier JW; with nothing wasted, the drug line carries JZ when the
+  payer requires it on that date (S11, S12).
+* IV administration: the initial-hour code of the payer's family (96365 or 96413), the additional-hour
+  add-on from 91 minutes, the push code for 15 minutes or less; SC: 96372 per injection.
+* Institutional claims: revenue code 0636 (or 0250) for the drug, 0260 for IV therapy, 0510 for an
+  injection in a clinic.
+
+More information:
+
+* S11 CMS JW/JZ policy (Claims Processing Manual, chapter 17, section 40)
+* S6 GSK BENLYSTA billing and coding guide (revenue and administration codes)
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from benlysta_coding import cpt, modifiers, products, revenue
+from benlysta_coding._util import plain, to_date
+from benlysta_coding.drug import BELIMUMAB, Drug
+from benlysta_coding.findings import Finding, make
+from benlysta_coding.ndc import NDC11, ClaimNDC, Unit
+from benlysta_coding.policy import JWQuantity, LinesPerNDC, NDCQuantityBasis, PayerPolicy
+from benlysta_coding.units import VialPlan
+
+__all__ = [
+    "DRUG_REVENUE_CODES",
+    "DrugLine",
+    "LineKind",
+    "ServiceLine",
+    "WasteDecision",
+    "administration_lines",
+    "drug_lines",
+    "drug_service_lines",
+    "waste_decision",
+]
+
+DRUG_REVENUE_CODES: Final = frozenset({revenue.REV_0636.code, revenue.REV_0250.code})
+"""The revenue codes accepted for the drug line of an institutional claim."""
+
+
+class LineKind(enum.StrEnum):
+    """What a service line bills."""
+
+    DRUG = "drug"
+    WASTE = "waste"
+    ADMINISTRATION = "administration"
+
+
+@attrs.frozen(kw_only=True)
+class ServiceLine:
+    """One service line. Quantities are exact; ``charge`` is ``None`` when no price was given."""
+
+    number: int
+    kind: LineKind
+    code: str
+    modifiers: tuple[str, ...]
+    units: int
+    service_date: datetime.date
+    diagnosis_pointers: tuple[int, ...]
+    ndc: str | None = None
+    ndc_unit: Unit | None = None
+    ndc_quantity: Decimal | None = None
+    ndc_note: str = ""
+    revenue_code: str | None = None
+    charge: Decimal | None = None
+    explanation: str = ""
+    control_number: str = ""
+    """The line item control number (X12 ``REF*6R``) that a remittance echoes back."""
+
+    @property
+    def claim_ndc(self) -> ClaimNDC | None:
+        """The NDC, unit and quantity of a drug line (``N449401010101 UN6`` as text); else ``None``."""
+        if not (self.ndc and self.ndc_unit and self.ndc_quantity is not None):
+            return None
+        return ClaimNDC(NDC11(self.ndc), self.ndc_unit, self.ndc_quantity)
+
+    @property
+    def code_system(self) -> str:
+        """``HCPCS`` for J codes, ``CPT`` for the administration codes."""
+        return "HCPCS" if self.code[:1].isalpha() else "CPT"
+
+
+@attrs.frozen(kw_only=True)
+class WasteDecision:
+    """Whether the claim gets a JW line (and its units) and whether drug lines carry JZ, and why."""
+
+    jw_units: int
+    jz: bool
+    reason: str
+
+
+def waste_decision(
+    plan: VialPlan, service_date: datetime.date | str, policy: PayerPolicy
+) -> WasteDecision:
+    """Decide JW / JZ for a plan on a date of service under a payer policy.
+
+    >>> from benlysta_coding.policy import MEDICARE_PART_B
+    >>> from benlysta_coding import units
+    >>> waste_decision(units.plan_vials(634), "2024-05-01", MEDICARE_PART_B).jz
+    True
+    >>> waste_decision(units.plan_vials(634), "2023-06-30", MEDICARE_PART_B).jz
+    False
+    """
+    day = to_date(service_date, "service_date")
+    if plan.wasted_units > 0:
+        if policy.bill_waste:
+            return WasteDecision(
+                jw_units=plan.wasted_units,
+                jz=False,
+                reason=f"{plan.wasted_units} unit(s) discarded: billed on a separate JW line (CMS "
+                "Claims Processing Manual ch. 17 sec. 40; wasted units rounded down)",
+            )
+        return WasteDecision(
+            jw_units=0, jz=False, reason=f"payer policy {policy.name} does not bill discarded drug"
+        )
+    required = policy.jz_required_from
+    if required is not None and day >= required:
+        return WasteDecision(
+            jw_units=0,
+            jz=True,
+            reason=f"nothing discarded in billing units and payer policy {policy.name} requires "
+            f"JZ from {required.isoformat()}",
+        )
+    if required is None:
+        why = f"payer policy {policy.name} does not require JZ"
+    else:
+        why = f"JZ is required by payer policy {policy.name} only from {required.isoformat()}"
+    return WasteDecision(jw_units=0, jz=False, reason=f"nothing discarded; {why}")
+
+
+@attrs.frozen(kw_only=True)
+class DrugLine:
+    """One drug service line before it becomes a claim line: J0490 units and the NDC quantity."""
+
+    product: products.Product
+    units: int
+    modifier: str | None
+    ndc_unit: Unit
+    ndc_quantity: Decimal
+    mg: Decimal
+    """The drug this line stands for: administered mg, or discarded mg on a JW line."""
+    note: str = ""
+    """Other NDCs of a single-line claim, written ``N4... UNn``, for item 19 / NTE."""
+    reason: str = ""
+    """Why the line carries JW or JZ (or neither), from :func:`waste_decision`."""
+
+
+def _quantity(
+    product: products.Product, count: int, mg: Decimal, basis: NDCQuantityBasis
+) -> tuple[Unit, Decimal]:
+    if basis is NDCQuantityBasis.VIALS:
+        return Unit.UN, Decimal(count)
+    if basis is NDCQuantityBasis.MILLILITRES:
+        return Unit.ML, product.volume_ml * count
+    return Unit.ME, mg
+
+
+def drug_lines(
+    plan: VialPlan,
+    service_date: datetime.date | str,
+    policy: PayerPolicy,
+    *,
+    drug: Drug = BELIMUMAB,
+) -> tuple[DrugLine, ...]:
+    """Return the drug lines for a plan: administered lines per NDC (or one line), then the JW line.
+
+    The units of the lines add up to the plan's administered units, plus its wasted units when they are
+    billed on the JW line.
+
+    >>> from benlysta_coding.policy import MEDICARE_PART_B
+    >>> from benlysta_coding import units
+    >>> [(l.product.ndc10, l.units, l.modifier, str(l.ndc_unit), l.ndc_quantity)
+    ...  for l in drug_lines(units.plan_vials(850), "2024-05-01", MEDICARE_PART_B)]
+    [('49401-102-01', 40, None, 'UN', Decimal('1')), ('49401-101-01', 45, None, 'UN', Decimal('4')), ('49401-101-01', 3, 'JW', 'UN', Decimal('4'))]
+    """
+    decision = waste_decision(plan, service_date, policy)
+    route = plan.vials[0].product.route
+    basis = policy.vial_ndc_unit if route is products.Route.IV else policy.sc_ndc_unit
+    jz = modifiers.JZ.code if decision.jz else None
+    reason = "" if decision.jw_units else decision.reason
+    administered: list[DrugLine] = []
+    for use in plan.vials:
+        wasted = plan.wasted_mg if use is plan.vials[-1] else Decimal(0)
+        units = int(use.mg / drug.unit_mg) - (plan.wasted_units if use is plan.vials[-1] else 0)
+        unit, quantity = _quantity(use.product, use.count, use.mg - wasted, basis)
+        administered.append(
+            DrugLine(
+                product=use.product,
+                units=units,
+                modifier=jz,
+                ndc_unit=unit,
+                ndc_quantity=quantity,
+                mg=use.mg - wasted,
+                reason=reason,
+            )
+        )
+    if policy.lines_per_ndc is LinesPerNDC.SINGLE_LINE and len(administered) > 1:
+        first, others = administered[0], administered[1:]
+        note = "; ".join(
+            str(ClaimNDC(NDC11(line.product.ndc11), line.ndc_unit, line.ndc_quantity))
+            for line in others
+        )
+        administered = [
+            attrs.evolve(
+                first,
+                units=sum(line.units for line in administered),
+                mg=sum((line.mg for line in administered), Decimal(0)),
+                note=note,
+            )
+        ]
+    lines = [line for line in administered if line.units > 0]
+    if decision.jw_units:
+        if policy.jw_ndc_quantity is JWQuantity.WASTED_MG or basis is NDCQuantityBasis.MILLIGRAMS:
+            unit, quantity = Unit.ME, plan.wasted_mg
+        else:  # REPEAT: the quantity of the partly used NDC's own administered line
+            last = plan.vials[-1]
+            unit, quantity = _quantity(last.product, last.count, last.mg - plan.wasted_mg, basis)
+        lines.append(
+            DrugLine(
+                product=plan.partial,
+                units=decision.jw_units,
+                modifier=modifiers.JW.code,
+                ndc_unit=unit,
+                ndc_quantity=quantity,
+                mg=plan.wasted_mg,
+                reason=decision.reason,
+            )
+        )
+    return tuple(lines)
+
+
+def _charge(code: str, count: int, prices: Mapping[str, Decimal]) -> Decimal | None:
+    price = prices.get(code)
+    return None if price is None else price * count
+
+
+def drug_service_lines(
+    drug: Drug,
+    plan: VialPlan,
+    day: datetime.date,
+    policy: PayerPolicy,
+    *,
+    pointers: tuple[int, ...],
+    extra_modifiers: tuple[str, ...],
+    revenue_code: str | None,
+    prices: Mapping[str, Decimal],
+    first_number: int = 1,
+) -> list[ServiceLine]:
+    """The drug's service lines for a plan, each explaining its code, units and modifier."""
+    code = drug.hcpcs.code
+    lines = []
+    for number, line in enumerate(drug_lines(plan, day, policy, drug=drug), start=first_number):
+        waste = line.modifier == modifiers.JW.code
+        vials = "vials from the record" if plan.policy is None else f"{plan.policy} vial plan"
+        why = f"{code} is {drug.name}, {plain(drug.unit_mg)} mg per unit; " + (
+            f"{line.reason}; NDC of the partly used vial {line.product.ndc10}"
+            if waste
+            else f"{line.units} unit(s) administered from {line.product.ndc10} (dose "
+            f"{plain(plan.dose_mg)} mg, rounded up to whole units; {vials})"
+        )
+        if line.modifier == modifiers.JZ.code:
+            why += f"; JZ: {line.reason}"
+        lines.append(
+            ServiceLine(
+                number=number,
+                kind=LineKind.WASTE if waste else LineKind.DRUG,
+                code=code,
+                modifiers=((line.modifier,) if line.modifier else ()) + extra_modifiers,
+                units=line.units,
+                service_date=day,
+                diagnosis_pointers=pointers,
+                ndc=line.product.ndc11,
+                ndc_unit=line.ndc_unit,
+                ndc_quantity=line.ndc_quantity,
+                ndc_note=line.note,
+                revenue_code=revenue_code,
+                charge=_charge(code, line.units, prices),
+                explanation=why,
+            )
+        )
+    return lines
+
+
+def _administration_codes(
+    drug: Drug,
+    route: products.Route,
+    minutes: int | None,
+    policy: PayerPolicy,
+    plan: VialPlan | None,
+    found: list[Finding],
+) -> list[tuple[str, int, str]]:
+    if route is products.Route.SC:
+        if plan is None:  # the dose, and so the number of injections, is unknown
+            return []
+        return [
+            (
+                drug.injection.code,
+                plan.vial_count,
+                f"{plan.vial_count} SC injection(s), one unit each",
+            )
+        ]
+    family = policy.administration.family
+    if minutes is None:
+        found.append(
+            make(
+                "infusion-minutes-missing",
+                "no infusion_minutes for an IV administration; administration lines are left out",
+                "$.infusion_minutes",
+            )
+        )
+        return []
+    if not cpt.infusion_qualifies(minutes):
+        found.append(
+            make(
+                "infusion-too-short",
+                f"{minutes} minutes is a push, not an infusion",
+                "$.infusion_minutes",
+            )
+        )
+        return [(family.push.code, 1, f"{minutes} minutes: 15 or less is coded as a push")]
+    codes = [
+        (
+            family.initial.code,
+            1,
+            f"IV infusion of {minutes} minutes: initial hour "
+            f"({family.name} administration under payer policy {policy.name})",
+        )
+    ]
+    extra = cpt.additional_hour_units(minutes)
+    if extra:
+        codes.append(
+            (
+                family.additional_hour.code,
+                extra,
+                f"{minutes} minutes: {extra} additional hour(s), each more than 30 "
+                "minutes past the last full hour",
+            )
+        )
+        found.append(
+            make(
+                "infusion-additional-hour",
+                f"{minutes} minutes reach {family.additional_hour.code} x{extra}",
+                "$.infusion_minutes",
+            )
+        )
+    else:
+        found.append(
+            make(
+                "infusion-additional-hour",
+                f"{minutes} minutes do not reach "
+                f"{family.additional_hour.code} (it needs 91 minutes or more)",
+                "$.infusion_minutes",
+            )
+        )
+    return codes
+
+
+def administration_lines(
+    drug: Drug,
+    route: products.Route,
+    minutes: int | None,
+    policy: PayerPolicy,
+    plan: VialPlan | None,
+    *,
+    day: datetime.date,
+    pointers: tuple[int, ...],
+    institutional: bool,
+    prices: Mapping[str, Decimal],
+    first_number: int,
+    found: list[Finding],
+) -> list[ServiceLine]:
+    """The administration lines (and the findings about the infusion time, into ``found``)."""
+    lines = []
+    codes = _administration_codes(drug, route, minutes, policy, plan, found)
+    for number, (code, count, why) in enumerate(codes, start=first_number):
+        rev = None
+        if institutional:
+            injection = code == drug.injection.code
+            rev = (revenue.REV_0510 if injection else revenue.REV_0260).code
+        lines.append(
+            ServiceLine(
+                number=number,
+                kind=LineKind.ADMINISTRATION,
+                code=code,
+                modifiers=(),
+                units=count,
+                service_date=day,
+                diagnosis_pointers=pointers,
+                revenue_code=rev,
+                charge=_charge(code, count, prices),
+                explanation=why,
+            )
+        )
+    return lines
+
+
+def numbered(lines: Sequence[ServiceLine], claim_id: str) -> tuple[ServiceLine, ...]:
+    """The lines numbered from 1, each with its line item control number (claim id and line)."""
+    return tuple(
+        attrs.evolve(
+            line,
+            number=number,
+            control_number=line.control_number or f"{claim_id or 'LINE'}-{number}",
+        )
+        for number, line in enumerate(lines, start=1)
+    )

@@ -1,0 +1,438 @@
+"""The parties of a claim: patient, subscriber, providers, payer, submitter and receiver.
+
+Both the encounter loader (:mod:`benlysta_coding.encounter`) and the exports import these classes; the
+exports never import the loader. Every field converts what it is given once (an attrs converter) and
+refuses what it cannot convert; built in Python, a value with several bad fields reports them all at
+once (:class:`~benlysta_coding.errors.InvalidInput`).
+
+Identity fields of people (names, member ids, birth dates, addresses) never appear in ``repr()``,
+``str()`` or an error message.
+
+Lengths follow what the X12 837 elements hold, so that a value accepted here can always be written:
+first names 35 characters, last and organisation names 60, address lines 55, cities 30.
+
+>>> address = Address(line1="1 Main St", city="Springfield", state="IL", zip="627010001")
+>>> Subscriber(relationship="child", first_name="Ann", last_name="Doe", member_id="X1")
+Subscriber(relationship=<Relationship.CHILD: 'child'>)
+>>> Clinician(first_name="Ann", last_name="Lee", npi="1234567890")
+Traceback (most recent call last):
+    ...
+benlysta_coding.errors.InvalidInput: 1 problem in the input:
+$.clinician.npi: expected 10 digits with a valid NPI check digit [invalid-value]
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from benlysta_coding._structure import collecting, meta, nested
+from benlysta_coding._util import to_date, to_decimal
+from benlysta_coding.errors import InvalidInput, Problem, ValidationError
+
+__all__ = [
+    "Address",
+    "Clinician",
+    "Insurance",
+    "Parties",
+    "Patient",
+    "Provider",
+    "Receiver",
+    "Relationship",
+    "ServiceFacility",
+    "Submitter",
+    "Subscriber",
+    "from_encounter",
+    "npi_is_valid",
+]
+
+EARLIEST_BIRTH_DATE: Final = datetime.date(1900, 1, 1)
+"""Birth dates before 1900 are refused: the X12 date format (CCYYMMDD) holds them, but no payer takes
+them and they are almost always a typing mistake."""
+
+
+def npi_is_valid(npi: object) -> bool:
+    """Return whether ``npi`` is 10 digits with a valid check digit (Luhn with the prefix 80840).
+
+    >>> npi_is_valid("1234567893"), npi_is_valid("1234567890")
+    (True, False)
+    """
+    if not isinstance(npi, str) or len(npi) != 10 or not npi.isascii() or not npi.isdigit():
+        return False
+    total = 0
+    for index, char in enumerate(reversed("80840" + npi)):
+        digit = int(char)
+        if index % 2 == 1:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def text(low: int, high: int) -> Callable[[Any], str]:
+    """A converter for free text (names, address lines): printable ASCII-or-Unicode, no control
+    characters, ``low`` to ``high`` characters after trimming the ends."""
+    pattern = re.compile(rf"[^\x00-\x1f\x7f]{{{low},{high}}}")
+
+    def convert(value: Any) -> str:
+        if not isinstance(value, str):
+            raise TypeError("expected a string")
+        stripped = value.strip()
+        if not pattern.fullmatch(stripped):
+            raise ValidationError(f"expected {low} to {high} printable characters")
+        return stripped
+
+    return convert
+
+
+def pattern(regex: str, what: str) -> Callable[[Any], str]:
+    """A converter for a code or identifier that must match ``regex`` (ASCII) whole."""
+    compiled = re.compile(regex, re.ASCII)
+
+    def convert(value: Any) -> str:
+        if not isinstance(value, str):
+            raise TypeError("expected a string")
+        if not compiled.fullmatch(value):
+            raise ValidationError(f"expected {what}")
+        return value
+
+    return convert
+
+
+def choice(kind: type[enum.StrEnum]) -> Callable[[Any], Any]:
+    """A converter to a member of ``kind`` from the member or its value."""
+    accepted = ", ".join(repr(m.value) for m in kind)
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, kind):
+            return value
+        if not isinstance(value, str):
+            raise TypeError(f"expected a string, one of {accepted}")
+        try:
+            return kind(value)
+        except ValueError:
+            raise ValidationError(f"expected one of {accepted}") from None
+
+    return convert
+
+
+def optional(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Wrap a converter so that the field's empty default (``None`` or ``""``) passes through."""
+
+    def convert_optional(value: Any) -> Any:
+        return value if value is None or value == "" else convert(value)
+
+    return convert_optional
+
+
+def npi(value: Any) -> str:
+    """Converter: a 10-digit NPI with a valid check digit."""
+    if not isinstance(value, str):
+        raise TypeError("expected a string of 10 digits")
+    if not npi_is_valid(value):
+        raise ValidationError("expected 10 digits with a valid NPI check digit")
+    return value
+
+
+def birth_date(value: Any) -> datetime.date:
+    """Converter: an ISO date from 1900-01-01 on (later bounds need the date of service)."""
+    day = to_date(value, "birth_date")
+    if day < EARLIEST_BIRTH_DATE:
+        raise ValidationError("expected a birth date from 1900-01-01 on")
+    return day
+
+
+def sex(value: Any) -> str:
+    """Converter: ``F``, ``M`` or ``U`` (unknown)."""
+    if value not in ("F", "M", "U"):
+        raise ValidationError("expected 'F', 'M' or 'U'")
+    return str(value)
+
+
+def positive_decimal(limit: Decimal, field: str) -> Callable[[Any], Decimal]:
+    """A converter to a Decimal greater than 0 and at most ``limit``."""
+
+    def convert(value: Any) -> Decimal:
+        number = to_decimal(value, field)
+        if not 0 < number <= limit:
+            raise ValidationError(f"expected a number greater than 0 and at most {limit}")
+        return number
+
+    return convert
+
+
+member_id = pattern(r"[A-Za-z0-9-]{1,30}", "1 to 30 letters, digits or '-'")
+first_name = text(1, 35)
+last_name = text(1, 60)
+organisation = text(1, 60)
+_edi_id = pattern(r"[A-Za-z0-9]{2,15}", "2 to 15 letters or digits")
+
+
+@collecting("$.address")
+@attrs.frozen(kw_only=True)
+class Address:
+    """A US postal address: state as 2 letters, ZIP as 5 or 9 digits. Never shown in ``repr()``."""
+
+    line1: str = attrs.field(
+        converter=text(1, 55), repr=False, metadata=meta("street line", "12 ELM ST")
+    )
+    city: str = attrs.field(converter=text(2, 30), repr=False, metadata=meta("city", "SPRINGFIELD"))
+    state: str = attrs.field(
+        converter=pattern("[A-Z]{2}", "2 capital letters"),
+        repr=False,
+        metadata=meta("state, 2 capital letters", "IL"),
+    )
+    zip: str = attrs.field(
+        converter=pattern("[0-9]{5}(?:[0-9]{4})?", "5 or 9 digits"),
+        repr=False,
+        metadata=meta("ZIP code, 5 or 9 digits (9 for a billing provider)", "627010001"),
+    )
+    line2: str = attrs.field(
+        default="",
+        converter=optional(text(1, 55)),
+        repr=False,
+        metadata=meta("second street line", ""),
+    )
+
+
+_address = nested(Address)
+
+
+@collecting("$.patient")
+@attrs.frozen(kw_only=True)
+class Patient:
+    """The patient. No field appears in ``repr()``: they are patient data."""
+
+    birth_date: datetime.date = attrs.field(
+        converter=birth_date, repr=False, metadata=meta("YYYY-MM-DD", "1978-06-14")
+    )
+    weight_kg: Decimal | None = attrs.field(
+        default=None,
+        converter=optional(positive_decimal(Decimal(1000), "weight_kg")),
+        repr=False,
+        metadata=meta("weight on the date of service, kg", "68.3", "number or string"),
+    )
+    sex: str = attrs.field(default="U", converter=sex, repr=False, metadata=meta("F, M or U", "F"))
+    first_name: str = attrs.field(
+        default="",
+        converter=optional(first_name),
+        repr=False,
+        metadata=meta("up to 35 characters", "JANE"),
+    )
+    last_name: str = attrs.field(
+        default="",
+        converter=optional(last_name),
+        repr=False,
+        metadata=meta("up to 60 characters", "SAMPLE"),
+    )
+    member_id: str = attrs.field(
+        default="",
+        converter=optional(member_id),
+        repr=False,
+        metadata=meta("the payer's member id (optional when a subscriber is given)", "1EG4TE5MK73"),
+    )
+    address: Address | None = attrs.field(
+        default=None,
+        converter=optional(_address),
+        repr=False,
+        metadata=meta("the patient's address", json="object", kind=Address),
+    )
+
+
+class Relationship(enum.StrEnum):
+    """The patient's relationship to the subscriber, with its X12 code (``PAT01``)."""
+
+    SPOUSE = "spouse"
+    CHILD = "child"
+    OTHER = "other"
+
+    @property
+    def x12(self) -> str:
+        """The individual relationship code: ``01`` spouse, ``19`` child, ``G8`` other."""
+        return {"spouse": "01", "child": "19", "other": "G8"}[self.value]
+
+
+@collecting("$.subscriber")
+@attrs.frozen(kw_only=True)
+class Subscriber:
+    """The insured person when the patient is someone else (a child on a parent's plan).
+
+    Only the relationship shows in ``repr()``; every identity field is hidden.
+    """
+
+    relationship: Relationship = attrs.field(
+        converter=choice(Relationship),
+        metadata=meta("the patient's relationship to the subscriber", "child"),
+    )
+    first_name: str = attrs.field(
+        converter=first_name, repr=False, metadata=meta("up to 35 characters", "JOHN")
+    )
+    last_name: str = attrs.field(
+        converter=last_name, repr=False, metadata=meta("up to 60 characters", "SAMPLE")
+    )
+    member_id: str = attrs.field(
+        converter=member_id, repr=False, metadata=meta("the subscriber's member id", "XYZ123456")
+    )
+    birth_date: datetime.date | None = attrs.field(
+        default=None,
+        converter=optional(birth_date),
+        repr=False,
+        metadata=meta("YYYY-MM-DD", "1975-02-01"),
+    )
+    sex: str = attrs.field(default="U", converter=sex, repr=False, metadata=meta("F, M or U", "M"))
+    address: Address | None = attrs.field(
+        default=None,
+        converter=optional(_address),
+        repr=False,
+        metadata=meta("the subscriber's address", json="object", kind=Address),
+    )
+
+
+@collecting("$.billing_provider")
+@attrs.frozen(kw_only=True)
+class Provider:
+    """The billing provider: organisation name, NPI (check digit verified), tax id (EIN)."""
+
+    name: str = attrs.field(
+        converter=organisation, metadata=meta("organisation name", "PRAIRIE RHEUMATOLOGY")
+    )
+    npi: str = attrs.field(converter=npi, metadata=meta("10-digit NPI", "1234567893"))
+    tax_id: str = attrs.field(
+        converter=pattern("[0-9]{9}", "9 digits (EIN)"), metadata=meta("EIN, 9 digits", "371234567")
+    )
+    address: Address = attrs.field(
+        converter=_address, metadata=meta("9-digit ZIP for X12", json="object", kind=Address)
+    )
+    taxonomy: str = attrs.field(
+        default="",
+        converter=optional(pattern("[0-9A-Z]{9}X", "a 10-character taxonomy code")),
+        metadata=meta("provider taxonomy code", "207RR0500X"),
+    )
+
+
+@collecting("$.clinician")
+@attrs.frozen(kw_only=True)
+class Clinician:
+    """A physician by name and NPI: the attending (837I) or rendering (837P) provider."""
+
+    first_name: str = attrs.field(converter=first_name, metadata=meta("up to 35 characters", "ANN"))
+    last_name: str = attrs.field(converter=last_name, metadata=meta("up to 60 characters", "LEE"))
+    npi: str = attrs.field(converter=npi, metadata=meta("10-digit NPI", "1245319599"))
+
+
+@collecting("$.service_facility")
+@attrs.frozen(kw_only=True)
+class ServiceFacility:
+    """Where the service was given, when that is not the billing provider's address."""
+
+    name: str = attrs.field(converter=organisation, metadata=meta("facility name", "EAST CLINIC"))
+    address: Address = attrs.field(
+        converter=_address, metadata=meta("facility address", json="object", kind=Address)
+    )
+    npi: str = attrs.field(
+        default="", converter=optional(npi), metadata=meta("10-digit NPI", "1245319599")
+    )
+
+
+@collecting("$.insurance")
+@attrs.frozen(kw_only=True)
+class Insurance:
+    """The payer as a party: its name and payer id (as the clearinghouse knows it)."""
+
+    payer_name: str = attrs.field(converter=organisation, metadata=meta("payer name", "MEDICARE"))
+    payer_id: str = attrs.field(
+        converter=pattern("[A-Za-z0-9]{2,80}", "2 to 80 letters or digits"),
+        metadata=meta("payer id", "12345"),
+    )
+
+
+@collecting("$.submitter")
+@attrs.frozen(kw_only=True)
+class Submitter:
+    """Who sends the X12 file (the EDI submitter, often the practice or its billing service)."""
+
+    name: str = attrs.field(converter=organisation, metadata=meta("submitter name", "PRAIRIE"))
+    id: str = attrs.field(converter=_edi_id, metadata=meta("EDI id, 2-15 characters", "PRAIRIE01"))
+    contact_name: str = attrs.field(converter=text(1, 60), metadata=meta("contact", "BILLING"))
+    phone: str = attrs.field(
+        converter=pattern("[0-9]{10}", "10 digits"), metadata=meta("10 digits", "2175550100")
+    )
+
+
+@collecting("$.receiver")
+@attrs.frozen(kw_only=True)
+class Receiver:
+    """Who receives the X12 file (the clearinghouse or payer)."""
+
+    name: str = attrs.field(converter=organisation, metadata=meta("receiver name", "CLEARINGHOUSE"))
+    id: str = attrs.field(converter=_edi_id, metadata=meta("EDI id, 2-15 characters", "CLEARING1"))
+
+
+@attrs.frozen(kw_only=True)
+class Parties:
+    """Everyone an export names: submitter, receiver, billing provider, patient, payer, and where
+    given the subscriber (when the patient is not the insured), the attending and rendering
+    physicians and the service facility."""
+
+    submitter: Submitter
+    receiver: Receiver
+    billing_provider: Provider
+    patient: Patient
+    insurance: Insurance
+    attending: Clinician | None = None
+    """The attending physician: 837I loop 2310A."""
+    subscriber: Subscriber | None = None
+    """The subscriber when the patient is not the insured: 837 loops 2000B/2000C."""
+    rendering: Clinician | None = None
+    """The rendering physician when not the billing provider: 837P loop 2310B."""
+    service_facility: ServiceFacility | None = None
+    """837P loop 2310C, 837I loop 2310E."""
+
+
+_REQUIRED: Final = (
+    ("submitter", "the X12 submitter: name, id, contact_name, phone"),
+    ("receiver", "the X12 receiver: name, id"),
+    ("billing_provider", "name, npi, tax_id, address"),
+    ("insurance", "payer_name, payer_id"),
+)
+
+
+def from_encounter(encounter: Any) -> Parties:
+    """Return the parties of an encounter, or raise listing every missing one with its path.
+
+    ``encounter`` is a :class:`benlysta_coding.encounter.Encounter` (any object with its party
+    attributes: this module does not import the loader).
+    """
+    if not all(hasattr(encounter, name) for name in ("patient", "submitter", "receiver")):
+        raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter")
+    problems = [
+        Problem(f"$.{name}", "missing", f"required for this export ({what})")
+        for name, what in _REQUIRED
+        if getattr(encounter, name) is None
+    ]
+    patient: Patient = encounter.patient
+    subscriber: Subscriber | None = getattr(encounter, "subscriber", None)
+    needed = ("first_name", "last_name", "address") + (() if subscriber else ("member_id",))
+    problems.extend(
+        Problem(f"$.patient.{name}", "missing", "required for this export")
+        for name in needed
+        if not getattr(patient, name)
+    )
+    if problems:
+        raise InvalidInput(problems)
+    return Parties(
+        submitter=encounter.submitter,
+        receiver=encounter.receiver,
+        billing_provider=encounter.billing_provider,
+        patient=patient,
+        insurance=encounter.insurance,
+        attending=encounter.attending,
+        subscriber=subscriber,
+        rendering=getattr(encounter, "rendering", None),
+        service_facility=getattr(encounter, "service_facility", None),
+    )
