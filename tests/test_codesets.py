@@ -256,7 +256,7 @@ def test_docs_list_every_finding_code() -> None:
 
     root = Path(__file__).resolve().parent.parent
     check = subprocess.run(
-        [sys.executable, "scripts/findings_table.py", "--check"],
+        [sys.executable, "scripts/docs_tables.py", "--check"],
         cwd=root,
         capture_output=True,
         text=True,

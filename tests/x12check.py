@@ -8,8 +8,24 @@ import logging
 from decimal import Decimal
 from typing import Any
 
+import pyx12.map_if
 import pyx12.params
 import pyx12.x12n_document
+
+_load_map_file = pyx12.map_if.load_map_file
+_MAPS: dict[tuple[str, str | None], Any] = {}
+
+
+def _cached_map(map_file: str, param: Any, map_path: str | None = None) -> Any:
+    """pyx12 re-reads and re-builds its XML maps on every call (about 0.2 s); the maps are read-only
+    for validation (the walker keeps its counts apart), so each is loaded once per test session."""
+    key = (map_file, map_path)
+    if key not in _MAPS:
+        _MAPS[key] = _load_map_file(map_file, param, map_path)
+    return _MAPS[key]
+
+
+pyx12.map_if.load_map_file = _cached_map
 
 
 def pyx12_errors(text: str) -> list[str]:

@@ -1,7 +1,8 @@
 """Example encounters, kept as Python data so the demo works installed or vendored.
 
-``examples/encounter-office-iv.json`` and ``examples/encounter-hospital-iv.json`` in the repository
-hold the same data (a test keeps them equal). The people, provider and numbers are fictitious; the
+``examples/encounter-office-iv.json``, ``examples/encounter-hospital-iv.json``,
+``examples/encounter-dependant-office-iv.json`` and ``examples/encounter-replacement-hospital-iv.json``
+in the repository hold the same data (a test keeps them equal). The people, provider and numbers are fictitious; the
 NPIs have valid check digits.
 """
 
@@ -91,3 +92,68 @@ HOSPITAL_IV: Final[dict[str, Any]] = {
     "attending": {"first_name": "ALEX", "last_name": "RIVERA", "npi": "1003000001"},
 }
 """A hospital outpatient IV infusion for lupus nephritis, commercial payer: 520 mg, nothing wasted."""
+
+DEPENDANT_OFFICE_IV: Final[dict[str, Any]] = {
+    "claim_id": "BEN-2025-0003",
+    "service_date": "2025-06-09",
+    "route": "iv",
+    "indication": "sle",
+    "setting": "office",
+    "payer": "commercial",
+    "infusion_minutes": 65,
+    "diagnoses": ["M32.19"],
+    "products_used": [{"ndc": "49401-0101-01", "count": 3}],
+    "patient": {
+        "birth_date": "2013-02-20",
+        "weight_kg": "33",
+        "sex": "F",
+        "first_name": "LILY",
+        "last_name": "SAMPLE",
+        "address": {"line1": "12 ELM ST", "city": "SPRINGFIELD", "state": "IL", "zip": "627010001"},
+    },
+    "subscriber": {
+        "relationship": "child",
+        "first_name": "JOHN",
+        "last_name": "SAMPLE",
+        "member_id": "ACM778812001",
+        "birth_date": "1982-09-30",
+        "sex": "M",
+        "address": {"line1": "12 ELM ST", "city": "SPRINGFIELD", "state": "IL", "zip": "627010001"},
+    },
+    "rendering": {"first_name": "PAT", "last_name": "MORGAN", "npi": "1003000100"},
+    "billing_provider": {
+        "name": "PRAIRIE RHEUMATOLOGY",
+        "npi": "1234567893",
+        "tax_id": "371234567",
+        "taxonomy": "207RR0500X",
+        "address": {
+            "line1": "400 CLINIC WAY",
+            "city": "SPRINGFIELD",
+            "state": "IL",
+            "zip": "627020002",
+        },
+    },
+    "insurance": {"payer_name": "ACME HEALTH PLAN", "payer_id": "60054"},
+    "submitter": {
+        "name": "PRAIRIE RHEUMATOLOGY",
+        "id": "PRAIRIE01",
+        "contact_name": "BILLING OFFICE",
+        "phone": "2175550100",
+    },
+    "receiver": {"name": "ACME CLEARINGHOUSE", "id": "ACMECH"},
+}
+"""A child (12) on a parent's commercial plan, office IV infusion: 330 mg from three 120 mg vials
+recorded in ``products_used``, 3 units wasted; the parent is the subscriber."""
+
+REPLACEMENT_HOSPITAL_IV: Final[dict[str, Any]] = {
+    **HOSPITAL_IV,
+    "frequency": "replacement",
+    "payer_claim_number": "2025104500123",
+    "infusion_minutes": 62,
+    "products_used": [
+        {"ndc": "49401-0102-01", "count": 1},
+        {"ndc": "49401-0101-01", "count": 1},
+    ],
+}
+"""The hospital example corrected (a replacement claim, type of bill 0137): the infusion took 62
+minutes, not 95, so the additional-hour line goes; the vials are recorded."""

@@ -166,7 +166,7 @@ def positive_decimal(limit: Decimal, field: str) -> Callable[[Any], Decimal]:
     return convert
 
 
-member_id = pattern(r"[A-Za-z0-9-]{1,30}", "1 to 30 letters, digits or '-'")
+member_id = pattern(r"[A-Za-z0-9-]{2,80}", "2 to 80 letters, digits or '-' (X12 NM109)")
 first_name = text(1, 35)
 last_name = text(1, 60)
 organisation = text(1, 60)

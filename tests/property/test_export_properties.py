@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -51,9 +52,41 @@ def encounters(draw: st.DrawFn, institutional: bool) -> dict[str, Any]:
     )
     if institutional:
         data["setting"] = draw(st.sampled_from(["hospital_outpatient", "critical_access_hospital"]))
-    data["patient"]["weight_kg"] = str(draw(weights_kg()))
+    weight = draw(weights_kg())
+    data["patient"]["weight_kg"] = str(weight)
     data["patient"]["first_name"] = draw(NAME)
     data["patient"]["last_name"] = draw(NAME)
+    if draw(st.booleans()):  # the vials the record says were opened, enough for the dose
+        dose = weight * 10
+        large = draw(st.integers(min_value=0, max_value=int(dose // 400) + 1))
+        short = max(Decimal(0), dose - large * 400)
+        small = math.ceil(short / 120) + draw(st.integers(min_value=0, max_value=2))
+        data["products_used"] = [
+            {"ndc": ndc, "count": count}
+            for ndc, count in (("49401-102-01", large), ("49401010101", small))
+            if count
+        ] or [{"ndc": "49401-101-01", "count": 1 + int(dose // 120)}]
+    if data["payer"] == "commercial" and draw(st.booleans()):
+        data["subscriber"] = {
+            "relationship": draw(st.sampled_from(["spouse", "child", "other"])),
+            "first_name": draw(NAME),
+            "last_name": draw(NAME),
+            "member_id": draw(st.text("ABC0123456789", min_size=2, max_size=80)),
+        }
+        if draw(st.booleans()):
+            data["subscriber"]["address"] = data["patient"]["address"]
+            data["subscriber"]["birth_date"] = "1970-01-31"
+    if not institutional and draw(st.booleans()):
+        data["rendering"] = {"first_name": draw(NAME), "last_name": draw(NAME), "npi": "1003000100"}
+    if draw(st.booleans()):
+        data["service_facility"] = {
+            "name": draw(NAME),
+            "address": {"line1": "5 EAST RD", "city": "URBANA", "state": "IL", "zip": "61801"},
+        }
+    frequency = draw(st.sampled_from(["original", "replacement", "void"]))
+    if frequency != "original" and not (data["payer"] == "medicare_part_b" and not institutional):
+        data["frequency"] = frequency
+        data["payer_claim_number"] = draw(st.text("ABC0123456789-", min_size=1, max_size=50))
     return data
 
 
@@ -65,7 +98,7 @@ def build(
     return build_claim(enc, policy=chosen, prices=prices, today=TODAY), parties.from_encounter(enc)
 
 
-@settings(max_examples=12)
+@settings(max_examples=30)
 @given(
     st.booleans(),
     st.lists(st.tuples(st.data(), PRICES), min_size=1, max_size=15),

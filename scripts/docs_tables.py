@@ -1,0 +1,95 @@
+"""Write the generated docs pages; ``--check`` fails if one is stale.
+
+* ``docs/findings.rst`` from :data:`benlysta_coding.findings.RULES`;
+* ``docs/encounter-reference.rst`` from the encounter model (:func:`benlysta_coding.encounter.reference`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from benlysta_coding.encounter import reference
+from benlysta_coding.findings import RULES
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def findings_page() -> str:
+    lines = [
+        "Finding codes",
+        "=============",
+        "",
+        "Every finding a claim can carry, with its stable code. Errors block the claim (the command",
+        "line exits 2); warnings advise; info explains a decision. The same table is",
+        ":data:`benlysta_coding.findings.RULES`; this page is written by",
+        "``scripts/docs_tables.py``.",
+        "",
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 20 8 35 37",
+        "",
+        "   * - Code",
+        "     - Severity",
+        "     - What it means",
+        "     - Fix",
+    ]
+    for rule in RULES.values():
+        lines += [
+            f"   * - ``{rule.code}``",
+            f"     - {rule.severity}",
+            f"     - {rule.title}",
+            f"     - {rule.fix}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def encounter_page() -> str:
+    lines = [
+        "Encounter JSON reference",
+        "========================",
+        "",
+        "Every key of an encounter file, nested keys included, with its JSON type and an example.",
+        "Keys in ``snake_case``; numbers may be JSON numbers or strings (read as exact decimals).",
+        "This page is generated from :class:`benlysta_coding.encounter.Encounter` by",
+        "``scripts/docs_tables.py``, so it cannot drift from the model.",
+        "",
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 28 10 8 20 34",
+        "",
+        "   * - Key",
+        "     - Type",
+        "     - Required",
+        "     - Example",
+        "     - Meaning",
+    ]
+    for key, kind, required, example, meaning in reference():
+        lines += [
+            f"   * - ``{key}``",
+            f"     - {kind}",
+            f"     - {'yes' if required else ''}".rstrip(),
+            f"     - ``{example}``" if example else "     -",
+            f"     - {meaning}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+PAGES = {"findings.rst": findings_page, "encounter-reference.rst": encounter_page}
+
+
+def main(argv: list[str]) -> int:
+    stale = []
+    for name, render in PAGES.items():
+        page, text = DOCS / name, render()
+        if "--check" not in argv:
+            page.write_text(text, encoding="utf-8")
+        elif not page.exists() or page.read_text(encoding="utf-8") != text:
+            stale.append(name)
+    for name in stale:
+        print(f"docs/{name} is stale: run python scripts/docs_tables.py", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
