@@ -175,7 +175,9 @@ class TestSubscriber:
 
     def test_identity_never_shown(self) -> None:
         loaded = encounter.from_dict(dependant())
-        shown = repr(loaded) + str(loaded)
+        claim = claim_of(dependant())
+        shown = repr(loaded) + str(loaded) + repr(claim) + json.dumps(claim.to_dict())
+        shown += repr(parties.from_encounter(loaded))
         for secret in ("JOHN", "ACM778812001", "1982-09-30", "12 ELM ST", "SPRINGFIELD"):
             assert secret not in shown
         bad = dependant(

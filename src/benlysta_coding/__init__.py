@@ -2,8 +2,11 @@
 
 Code sets (:mod:`~benlysta_coding.hcpcs`, :mod:`~benlysta_coding.cpt`, :mod:`~benlysta_coding.modifiers`,
 :mod:`~benlysta_coding.revenue`, :mod:`~benlysta_coding.icd10`, :mod:`~benlysta_coding.place_of_service`,
-:mod:`~benlysta_coding.products`), NDC normalisation (:mod:`~benlysta_coding.ndc`), exact dose and unit
-calculators, a claim builder and exports.
+:mod:`~benlysta_coding.products`), NDC normalisation (:mod:`~benlysta_coding.ndc`), the drug as a value
+(:mod:`~benlysta_coding.drug`), exact dose and unit calculators, a claim builder and exports.
+
+Submodules and the names below load on first use, so ``import benlysta_coding`` stays light and
+``from benlysta_coding import ndc`` pulls in nothing else.
 
 >>> import benlysta_coding
 >>> benlysta_coding.ndc.validate("49401-102-01")
@@ -12,30 +15,72 @@ calculators, a claim builder and exports.
 
 from __future__ import annotations
 
-from benlysta_coding import (
-    claim,
-    cpt,
-    dosing,
-    encounter,
-    errors,
-    facts,
-    hcpcs,
-    icd10,
-    modifiers,
-    ndc,
-    place_of_service,
-    policy,
-    products,
-    revenue,
-    units,
-)
-from benlysta_coding.claim import Claim, ServiceLine, build_claim
-from benlysta_coding.encounter import Encounter
-from benlysta_coding.errors import InvalidInput, ValidationError
-from benlysta_coding.findings import Finding
-from benlysta_coding.policy import PayerPolicy
+import importlib
+from typing import TYPE_CHECKING, Any, Final
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from benlysta_coding import (
+        checks,
+        claim,
+        cpt,
+        dosing,
+        drug,
+        encounter,
+        errors,
+        facts,
+        hcpcs,
+        icd10,
+        lines,
+        modifiers,
+        ndc,
+        parties,
+        place_of_service,
+        policy,
+        products,
+        revenue,
+        units,
+    )
+    from benlysta_coding.claim import Claim, ServiceLine, build_claim
+    from benlysta_coding.encounter import Encounter
+    from benlysta_coding.errors import InvalidInput, ValidationError
+    from benlysta_coding.findings import Finding
+    from benlysta_coding.policy import PayerPolicy
+
+__version__ = "0.2.0.dev0"
+
+_SUBMODULES: Final = frozenset(
+    {
+        "checks",
+        "claim",
+        "cpt",
+        "dosing",
+        "drug",
+        "encounter",
+        "errors",
+        "facts",
+        "hcpcs",
+        "icd10",
+        "lines",
+        "modifiers",
+        "ndc",
+        "parties",
+        "place_of_service",
+        "policy",
+        "products",
+        "revenue",
+        "units",
+    }
+)
+_NAMES: Final = {
+    "Claim": "claim",
+    "ServiceLine": "claim",
+    "build_claim": "claim",
+    "Encounter": "encounter",
+    "InvalidInput": "errors",
+    "ValidationError": "errors",
+    "Finding": "findings",
+    "PayerPolicy": "policy",
+}
 
 __all__ = [
     "Claim",
@@ -47,19 +92,35 @@ __all__ = [
     "ValidationError",
     "__version__",
     "build_claim",
+    "checks",
     "claim",
     "cpt",
     "dosing",
+    "drug",
     "encounter",
     "errors",
     "facts",
     "hcpcs",
     "icd10",
+    "lines",
     "modifiers",
     "ndc",
+    "parties",
     "place_of_service",
     "policy",
     "products",
     "revenue",
     "units",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _NAMES:
+        return getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -6,13 +6,10 @@ import datetime as _dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from dateutil.parser import isoparser
-
 from benlysta_coding.errors import InvalidFormat
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
-_ISOPARSER = isoparser()
 
 
 def to_decimal(value: object, field: str) -> Decimal:
@@ -71,7 +68,7 @@ def to_date(value: object, field: str) -> _dt.date:
         if not _ISO_DATE.fullmatch(value):
             raise InvalidFormat(f"{field}: expected an ISO 8601 date written YYYY-MM-DD")
         try:
-            return _ISOPARSER.parse_isodate(value)
+            return _dt.date.fromisoformat(value)  # the pattern above keeps it strict
         except ValueError as error:
             raise InvalidFormat(
                 f"{field}: not a real calendar date (expected YYYY-MM-DD)"

@@ -46,7 +46,7 @@ from typing import Any, Final
 
 import attrs
 
-from benlysta_coding import checks, dosing, lines, products, revenue, units
+from benlysta_coding import checks, dosing, lines, place_of_service, products, revenue, units
 from benlysta_coding._util import plain, to_date, to_decimal
 from benlysta_coding.checks import check_lines
 from benlysta_coding.drug import BELIMUMAB, Drug
@@ -520,7 +520,7 @@ def _claim_findings(encounter: Encounter, policy: PayerPolicy, found: list[Findi
                 "$.place_of_service",
             )
         )
-    elif place in ("19", "22"):
+    elif place in (place_of_service.POS_19.code, place_of_service.POS_22.code):
         found.append(
             make(
                 "pos-hospital-professional",
@@ -566,7 +566,7 @@ def build_claim(
     policy: PayerPolicy | None = None,
     prices: Mapping[str, Decimal | int | str] | None = None,
     today: datetime.date | None = None,
-    drug_revenue_code: str = "0636",
+    drug_revenue_code: str = revenue.REV_0636.code,
     dose_tolerance_percent: Decimal | int | str = DOSE_TOLERANCE_PERCENT,
     drug: Drug = BELIMUMAB,
 ) -> Claim:
@@ -605,7 +605,8 @@ def _assemble(
     institutional = encounter.setting.institutional
     frequency = encounter.frequency
     if institutional:
-        prefix = "085x" if encounter.setting is Setting.CRITICAL_ACCESS_HOSPITAL else "013x"
+        critical = encounter.setting is Setting.CRITICAL_ACCESS_HOSPITAL
+        prefix = (place_of_service.TOB_085X if critical else place_of_service.TOB_013X).code
         type_of_bill: str | None = bill_type(prefix, frequency.code)
         place = None
     else:
