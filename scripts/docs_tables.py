@@ -21,25 +21,35 @@ def findings_page() -> str:
         "=============",
         "",
         "Every finding a claim can carry, with its stable code. Errors block the claim (the command",
-        "line exits 2); warnings advise; info explains a decision. The same table is",
+        "line exits 2); warnings advise; info explains a decision. Where it is documented, the last",
+        "column says what a payer typically answers on the remittance when it denies for that reason",
+        "(group and reason code, remark codes) and the usual remedy, with the source; an empty cell",
+        "means no source was found, not that the payer accepts the claim. The same table is",
         ":data:`benlysta_coding.findings.RULES`; this page is written by",
         "``scripts/docs_tables.py``.",
         "",
         ".. list-table::",
         "   :header-rows: 1",
-        "   :widths: 20 8 35 37",
+        "   :widths: 16 7 22 30 25",
         "",
         "   * - Code",
         "     - Severity",
         "     - What it means",
-        "     - Fix",
+        "     - Fix (source)",
+        "     - Payer answer",
     ]
     for rule in RULES.values():
+        answer = rule.answer
+        said = ""
+        if answer is not None:
+            codes = " ".join(filter(None, (answer.carc, *answer.rarc)))
+            said = f"{codes + ': ' if codes else ''}{answer.remedy} ({answer.source})"
         lines += [
             f"   * - ``{rule.code}``",
             f"     - {rule.severity}",
             f"     - {rule.title}",
-            f"     - {rule.fix}",
+            f"     - {rule.fix}{f' ({rule.source})' if rule.source else ''}",
+            f"     - {said}".rstrip(),
         ]
     return "\n".join(lines) + "\n"
 

@@ -102,7 +102,7 @@ class TestSubcutaneous:
     def test_medicare_part_b_refuses_sc(self) -> None:
         claim = claim_of(office(route="sc", infusion_minutes=None))
         assert "sc-medicare-part-b" in codes(claim)
-        assert "j0490-sc-product" in codes(claim)
+        assert "j0490-sc-product" not in codes(claim)  # one finding explains the route
         assert [("J0490", ("JZ",), 20), ("96372", (), 1)] == summary(claim)
         assert (Unit.ML, Decimal(1), "49401008802") == (
             claim.lines[0].ndc_unit,
@@ -181,18 +181,27 @@ class TestOtherFindings:
         [
             (10, ["96374"], "infusion-too-short"),
             (15, ["96374"], "infusion-too-short"),
-            (16, ["96365"], "infusion-additional-hour"),
+            (16, ["96365"], None),
+            (60, ["96365"], None),
+            (80, ["96365"], None),
+            (81, ["96365"], "infusion-additional-hour"),  # 10 minutes short of a 96366 unit
             (90, ["96365"], "infusion-additional-hour"),
-            (91, ["96365", "96366"], "infusion-additional-hour"),
-            (151, ["96365", "96366"], "infusion-additional-hour"),
+            (91, ["96365", "96366"], None),
+            (140, ["96365", "96366"], None),
+            (141, ["96365", "96366"], "infusion-additional-hour"),  # 10 short of a second unit
+            (150, ["96365", "96366"], "infusion-additional-hour"),
+            (151, ["96365", "96366"], None),
         ],
     )
-    def test_infusion_minutes(self, minutes: int, expected: list[str], finding: str) -> None:
+    def test_infusion_minutes(self, minutes: int, expected: list[str], finding: str | None) -> None:
         claim = claim_of(office(infusion_minutes=minutes))
         admin = [line for line in claim.lines if line.kind is LineKind.ADMINISTRATION]
         assert expected == [line.code for line in admin]
-        assert finding in codes(claim)
-        if minutes == 151:
+        if finding is not None:
+            assert finding in codes(claim)
+        else:
+            assert "infusion-additional-hour" not in codes(claim)
+        if minutes >= 151:
             assert 2 == admin[1].units
 
     def test_minutes_missing(self) -> None:
@@ -317,8 +326,10 @@ def test_340b_modifiers_on_drug_lines_only() -> None:
     assert [("J0490", ("TB",)), ("J0490", ("JW", "TB")), ("96365", ()), ("96366", ())] == [
         (line.code, line.modifiers) for line in claim.lines
     ]
-    early = claim_of(hospital(drug_modifiers=["TB"], service_date="2023-12-31"))
+    early = claim_of(hospital(drug_modifiers=["TB"], service_date="2017-12-31"))
     assert "modifier-not-in-effect" in codes(early)
+    valid = claim_of(hospital(drug_modifiers=["TB"], service_date="2019-03-04"))
+    assert "modifier-not-in-effect" not in codes(valid)  # TB is valid from 2018-01-01
     with pytest.raises(InvalidInput, match="drug_modifiers"):
         encounter.from_dict(hospital(drug_modifiers=["JG", "JG"]))
     with pytest.raises(InvalidInput, match="drug_modifiers"):

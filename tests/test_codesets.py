@@ -162,7 +162,7 @@ class TestModifiers:
             modifiers.JZ.required_from,
         )
         assert dt.date(2018, 1, 1) == modifiers.JG.effective
-        assert dt.date(2024, 1, 1) == modifiers.TB.effective
+        assert dt.date(2018, 1, 1) == modifiers.TB.effective  # the facts file corrected this
         assert modifiers.JG.end is None
 
     def test_effective_lookup(self) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from benlysta_coding import encounter, policy
 from benlysta_coding.claim import Claim
-from benlysta_coding.errors import InvalidFormat, InvalidInput, ValidationError
+from benlysta_coding.errors import ClaimHasErrors, InvalidFormat, InvalidInput, ValidationError
 from benlysta_coding.export import parties, x12
 from tests.helpers import claim_of, hospital, office
 from tests.x12check import own_checks, pyx12_errors
@@ -172,7 +172,7 @@ def test_refusals() -> None:
     with pytest.raises(InvalidFormat, match="claim_id"):
         x12.render_837(attrs.evolve(claim, claim_id=""), who)
     blocked = claim_of(office(diagnoses=["M32.1"]), prices=PRICES)
-    with pytest.raises(InvalidFormat, match="dx-not-billable"):
+    with pytest.raises(ClaimHasErrors, match="dx-not-billable"):
         x12.render_837(blocked, who)
     other = attrs.evolve(who, receiver=attrs.evolve(who.receiver, id="OTHER"))
     with pytest.raises(InvalidFormat, match="same submitter"):

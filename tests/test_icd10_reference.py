@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from benlysta_coding import icd10
@@ -20,3 +22,46 @@ def test_title_and_billable_flag_match_reference(code: str) -> None:
 def test_m32_1_children_are_all_encoded() -> None:
     assert set(reference.get_children("M32.1")) <= set(icd10.CODES)
     assert set(reference.get_children("M32")) <= set(icd10.CODES)
+
+
+def _reference_tokens(code: str) -> list[str]:
+    """The codes named in the Excludes1 notes of ``code`` and its ancestors, from the CMS data."""
+    notes = list(reference.get_excludes1(code))
+    for ancestor in reference.get_ancestors(code):
+        if reference.is_valid_item(ancestor) and not reference.is_chapter_or_block(ancestor):
+            notes.extend(reference.get_excludes1(ancestor))
+    tokens = []
+    for note in notes:
+        for found in re.findall(r"\(([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]*)?-?)\)", note):
+            tokens.append(found)
+    return tokens
+
+
+def _reference_conflict(first: str, second: str) -> bool:
+    def covers(token: str, code: str) -> bool:
+        return code.startswith(token.rstrip("-").rstrip("."))
+
+    return any(covers(t, second) for t in _reference_tokens(first)) or any(
+        covers(t, first) for t in _reference_tokens(second)
+    )
+
+
+def test_excludes1_pairs_match_the_reference_for_every_pair() -> None:
+    codes = list(icd10.CODES)
+    expected = [
+        (a, b) for i, a in enumerate(codes) for b in codes[i + 1 :] if _reference_conflict(a, b)
+    ]
+    assert ("M32.14", "N08") in expected  # the example of the issue: a real conflict
+    assert expected == icd10.excludes1_conflicts(codes)
+
+
+def test_every_code_of_category_m32_is_known() -> None:
+    def descendants(code: str) -> set[str]:
+        found = {code}
+        for child in reference.get_children(code):
+            found |= descendants(child)
+        return found
+
+    assert descendants("M32") == icd10.CATEGORY_CODES
+    assert not reference.is_valid_item("M32.16")
+    assert not reference.is_valid_item("M32.2")

@@ -14,14 +14,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from benlysta_coding import icd10, modifiers, products
+from benlysta_coding import cpt, icd10, modifiers, ndc, products
+from benlysta_coding._util import plain
 from benlysta_coding.dosing import Indication
 from benlysta_coding.drug import BELIMUMAB, Drug
+from benlysta_coding.errors import ValidationError
 from benlysta_coding.findings import Finding, make
 from benlysta_coding.lines import ServiceLine
 from benlysta_coding.policy import PayerPolicy
+from benlysta_coding.products import Product
 from benlysta_coding.units import VialPlan
 
 if TYPE_CHECKING:
@@ -40,41 +43,59 @@ def diagnosis_pointers(diagnoses: Sequence[str], drug: Drug = BELIMUMAB) -> tupl
 def diagnosis_findings(
     diagnoses: Sequence[str], indication: Indication, drug: Drug = BELIMUMAB
 ) -> list[Finding]:
-    """Findings about the diagnoses of a claim for ``drug`` given for ``indication``."""
+    """Findings about the diagnoses of a claim for ``drug`` given for ``indication``: codes that do
+    not exist or are headers, Excludes1 pairs, codes that do not support the drug or the indication,
+    and a first-listed code outside the drug's category."""
     found: list[Finding] = []
     known = []
+    category = drug.diagnosis_category
     for index, code in enumerate(diagnoses):
         path = f"$.diagnoses[{index}]"
         entry = icd10.CODES.get(code)
         if entry is None:
-            found.append(
-                make("dx-not-in-library", f"{code} is not in this library's code set", path)
-            )
+            if code.startswith(category) and code not in icd10.CATEGORY_CODES:
+                found.append(
+                    make(
+                        "dx-invalid",
+                        f"{code} is not an ICD-10-CM code of category {category}",
+                        path,
+                    )
+                )
+            else:
+                found.append(
+                    make("dx-not-in-library", f"{code} is not in this library's code set", path)
+                )
             continue
         known.append(code)
         if not entry.billable:
             found.append(
                 make("dx-not-billable", f"{code} is a category header: {entry.note}", path)
             )
-        if code == "N05.9":
-            if indication is Indication.LUPUS_NEPHRITIS:
-                found.append(
-                    make(
-                        "dx-n059-lupus-nephritis",
-                        "N05.9 is unspecified nephritic syndrome, not lupus nephritis: use M32.14",
-                        path,
-                    )
-                )
-            else:
-                found.append(
-                    make(
-                        "dx-indication-mismatch",
-                        "N05.9 is not lupus-specific; lupus nephritis is M32.14",
-                        path,
-                    )
-                )
+        if code in drug.misleading_diagnoses:
+            rule = (
+                "dx-n059-lupus-nephritis"
+                if indication is Indication.LUPUS_NEPHRITIS
+                else "dx-indication-mismatch"
+            )
+            found.append(make(rule, f"{code}: {drug.misleading_diagnoses[code]}", path))
         if code in drug.not_indicated:
             found.append(make("dx-drug-induced", f"{code}: {drug.not_indicated[code]}", path))
+    for first, second in icd10.excludes1_conflicts(known):
+        found.append(
+            make(
+                "dx-excludes1",
+                f"{first} and {second} exclude each other (Excludes1): code only one",
+                f"$.diagnoses[{list(diagnoses).index(second)}]",
+            )
+        )
+    if diagnoses and not diagnoses[0].startswith(category):
+        found.append(
+            make(
+                "dx-first-not-category",
+                f"the first-listed diagnosis {diagnoses[0]} is not in category {category}",
+                "$.diagnoses[0]",
+            )
+        )
     supporting = drug.supporting_diagnoses
     if not any(code in supporting for code in known):
         found.append(
@@ -101,6 +122,10 @@ def diagnosis_findings(
     return found
 
 
+MAX_MODIFIERS: Final = 4
+"""Modifiers a line holds: CMS-1500 item 24D and 837 SV101-3 to SV101-6."""
+
+
 def check_lines(
     encounter: Encounter | None,
     lines: Sequence[ServiceLine],
@@ -108,60 +133,223 @@ def check_lines(
     plan: VialPlan | None,
     *,
     drug: Drug = BELIMUMAB,
+    sc_pharmacy_route: bool = False,
 ) -> list[Finding]:
-    """Findings about the lines themselves: JW/JZ, modifier dates, units per day, amounts.
+    """Findings about the lines themselves, the checks a coder makes on any claim.
 
-    Runs on any lines, so it also checks lines you edited or made yourself. ``plan`` is the vial plan
-    the lines should bill (``None`` when unknown); ``encounter`` is not needed by these checks and may
-    be ``None``.
+    Runs on any lines, so it also checks lines you edited or made yourself: modifiers (known, in
+    effect, JG with TB, at most four), add-on codes and initial codes, JW / JZ, units against the dose
+    and the opened vials, NDCs against the HCPCS code and the units, units per day, amounts.
+    ``plan`` is the vial plan the lines should bill (``None`` when unknown: the dose checks are then
+    skipped); ``encounter`` is not needed and may be ``None``. ``sc_pharmacy_route`` leaves out the
+    SC-product note when the claim already explains the pharmacy-benefit route.
     """
     found: list[Finding] = []
-    code = drug.hcpcs.code
-    drug_lines = [line for line in lines if line.code == code]
+    drug_lines = [line for line in lines if line.code == drug.hcpcs.code]
     for line in lines:
-        path = f"$.lines[{line.number - 1}]"
-        for modifier in line.modifiers:
-            entry = modifiers.CODES.get(modifier)
-            if entry is not None and not entry.in_effect(line.service_date):
+        found.extend(_line_findings(line, drug, sc_pharmacy_route))
+    found.extend(_administration_findings(lines))
+    waste_billed = any(modifiers.JW.code in line.modifiers for line in drug_lines)
+    for day in sorted({line.service_date for line in drug_lines}):
+        on_day = [line for line in drug_lines if line.service_date == day]
+        found.extend(_waste_findings(day, on_day, policy, plan, waste_billed))
+        found.extend(_unit_findings(on_day, plan, drug))
+        if policy.max_units_per_day is not None:
+            total = sum(line.units for line in on_day)
+            if total > policy.max_units_per_day:
                 found.append(
                     make(
-                        "modifier-not-in-effect",
-                        f"{modifier} takes effect "
-                        f"{entry.effective}; the line is dated {line.service_date}",
-                        path,
+                        "mue-exceeded",
+                        f"{total} {drug.hcpcs.code} units on {day} exceed the maximum of "
+                        f"{policy.max_units_per_day} per day you supplied",
+                        "$.lines",
                     )
                 )
-        if line.ndc_quantity is not None and line.ndc_quantity != line.ndc_quantity.quantize(
-            Decimal("0.001")
-        ):
+    return found
+
+
+def _line_findings(line: ServiceLine, drug: Drug, sc_pharmacy_route: bool) -> list[Finding]:
+    found = []
+    path = f"$.lines[{line.number - 1}]"
+    known = [m for m in line.modifiers if m in modifiers.CODES]
+    for modifier in line.modifiers:
+        entry = modifiers.CODES.get(modifier)
+        if entry is None:
+            shown = modifier if modifier.isascii() and modifier.isalnum() else "(value)"
+            found.append(make("modifier-unknown", f"modifier {shown[:4]} is not known", path))
+        elif not entry.in_effect(line.service_date):
             found.append(
                 make(
-                    "ndc-quantity-precision",
-                    f"NDC quantity {line.ndc_quantity} has more than 3 decimals",
+                    "modifier-not-in-effect",
+                    f"{modifier} takes effect {entry.effective}; the line is dated "
+                    f"{line.service_date}",
                     path,
                 )
             )
-        if line.charge is not None and line.charge != line.charge.quantize(Decimal("0.01")):
-            found.append(
-                make("charge-precision", f"charge {line.charge} has more than 2 decimals", path)
+    if modifiers.JG.code in known and modifiers.TB.code in known:
+        found.append(make("modifier-jg-tb", "the line carries both JG and TB", path))
+    if len(line.modifiers) > MAX_MODIFIERS:
+        found.append(
+            make(
+                "modifier-count",
+                f"{len(line.modifiers)} modifiers; a line holds {MAX_MODIFIERS}",
+                path,
             )
-        product = products.CODES.get(line.ndc or "")
-        if line.code == code and product and product.route is products.Route.SC:
-            found.append(make("j0490-sc-product", f"{code} is billed with an SC product NDC", path))
-    waste_billed = any(modifiers.JW.code in line.modifiers for line in drug_lines)
-    for day in sorted({line.service_date for line in drug_lines}):
-        found.extend(_waste_findings(day, drug_lines, policy, plan, waste_billed))
-    if policy.max_units_per_day is not None:
-        total = sum(line.units for line in drug_lines)
-        if total > policy.max_units_per_day:
+        )
+    if line.ndc_quantity is not None and line.ndc_quantity != line.ndc_quantity.quantize(
+        Decimal("0.001")
+    ):
+        found.append(
+            make(
+                "ndc-quantity-precision",
+                f"NDC quantity {line.ndc_quantity} has more than 3 decimals",
+                path,
+            )
+        )
+    if line.charge is not None and line.charge != line.charge.quantize(Decimal("0.01")):
+        found.append(
+            make("charge-precision", f"charge {line.charge} has more than 2 decimals", path)
+        )
+    found.extend(_ndc_findings(line, drug, path, sc_pharmacy_route))
+    return found
+
+
+def _ndc_findings(
+    line: ServiceLine, drug: Drug, path: str, sc_pharmacy_route: bool
+) -> list[Finding]:
+    if not line.ndc:
+        return []
+    code = drug.hcpcs.code
+    if line.code != code:
+        return [
+            make("ndc-hcpcs-mismatch", f"{line.code} is not a drug code but carries an NDC", path)
+        ]
+    product = next((p for p in drug.presentations if p.ndc11 == line.ndc), None)
+    if product is None:
+        return [
+            make(
+                "ndc-hcpcs-mismatch",
+                f"NDC {line.ndc} is not a product of {code} ({drug.name})",
+                path,
+            )
+        ]
+    found = []
+    if product.route is not products.Route.IV and not sc_pharmacy_route:
+        found.append(make("j0490-sc-product", f"{code} is billed with an SC product NDC", path))
+    if (
+        modifiers.JW.code in line.modifiers
+    ):  # the waste of all the vials: units-exceed-vials checks it
+        return found
+    held = _capacity_mg(line, drug)
+    need = line.units * drug.unit_mg
+    if held is not None and held < need:
+        found.append(
+            make(
+                "ndc-quantity-mismatch",
+                f"the NDC quantity holds {plain(held)} mg but the line bills {line.units} units "
+                f"({plain(need)} mg)",
+                path,
+            )
+        )
+    return found
+
+
+def _products_of(line: ServiceLine, drug: Drug) -> list[tuple[Product, Decimal, str]]:
+    """The line's NDC and the NDCs of its note (single-line policy): product, quantity, unit."""
+    found = []
+    parts = [line.claim_ndc] if line.claim_ndc is not None else []
+    for text in filter(None, (part.strip() for part in line.ndc_note.split(";"))):
+        try:
+            parts.append(ndc.parse_claim_string(text))
+        except ValidationError:
+            continue
+    for part in parts:
+        product = next((p for p in drug.presentations if p.ndc11 == part.ndc11), None)
+        if product is not None:
+            found.append((product, part.quantity, str(part.unit)))
+    return found
+
+
+def _capacity_mg(line: ServiceLine, drug: Drug) -> Decimal | None:
+    """The mg that the line's NDC quantities can hold (``None`` for milligram quantities, which
+    state the drug itself rather than the containers)."""
+    total = Decimal(0)
+    for product, quantity, unit in _products_of(line, drug):
+        if unit == "ME":
+            return None
+        count = quantity if unit == "UN" else quantity / product.volume_ml
+        total += count * product.strength_mg
+    return total
+
+
+def _administration_findings(lines: Sequence[ServiceLine]) -> list[Finding]:
+    found = []
+    days = sorted({line.service_date for line in lines})
+    for day in days:
+        on_day = [line for line in lines if line.service_date == day]
+        billed = {line.code for line in on_day}
+        for line in on_day:
+            entry = cpt.CODES.get(line.code)
+            if entry is not None and entry.add_on_to and entry.add_on_to not in billed:
+                found.append(
+                    make(
+                        "addon-without-primary",
+                        f"{line.code} is an add-on to {entry.add_on_to}, which is not billed on "
+                        f"{day}",
+                        f"$.lines[{line.number - 1}]",
+                    )
+                )
+        initial = [
+            line for line in on_day if line.code in {f.initial.code for f in cpt.FAMILIES.values()}
+        ]
+        if sum(line.units for line in initial) > 1:
             found.append(
                 make(
-                    "mue-exceeded",
-                    f"{total} {code} units exceed the maximum of "
-                    f"{policy.max_units_per_day} per day you supplied",
-                    "$.lines",
+                    "initial-infusion-repeated",
+                    f"{sum(line.units for line in initial)} units of initial infusion codes on "
+                    f"{day}; the initial hour is billed once (further hours: the add-on code)",
+                    f"$.lines[{initial[-1].number - 1}]",
                 )
             )
+    return found
+
+
+def _unit_findings(
+    on_day: Sequence[ServiceLine], plan: VialPlan | None, drug: Drug
+) -> list[Finding]:
+    found = []
+    jw = modifiers.JW.code
+    administered = sum(line.units for line in on_day if jw not in line.modifiers)
+    wasted = sum(line.units for line in on_day if jw in line.modifiers)
+    if plan is not None and administered != plan.administered_units:
+        found.append(
+            make(
+                "units-dose-mismatch",
+                f"{administered} administered units; the dose {plain(plan.dose_mg)} mg is "
+                f"{plan.administered_units} units (rounded up)",
+                "$.lines",
+            )
+        )
+    vials: dict[Product, Decimal] = {}  # each vial counted once, whichever lines repeat its NDC
+    held = Decimal(0)  # milligram quantities state the drug itself: they add up
+    for line in on_day:
+        for product, quantity, unit in _products_of(line, drug):
+            if unit == "ME":
+                held += quantity
+            else:
+                count = quantity if unit == "UN" else quantity / product.volume_ml
+                vials[product] = max(vials.get(product, Decimal(0)), count)
+    held += sum((count * product.strength_mg for product, count in vials.items()), Decimal(0))
+    if held and (administered + wasted) * drug.unit_mg > held:
+        found.append(
+            make(
+                "units-exceed-vials",
+                f"{administered} administered + {wasted} wasted units are "
+                f"{plain((administered + wasted) * drug.unit_mg)} mg; the vials opened hold "
+                f"{plain(held)} mg",
+                "$.lines",
+            )
+        )
     return found
 
 
@@ -181,10 +369,20 @@ def _waste_findings(
                 "jw-missing", f"{plan.wasted_units} unit(s) discarded without a JW line", "$.lines"
             )
         )
+    if waste_billed:
+        for line in drug_lines:
+            if modifiers.JZ.code in line.modifiers:
+                found.append(
+                    make(
+                        "jz-with-jw",
+                        f"JZ (nothing discarded) on a line while a JW line bills waste on {day}",
+                        f"$.lines[{line.number - 1}]",
+                    )
+                )
     if jz_from is None or day < jz_from or waste_billed or wasted:
         return found
     for line in drug_lines:
-        if line.service_date == day and modifiers.JZ.code not in line.modifiers:
+        if modifiers.JZ.code not in line.modifiers:
             found.append(
                 make(
                     "jz-missing",

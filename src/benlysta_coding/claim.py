@@ -33,7 +33,7 @@ claim-level checks (parties, place, frequency); assemble the :class:`Claim`.
 >>> [line.control_number for line in claim.lines]
 ['A1-1', 'A1-2', 'A1-3', 'A1-4']
 >>> [f.code for f in claim.findings]
-['infusion-additional-hour']
+[]
 """
 
 from __future__ import annotations
@@ -51,14 +51,28 @@ from benlysta_coding._util import plain, to_date, to_decimal
 from benlysta_coding.checks import check_lines
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.encounter import Encounter, Setting
-from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange, ValidationError
-from benlysta_coding.findings import Finding, Severity, make
+from benlysta_coding.errors import (
+    ClaimHasErrors,
+    InvalidFormat,
+    NotSupported,
+    OutOfRange,
+    ValidationError,
+)
+from benlysta_coding.findings import Finding, PayerAnswer, Remedy, Severity, make
 from benlysta_coding.lines import LineKind, ServiceLine
 from benlysta_coding.ndc import Unit as NDCUnit
 from benlysta_coding.place_of_service import POS_11, Frequency, bill_type
 from benlysta_coding.policy import PayerPolicy
 
-__all__ = ["Claim", "ClaimKind", "LineKind", "ServiceLine", "build_claim", "check_lines"]
+__all__ = [
+    "Claim",
+    "ClaimKind",
+    "LineKind",
+    "ServiceLine",
+    "build_claim",
+    "check_lines",
+    "exportable",
+]
 
 DOSE_TOLERANCE_PERCENT: Final = Decimal(10)
 """Default tolerance for the 'dose far from 10 mg/kg' warning."""
@@ -172,6 +186,7 @@ class Claim:
                 path=f["path"],
                 fix=f["fix"],
                 source=f["source"],
+                answer=_answer(f.get("answer")),
             )
             for f in data["findings"]
         )
@@ -195,6 +210,33 @@ class Claim:
             frequency=Frequency(data.get("frequency", "original")),
             payer_claim_number=data.get("payer_claim_number"),
         )
+
+
+def exportable(claim: object, *, allow_errors: bool = False) -> Claim:
+    """Return ``claim`` if an export may write it; the one check every export shares.
+
+    Raises :class:`TypeError` for anything but a :class:`Claim`, and
+    :class:`~benlysta_coding.errors.ClaimHasErrors` (carrying the findings) for a claim with error
+    findings, unless ``allow_errors`` is true (a draft: the forms and FHIR accept it; X12 never).
+    """
+    if not isinstance(claim, Claim):
+        raise TypeError("claim: expected a benlysta_coding.claim.Claim")
+    if not isinstance(allow_errors, bool):
+        raise TypeError("allow_errors: expected True or False")
+    if claim.errors and not allow_errors:
+        raise ClaimHasErrors(claim.errors, claim.claim_id)
+    return claim
+
+
+def _answer(data: Mapping[str, Any] | None) -> PayerAnswer | None:
+    if data is None:
+        return None
+    return PayerAnswer(
+        carc=data["carc"],
+        rarc=tuple(data["rarc"]),
+        remedy=Remedy(data["remedy"]),
+        source=data["source"],
+    )
 
 
 def _decimal_or_none(value: object) -> Decimal | None:
@@ -247,6 +289,7 @@ def _dose(
             )
         return encounter.dose_mg
     if encounter.dose_mg is not None:
+        _check_sc_dose(encounter.dose_mg, encounter, age, drug, found)
         return encounter.dose_mg
     try:
         regimen = dosing.regimen_for(encounter.route, encounter.indication, max(age, 5), weight)
@@ -261,6 +304,42 @@ def _dose(
         )
     )
     return regimen.dose_mg
+
+
+def _check_sc_dose(
+    dose: Decimal, encounter: Encounter, age: int, drug: Drug, found: list[Finding]
+) -> None:
+    """An SC dose that matches no labeled regimen for the indication is a warning (adults: SLE
+    200 mg; lupus nephritis 400 mg for four doses, then 200 mg)."""
+    if age < drug.adult_age_years:
+        return  # children: weight-banded SLE regimens, and no verified lupus nephritis regimen
+    for regimen in drug.sc_regimens:
+        if regimen.indication is encounter.indication:
+            allowed = {regimen.dose_mg, regimen.loading_dose_mg or regimen.dose_mg}
+            if dose not in allowed:
+                found.append(
+                    make(
+                        "sc-dose-unusual",
+                        f"{plain(dose)} mg matches no dose of the regimen '{regimen.description}'",
+                        "$.dose_mg",
+                    )
+                )
+
+
+def _check_child_devices(
+    encounter: Encounter, age: int, plan: units.VialPlan | None, drug: Drug, found: list[Finding]
+) -> None:
+    if encounter.route is not products.Route.SC or age >= drug.adult_age_years or plan is None:
+        return
+    for use in plan.vials:
+        if use.product.device not in drug.paediatric_sc_devices:
+            found.append(
+                make(
+                    "sc-syringe-child",
+                    f"NDC {use.product.ndc10} is a {use.product.device} for a patient under 18",
+                    "$.products_used" if encounter.products_used else "$.ndc",
+                )
+            )
 
 
 def _sc_device(encounter: Encounter, drug: Drug, found: list[Finding]) -> products.Product | None:
@@ -587,8 +666,14 @@ def build_claim(
     found.extend(checks.diagnosis_findings(encounter.diagnoses, encounter.indication, drug))
     dose = _dose(encounter, age, tolerance, drug, found)
     plan = _plan(encounter, dose, chosen, drug, found)
+    _check_child_devices(encounter, age, plan, drug, found)
     claim_lines = _service_lines(encounter, plan, chosen, drug, price_table, drug_revenue, found)
-    found.extend(check_lines(encounter, claim_lines, chosen, plan, drug=drug))
+    pharmacy_route = encounter.route is products.Route.SC and not chosen.sc_on_medical_benefit
+    found.extend(
+        check_lines(
+            encounter, claim_lines, chosen, plan, drug=drug, sc_pharmacy_route=pharmacy_route
+        )
+    )
     found.extend(_price_findings(claim_lines, price_table))
     _claim_findings(encounter, chosen, found)
     return _assemble(encounter, chosen, dose, claim_lines, found, plan)

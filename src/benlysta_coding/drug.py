@@ -65,6 +65,8 @@ class Drug:
     """The billable diagnoses that support each indication."""
     not_indicated: Mapping[str, str]
     """Diagnoses in the category that are not an indication, with why."""
+    misleading_diagnoses: Mapping[str, str]
+    """Codes often billed by mistake for an indication, with the correction."""
     infusion_families: frozenset[str]
     """The IV administration families (:data:`benlysta_coding.cpt.FAMILIES`) that may apply."""
     injection: cpt.CPTCode
@@ -116,6 +118,9 @@ BELIMUMAB: Final = Drug(
         {Indication.SLE: _SLE, Indication.LUPUS_NEPHRITIS: frozenset({"M32.14"})}
     ),
     not_indicated=types.MappingProxyType({"M32.0": "drug-induced SLE is not an indication"}),
+    misleading_diagnoses=types.MappingProxyType(
+        {"N05.9": "unspecified nephritic syndrome, not lupus nephritis (that is M32.14)"}
+    ),
     infusion_families=frozenset(cpt.FAMILIES),
     injection=cpt.CPT_96372,
 )

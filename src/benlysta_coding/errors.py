@@ -24,6 +24,7 @@ import attrs
 
 __all__ = [
     "AmbiguousNDC",
+    "ClaimHasErrors",
     "CodeNotInEffect",
     "InvalidComponent",
     "InvalidFormat",
@@ -136,3 +137,19 @@ class InvalidInput(ValidationError):
         lines = [f"{count} problem{'s' if count != 1 else ''} in the input:"]
         lines.extend(str(problem) for problem in self.problems)
         super().__init__("\n".join(lines))
+
+
+class ClaimHasErrors(ValidationError):
+    """A claim with error findings given to an export: every export refuses it the same way.
+
+    ``findings`` holds the error findings; ``claim_id`` the claim's id (the patient account number,
+    an identifier: it is kept as an attribute for callers who log it, never put in the message).
+    """
+
+    message = "The claim has error findings; fix them first."
+
+    def __init__(self, findings: Iterable[object], claim_id: str = "") -> None:
+        self.findings: tuple[object, ...] = tuple(findings)
+        self.claim_id = claim_id
+        codes = ", ".join(sorted({str(getattr(f, "code", f)) for f in self.findings}))
+        super().__init__(f"the claim has error findings ({codes}); fix them first")

@@ -113,6 +113,17 @@ SOURCES: Final[Mapping[str, Source]] = types.MappingProxyType(
                 "NCPDP billing unit standard",
                 "https://www.palmettogba.com/",
             ),
+            Source(
+                "S18",
+                "CY2018 OPPS final rule CMS-1678-FC and the CMS 340B modifier FAQ (JG, TB); CMS "
+                "Part B inflation rebate guidance of 2023",
+                "https://www.cms.gov/",
+            ),
+            Source(
+                "S19",
+                "ASC X12 005010X223A2 (837I) loop 2310A usage; Medicare 837I companion guides (SBR09)",
+                "https://x12.org/",
+            ),
         )
     }
 )

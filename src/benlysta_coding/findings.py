@@ -19,7 +19,7 @@ from typing import Final
 
 import attrs
 
-__all__ = ["RULES", "Finding", "Rule", "Severity", "make"]
+__all__ = ["RULES", "Finding", "PayerAnswer", "Remedy", "Rule", "Severity", "make"]
 
 
 class Severity(enum.StrEnum):
@@ -30,15 +30,43 @@ class Severity(enum.StrEnum):
     INFO = "info"
 
 
+class Remedy(enum.StrEnum):
+    """What a biller usually does after a payer denies or rejects for this reason."""
+
+    NEW_CLAIM = "new claim"
+    """Fix it and send a new claim (the payer returned the claim as unprocessable or rejected it)."""
+    CORRECTED_CLAIM = "corrected claim"
+    """Send a corrected claim (frequency 7) for the processed claim."""
+    APPEAL = "appeal"
+    """Appeal (Medicare: redetermination) with the documentation that supports the claim."""
+
+
+@attrs.frozen(kw_only=True)
+class PayerAnswer:
+    """What a payer typically answers on the remittance (835) when it denies for this reason.
+
+    ``carc`` is the group and claim adjustment reason code (``CO-16``), ``rarc`` the remark codes
+    (``M119``); both may be empty when the payer rejects the claim before adjudication. ``source``
+    names where this was documented; rules with no documented answer carry none.
+    """
+
+    carc: str = ""
+    rarc: tuple[str, ...] = ()
+    remedy: Remedy
+    source: str
+
+
 @attrs.frozen
 class Rule:
-    """A kind of finding: its stable code, severity, title, fix and source."""
+    """A kind of finding: its stable code, severity, title, fix and source, and where documented
+    what the payer answers (:class:`PayerAnswer`)."""
 
     code: str
     severity: Severity
     title: str
     fix: str
     source: str = ""
+    answer: PayerAnswer | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -51,12 +79,40 @@ class Finding:
     path: str
     fix: str
     source: str = ""
+    answer: PayerAnswer | None = None
+    """What a payer typically answers when it denies for this reason, where documented."""
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.path}: {self.message} [{self.code}]"
 
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_NDC_ANSWER: Final = PayerAnswer(
+    carc="CO-16",
+    rarc=("M119",),
+    remedy=Remedy.NEW_CLAIM,
+    source="X12 code lists: CARC 16 (claim lacks information), RARC M119 (missing, incomplete or "
+    "invalid NDC); CMS Claims Processing Manual ch. 17 (NDC on drug claims)",
+)
+_MODIFIER_ANSWER: Final = PayerAnswer(
+    carc="CO-4",
+    remedy=Remedy.CORRECTED_CLAIM,
+    source="X12 CARC 4 (procedure code inconsistent with the modifier, or a required modifier "
+    "missing); CMS JW/JZ FAQ (S11): claims without a required JW or JZ may be returned",
+)
+_DIAGNOSIS_INVALID: Final = PayerAnswer(
+    carc="CO-16",
+    rarc=("M76",),
+    remedy=Remedy.NEW_CLAIM,
+    source="X12 code lists: CARC 16, RARC M76 (missing, incomplete or invalid diagnosis)",
+)
+_DIAGNOSIS_MISMATCH: Final = PayerAnswer(
+    carc="CO-11",
+    remedy=Remedy.CORRECTED_CLAIM,
+    source="X12 CARC 11 (diagnosis inconsistent with the procedure); First Coast (Medicare) "
+    "'CO 11' denial guidance",
+)
 
 RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
     {
@@ -68,6 +124,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "A diagnosis code is a category header, not billable",
                 "Bill one of M32.10 to M32.19 (the specific organ or system involvement).",
                 "ICD-10-CM tabular list",
+                answer=_DIAGNOSIS_INVALID,
             ),
             Rule(
                 "dx-n059-lupus-nephritis",
@@ -75,6 +132,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "N05.9 used for lupus nephritis",
                 "N05.9 is unspecified nephritic syndrome; bill lupus nephritis as M32.14.",
                 "ICD-10-CM tabular list",
+                answer=_DIAGNOSIS_MISMATCH,
             ),
             Rule(
                 "dx-no-sle",
@@ -82,6 +140,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "No SLE diagnosis on the claim",
                 "Add the SLE code that the record supports (M32.10 to M32.19, M32.8 or M32.9).",
                 "Benlysta payer policies (S8)",
+                answer=_DIAGNOSIS_MISMATCH,
             ),
             Rule(
                 "dx-indication-mismatch",
@@ -106,9 +165,11 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
             ),
             Rule(
                 "patient-under-5",
-                _E,
-                "The patient is younger than 5 years",
-                "Benlysta is indicated from 5 years of age; check the birth date.",
+                _W,
+                "The patient is younger than 5 years: use outside the label",
+                "Benlysta is indicated from 5 years of age: check the birth date; if it is right, "
+                "this is a coverage question (off-label use), not a coding error: ask the payer, and "
+                "for Medicare consider an advance beneficiary notice (ABN).",
                 "S3",
             ),
             Rule(
@@ -123,7 +184,11 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "sc-medical-benefit",
                 _W,
                 "Subcutaneous Benlysta billed on the medical benefit",
-                "SC Benlysta is normally a pharmacy-benefit drug; confirm the payer covers it here.",
+                "SC Benlysta is normally dispensed and billed under the pharmacy benefit (the "
+                "pharmacy claims the drug): do not bill J0490 for it; bill only what the clinic "
+                "did (96372 for a supervised injection) where the payer covers that. If this payer "
+                "does cover SC Benlysta on the medical benefit, set sc_on_medical_benefit in its "
+                "policy.",
                 "S7, S8",
             ),
             Rule(
@@ -158,8 +223,9 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
             Rule(
                 "infusion-additional-hour",
                 _I,
-                "Infusion time and the additional-hour code",
-                "No action: shown so the record can be checked.",
+                "The infusion ended just below a time that adds an additional-hour unit",
+                "Check the start and stop times in the record: 10 minutes more would add a unit "
+                "of the additional-hour code.",
                 "CPT time rules",
             ),
             Rule(
@@ -196,6 +262,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "A drug line with nothing discarded lacks JZ",
                 "Add JZ to every drug line when no drug was discarded.",
                 "CMS JW/JZ policy (S11)",
+                answer=_MODIFIER_ANSWER,
             ),
             Rule(
                 "jw-missing",
@@ -203,6 +270,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "Discarded drug is not billed on a JW line",
                 "Bill the discarded units on a separate line with modifier JW.",
                 "S11",
+                answer=_MODIFIER_ANSWER,
             ),
             Rule(
                 "modifier-not-in-effect",
@@ -210,6 +278,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "A modifier is used before it took effect",
                 "Remove the modifier: it did not exist on the date of service.",
                 "S11",
+                answer=_MODIFIER_ANSWER,
             ),
             Rule(
                 "service-date-future",
@@ -224,6 +293,13 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "The units exceed the payer's maximum units per day",
                 "Check the dose; the payer's MUE (which you supplied) is lower.",
                 "Payer policy",
+                answer=PayerAnswer(
+                    carc="CO-96",
+                    rarc=("N362",),
+                    remedy=Remedy.APPEAL,
+                    source="Noridian JF Part B reason code guidance, 'MUE - number of days or "
+                    "units of service exceeds acceptable maximum'",
+                ),
             ),
             Rule(
                 "ndc-quantity-precision",
@@ -231,6 +307,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "An NDC quantity has more than 3 decimals",
                 "Round the dose or weight explicitly; NDC quantities take at most 3 decimals.",
                 "S14",
+                answer=_NDC_ANSWER,
             ),
             Rule(
                 "charge-precision",
@@ -275,6 +352,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "An NDC of products_used is not a product of the drug",
                 "Give the NDC of a Benlysta vial (IV) or device (SC).",
                 "S1",
+                answer=_NDC_ANSWER,
             ),
             Rule(
                 "attending-missing",
@@ -282,6 +360,10 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "An institutional claim without the attending physician",
                 "Give 'attending' (first_name, last_name, npi): 837I loop 2310A is required.",
                 "005010X223A2 loop 2310A (S19)",
+                answer=PayerAnswer(
+                    remedy=Remedy.NEW_CLAIM,
+                    source="S19: rejected at the front end (277CA), before any remittance",
+                ),
             ),
             Rule(
                 "pos-hospital-professional",
@@ -315,6 +397,124 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "Medicare 837 companion guides",
             ),
             Rule(
+                "dx-invalid",
+                _E,
+                "A diagnosis code that ICD-10-CM does not have",
+                "Use a code of the current ICD-10-CM release (category M32: M32.0, M32.10 to "
+                "M32.15, M32.19, M32.8, M32.9).",
+                "ICD-10-CM tabular list",
+                answer=_DIAGNOSIS_INVALID,
+            ),
+            Rule(
+                "dx-excludes1",
+                _E,
+                "Two diagnoses that an Excludes1 note forbids together",
+                "Keep the code that the record supports; Excludes1 means the two are never coded "
+                "together (for lupus nephritis, M32.14 alone, not with N08).",
+                "ICD-10-CM official guidelines, section I.A.12.a (Excludes1)",
+            ),
+            Rule(
+                "dx-first-not-category",
+                _W,
+                "The first-listed diagnosis is not an SLE code",
+                "List the M32 code first: coverage policies for Benlysta key on the first-listed "
+                "(principal) diagnosis.",
+                "Benlysta payer policies (S8)",
+            ),
+            Rule(
+                "modifier-unknown",
+                _E,
+                "A modifier this library does not know on a drug line",
+                "Check the modifier; drug lines carry JW, JZ and the 340B modifiers JG or TB.",
+                "S11, S18",
+                answer=_MODIFIER_ANSWER,
+            ),
+            Rule(
+                "modifier-jg-tb",
+                _E,
+                "JG and TB on one line",
+                "A line carries JG or TB, never both: JG for most 340B entities, TB for the hospital "
+                "types CMS names (which is yours is your own knowledge).",
+                "CY2018 OPPS final rule and CMS 340B modifier FAQ (S18)",
+                answer=_MODIFIER_ANSWER,
+            ),
+            Rule(
+                "modifier-count",
+                _E,
+                "More modifiers than the claim form holds",
+                "CMS-1500 item 24D and the 837 hold at most 4 modifiers per line.",
+                "NUCC 1500 instructions (item 24D); 005010X222A1 SV101",
+            ),
+            Rule(
+                "addon-without-primary",
+                _E,
+                "An add-on code without its primary code on the same date",
+                "Bill 96366 with 96365, 96415 with 96413, on the same date of service.",
+                "CPT add-on code rules (S6)",
+            ),
+            Rule(
+                "initial-infusion-repeated",
+                _E,
+                "More than one initial infusion code for one administration",
+                "Bill one unit of one initial-hour code (96365 or 96413); further hours are the "
+                "add-on 96366 or 96415.",
+                "CPT: the initial code is reported once per encounter (S6)",
+            ),
+            Rule(
+                "jz-with-jw",
+                _E,
+                "JZ on a line while a JW line bills waste of the same drug and date",
+                "JZ says nothing was discarded: remove it, or remove the JW line if nothing was.",
+                "S11",
+                answer=_MODIFIER_ANSWER,
+            ),
+            Rule(
+                "units-exceed-vials",
+                _E,
+                "Administered and wasted units exceed what the opened vials hold",
+                "Count each vial once: administered plus wasted units are at most the vials' total "
+                "mg / 10.",
+                "S10",
+            ),
+            Rule(
+                "units-dose-mismatch",
+                _E,
+                "The administered units do not match the dose",
+                "Administered units are the dose in mg / 10, rounded up.",
+                "S9",
+            ),
+            Rule(
+                "ndc-hcpcs-mismatch",
+                _E,
+                "An NDC that does not belong to the line's HCPCS code",
+                "Bill J0490 with a Benlysta vial NDC; administration codes carry no NDC.",
+                "CMS ASP NDC-HCPCS crosswalk; S6",
+                answer=_NDC_ANSWER,
+            ),
+            Rule(
+                "ndc-quantity-mismatch",
+                _E,
+                "The NDC quantity and the billing units disagree",
+                "The NDC quantity must hold the line's units: vials x strength >= units x 10 mg.",
+                "S14, S17",
+                answer=_NDC_ANSWER,
+            ),
+            Rule(
+                "sc-dose-unusual",
+                _W,
+                "An SC dose that matches no labeled regimen",
+                "Check the dose: adult SLE 200 mg weekly; adult lupus nephritis 400 mg for the first "
+                "four weekly doses, then 200 mg.",
+                "S3",
+            ),
+            Rule(
+                "sc-syringe-child",
+                _W,
+                "A prefilled syringe for a patient under 18",
+                "Children use the autoinjector only; the prefilled syringe is not studied under 18.",
+                "S3, S16",
+            ),
+            Rule(
                 "claim-id-missing",
                 _W,
                 "No claim id (patient control number)",
@@ -337,4 +537,5 @@ def make(code: str, message: str, path: str = "$") -> Finding:
         path=path,
         fix=rule.fix,
         source=rule.source,
+        answer=rule.answer,
     )

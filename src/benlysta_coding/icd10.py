@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -40,7 +40,17 @@ from benlysta_coding._util import require_str
 from benlysta_coding.errors import InvalidFormat
 from benlysta_coding.facts import Certainty
 
-__all__ = ["CODES", "DiagnosisCode", "compact", "format", "is_valid", "lookup", "validate"]
+__all__ = [
+    "CATEGORY_CODES",
+    "CODES",
+    "DiagnosisCode",
+    "compact",
+    "excludes1_conflicts",
+    "format",
+    "is_valid",
+    "lookup",
+    "validate",
+]
 
 _SHAPE = re.compile(r"[A-Z][0-9][0-9A-Z](?:[0-9A-Z]{1,4})?", re.ASCII)
 
@@ -53,6 +63,9 @@ class DiagnosisCode(CodeEntry):
     billable: bool
     sle: bool = False
     lupus_nephritis: bool = False
+    excludes1: tuple[str, ...] = ()
+    """Codes never reported together with this one (ICD-10-CM Excludes1 notes, this code's own and
+    its category's); ``M32.-`` stands for the whole category."""
 
 
 def _entry(
@@ -63,6 +76,7 @@ def _entry(
     sle: bool = True,
     nephritis: bool = False,
     note: str = "",
+    excludes1: tuple[str, ...] = (),
 ) -> DiagnosisCode:
     return DiagnosisCode(
         code=code,
@@ -72,6 +86,7 @@ def _entry(
         sle=sle,
         lupus_nephritis=nephritis,
         note=note,
+        excludes1=excludes1,
         certainty=Certainty.SECONDARY,
     )
 
@@ -82,6 +97,7 @@ _ENTRIES: Final = (
         "Systemic lupus erythematosus (SLE)",
         billable=False,
         note="Category header: bill a more specific code.",
+        excludes1=("L93.0",),
     ),
     _entry(
         "M32.0",
@@ -119,7 +135,69 @@ _ENTRIES: Final = (
         sle=False,
         note="Not lupus-specific: lupus nephritis is M32.14.",
     ),
+    _entry(
+        "N08",
+        "Glomerular disorders in diseases classified elsewhere",
+        sle=False,
+        note="Excludes1 glomerulonephritis in systemic lupus erythematosus: that is M32.14 alone.",
+        excludes1=("M32.14", "N16"),
+    ),
+    _entry(
+        "N16",
+        "Renal tubulo-interstitial disorders in diseases classified elsewhere",
+        sle=False,
+        note="Excludes1 tubulo-interstitial nephritis in SLE: that is M32.15 alone.",
+        excludes1=("M32.15",),
+    ),
+    _entry(
+        "L93.0",
+        "Discoid lupus erythematosus",
+        sle=False,
+        note="Cutaneous (discoid) lupus; Excludes1 with systemic lupus (M32.-).",
+        excludes1=("M32.-",),
+    ),
 )
+
+
+CATEGORY_CODES: Final = frozenset(
+    (
+        "M32", "M32.0", "M32.1", "M32.10", "M32.11", "M32.12", "M32.13", "M32.14", "M32.15",
+        "M32.19", "M32.8", "M32.9",
+    )
+)  # fmt: skip
+"""Every code of category M32 in ICD-10-CM (FY2026): anything else starting M32 does not exist."""
+
+
+def _covers(token: str, code: str) -> bool:
+    """Whether an Excludes1 token (``M32.14`` or the category ``M32.-``) covers ``code``."""
+    return code.startswith(token.removesuffix("-").removesuffix("."))
+
+
+def _inherited(code: str) -> tuple[str, ...]:
+    """The Excludes1 tokens of a code and of the codes above it in this library's table."""
+    return tuple(
+        token
+        for other, entry in CODES.items()
+        if code.startswith(other)
+        for token in entry.excludes1
+    )
+
+
+def excludes1_conflicts(codes: Sequence[str]) -> list[tuple[str, str]]:
+    """The pairs of ``codes`` (dotted, as :func:`validate` gives) that an Excludes1 note forbids
+    together, each pair once, in the order given. Only the notes of codes in this library are known.
+
+    >>> excludes1_conflicts(["M32.14", "N08", "M32.9"])
+    [('M32.14', 'N08')]
+    """
+    found = []
+    for index, first in enumerate(codes):
+        for second in codes[index + 1 :]:
+            if any(_covers(t, second) for t in _inherited(first)) or any(
+                _covers(t, first) for t in _inherited(second)
+            ):
+                found.append((first, second))
+    return found
 
 
 def compact(code: str) -> str:

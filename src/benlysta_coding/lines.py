@@ -47,6 +47,10 @@ __all__ = [
     "waste_decision",
 ]
 
+NEAR_THRESHOLD_MINUTES: Final = 10
+"""An infusion ending this close below a time that adds a unit (81 to 90 minutes, 141 to 150 ...) gets
+an info finding so the record's times can be checked; other times need no comment."""
+
 DRUG_REVENUE_CODES: Final = frozenset({revenue.REV_0636.code, revenue.REV_0250.code})
 """The revenue codes accepted for the drug line of an institutional claim."""
 
@@ -192,10 +196,12 @@ def drug_lines(
     jz = modifiers.JZ.code if decision.jz else None
     reason = "" if decision.jw_units else decision.reason
     administered: list[DrugLine] = []
-    for use in plan.vials:
-        wasted = plan.wasted_mg if use is plan.vials[-1] else Decimal(0)
-        units = int(use.mg / drug.unit_mg) - (plan.wasted_units if use is plan.vials[-1] else 0)
-        unit, quantity = _quantity(use.product, use.count, use.mg - wasted, basis)
+    units_left, mg_left = plan.administered_units, plan.dose_mg
+    for use in plan.vials:  # largest first: the dose fills the vials in the order they are used
+        units = min(int(use.mg / drug.unit_mg), units_left)
+        mg = min(use.mg, mg_left)
+        units_left, mg_left = units_left - units, mg_left - mg
+        unit, quantity = _quantity(use.product, use.count, mg, basis)
         administered.append(
             DrugLine(
                 product=use.product,
@@ -203,7 +209,7 @@ def drug_lines(
                 modifier=jz,
                 ndc_unit=unit,
                 ndc_quantity=quantity,
-                mg=use.mg - wasted,
+                mg=mg,
                 reason=reason,
             )
         )
@@ -349,19 +355,12 @@ def _administration_codes(
                 "minutes past the last full hour",
             )
         )
+    if cpt.additional_hour_units(minutes + NEAR_THRESHOLD_MINUTES) > extra:
         found.append(
             make(
                 "infusion-additional-hour",
-                f"{minutes} minutes reach {family.additional_hour.code} x{extra}",
-                "$.infusion_minutes",
-            )
-        )
-    else:
-        found.append(
-            make(
-                "infusion-additional-hour",
-                f"{minutes} minutes do not reach "
-                f"{family.additional_hour.code} (it needs 91 minutes or more)",
+                f"{minutes} minutes end just below the time that adds a unit of "
+                f"{family.additional_hour.code}; check the recorded start and stop times",
                 "$.infusion_minutes",
             )
         )

@@ -6,7 +6,8 @@
   missing JW/JZ may be returned from 2023-10-01. JW/JZ apply to physician office, hospital outpatient
   and critical access hospital claims, not to rural health clinics, FQHCs or inpatient claims.
 * JG: drug acquired through the 340B program (since 2018-01-01, secondary source).
-* TB: 340B-acquired drug, informational, for some hospital types (since 2024-01-01, secondary source).
+* TB: 340B-acquired drug, informational, for some hospital types (since 2018-01-01; from 2024-01-01
+  more hospital types report it; secondary source). A line carries JG or TB, never both.
   No retirement of JG was found, so none is encoded.
 
 Whether a payer requires JW/JZ is a payer policy (:mod:`benlysta_coding.policy`), not a rule here.
@@ -68,14 +69,18 @@ JG: Final = Modifier(
     summary="Drug acquired through the 340B program",
     effective=datetime.date(2018, 1, 1),
     certainty=Certainty.SECONDARY,
+    sources=("S18",),
 )
 TB: Final = Modifier(
     code="TB",
     summary="340B-acquired drug, informational, for certain hospital types",
-    effective=datetime.date(2024, 1, 1),
+    effective=datetime.date(2018, 1, 1),
     certainty=Certainty.SECONDARY,
-    note="Critical access, rural sole community, children's and cancer hospitals among others; "
-    "other 340B entities use JG.",
+    sources=("S18",),
+    note="From 2018-01-01 for rural sole community, children's and PPS-exempt cancer hospitals; "
+    "from 2024-01-01 also critical access hospitals, Maryland hospitals and non-excepted "
+    "off-campus departments; other 340B entities use JG. A line carries JG or TB, never both. "
+    "Which applies to a provider is the provider's own knowledge.",
 )
 
 _TABLE: Final = CodeTable("Modifier", (JW, JZ, JG, TB), normalise=lambda t: t.strip().upper())

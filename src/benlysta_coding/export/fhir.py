@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from benlysta_coding import ndc, products
-from benlysta_coding.claim import Claim, ClaimKind, ServiceLine
+from benlysta_coding.claim import Claim, ClaimKind, ServiceLine, exportable
 from benlysta_coding.errors import InvalidFormat
 from benlysta_coding.parties import Parties
 
@@ -86,15 +86,17 @@ def claim_resource(
     *,
     created: datetime.date | None = None,
     patient_reference: str | None = None,
+    allow_errors: bool = False,
 ) -> dict[str, Any]:
     """Return the FHIR R4 Claim for a built claim.
 
     With ``parties``, the patient is identified by member id, the provider by NPI and the insurer by
     payer id; without them, give ``patient_reference`` (such as ``"Patient/123"``) or the patient and
-    provider are written as display text only. ``created`` defaults to today.
+    provider are written as display text only. ``created`` defaults to today. A claim with error
+    findings is refused (:class:`~benlysta_coding.errors.ClaimHasErrors`) unless ``allow_errors`` is
+    true, for a draft.
     """
-    if not isinstance(claim, Claim):
-        raise TypeError("claim: expected a benlysta_coding.claim.Claim")
+    exportable(claim, allow_errors=allow_errors)
     if parties is not None and not isinstance(parties, Parties):
         raise TypeError("parties: expected benlysta_coding.export.parties.Parties")
     if patient_reference is not None and not isinstance(patient_reference, str):

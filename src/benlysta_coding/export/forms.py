@@ -32,7 +32,7 @@ from typing import Any
 
 from benlysta_coding import cpt, hcpcs
 from benlysta_coding._util import money
-from benlysta_coding.claim import Claim, ClaimKind, ServiceLine
+from benlysta_coding.claim import Claim, ClaimKind, ServiceLine, exportable
 from benlysta_coding.errors import InvalidFormat
 
 __all__ = ["CMS1500_LINES_PER_FORM", "UB04_LINES_PER_PAGE", "cms1500", "ub04"]
@@ -55,16 +55,19 @@ def _ndc_line(line: ServiceLine, space: str) -> str:
     return text.replace(" ", space)
 
 
-def _kind(claim: Claim, kind: ClaimKind, form: str) -> None:
-    if not isinstance(claim, Claim):
-        raise TypeError("claim: expected a benlysta_coding.claim.Claim")
+def _kind(claim: Claim, kind: ClaimKind, form: str, allow_errors: bool) -> None:
+    exportable(claim, allow_errors=allow_errors)
     if claim.kind is not kind:
         raise InvalidFormat(f"{form} is for {kind} claims; this claim is {claim.kind}")
 
 
-def cms1500(claim: Claim) -> dict[str, Any]:
-    """Return the CMS-1500 content of a professional claim: items 19, 21, 23, 24 rows and 28."""
-    _kind(claim, ClaimKind.PROFESSIONAL, "CMS-1500")
+def cms1500(claim: Claim, *, allow_errors: bool = False) -> dict[str, Any]:
+    """Return the CMS-1500 content of a professional claim: items 19, 21, 22, 23, 24 rows and 28.
+
+    A claim with error findings is refused (:class:`~benlysta_coding.errors.ClaimHasErrors`) unless
+    ``allow_errors`` is true, for a draft.
+    """
+    _kind(claim, ClaimKind.PROFESSIONAL, "CMS-1500", allow_errors)
     if len(claim.diagnoses) > 12:
         raise InvalidFormat("item 21 holds at most 12 diagnoses (A-L)")
     rows = []
@@ -91,6 +94,10 @@ def cms1500(claim: Claim) -> dict[str, Any]:
     return {
         "item_19": "; ".join(notes),
         "item_21": {_LETTERS[i]: code for i, code in enumerate(claim.diagnoses)},
+        "item_22": {
+            "code": "" if claim.payer_claim_number is None else claim.frequency.code,
+            "original_ref": claim.payer_claim_number or "",
+        },
         "item_23": claim.prior_authorization or "",
         "item_28": money(total) if total is not None else "",
         "rows": rows,
@@ -105,9 +112,13 @@ def _description(line: ServiceLine) -> str:
     return (entry.summary if entry else line.code).upper()[:24]
 
 
-def ub04(claim: Claim) -> dict[str, Any]:
-    """Return the UB-04 content of an institutional claim: FL4, FL42-47 rows, FL63, FL67."""
-    _kind(claim, ClaimKind.INSTITUTIONAL, "UB-04")
+def ub04(claim: Claim, *, allow_errors: bool = False) -> dict[str, Any]:
+    """Return the UB-04 content of an institutional claim: FL4, FL42-47 rows, FL63, FL64, FL67.
+
+    A claim with error findings is refused (:class:`~benlysta_coding.errors.ClaimHasErrors`) unless
+    ``allow_errors`` is true, for a draft.
+    """
+    _kind(claim, ClaimKind.INSTITUTIONAL, "UB-04", allow_errors)
     if not 1 <= len(claim.diagnoses) <= 18:
         raise InvalidFormat("FL67 holds the principal diagnosis and FL67A-Q at most 17 more")
     rows = [
@@ -128,6 +139,7 @@ def ub04(claim: Claim) -> dict[str, Any]:
         "FL4": claim.type_of_bill or "",
         "FL47_total": money(total) if total is not None else "",
         "FL63": claim.prior_authorization or "",
+        "FL64": claim.payer_claim_number or "",
         "FL67": claim.diagnoses[0].replace(".", ""),
         "FL67A_Q": [code.replace(".", "") for code in claim.diagnoses[1:]],
         "rows": rows,

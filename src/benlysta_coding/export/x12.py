@@ -50,7 +50,7 @@ import attrs
 
 from benlysta_coding import icd10
 from benlysta_coding._util import plain
-from benlysta_coding.claim import Claim, ClaimKind, ServiceLine
+from benlysta_coding.claim import Claim, ClaimKind, ServiceLine, exportable
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, ValidationError
 from benlysta_coding.parties import Address, Parties, Patient, Receiver, Submitter, Subscriber
 
@@ -92,6 +92,14 @@ def _check_per_transaction(instance: object, attribute: attrs.Attribute[int], va
         raise InvalidComponent("claims_per_transaction: expected 1 to 5000")
 
 
+def _non_ascii(value: object) -> NonASCII:
+    if isinstance(value, NonASCII):
+        return value
+    if isinstance(value, str) and value in {member.value for member in NonASCII}:
+        return NonASCII(value)
+    raise InvalidComponent("non_ascii: expected 'reject' or 'transliterate'")
+
+
 @attrs.frozen(kw_only=True)
 class Envelope:
     """Interchange settings. ``control_number`` is generated at random when not given: pass your own
@@ -103,7 +111,8 @@ class Envelope:
     created: datetime.datetime | None = None
     acknowledgment_requested: bool = False
     claims_per_transaction: int = attrs.field(default=5000, validator=_check_per_transaction)
-    non_ascii: NonASCII = NonASCII.REJECT
+    non_ascii: NonASCII = attrs.field(default=NonASCII.REJECT, converter=_non_ascii)
+    """``reject`` (default) or ``transliterate``; the member or its string value."""
 
 
 @attrs.frozen
@@ -119,7 +128,7 @@ class Summary:
 def _ascii(value: str, field: str, policy: NonASCII) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{field}: expected a str")
-    if not value.isascii() and policy is NonASCII.TRANSLITERATE:
+    if not value.isascii() and policy == NonASCII.TRANSLITERATE:
         value = "".join(
             c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)
         )
@@ -184,8 +193,7 @@ def _charge(line: ServiceLine, claim: Claim) -> str:
 
 
 def _check(claim: Claim, kind: ClaimKind) -> None:
-    if not isinstance(claim, Claim):
-        raise TypeError("expected benlysta_coding.claim.Claim values")
+    exportable(claim)
     if claim.kind is not kind:
         raise InvalidFormat(
             f"claim {claim.claim_id or '(no id)'} is {claim.kind}; an "
@@ -200,12 +208,6 @@ def _check(claim: Claim, kind: ClaimKind) -> None:
         raise InvalidFormat(f"claim {claim.claim_id}: no service lines to send")
     if not 1 <= len(claim.diagnoses) <= 12:
         raise InvalidFormat(f"claim {claim.claim_id}: expected 1 to 12 diagnoses")
-    if claim.errors:
-        raise InvalidFormat(
-            f"claim {claim.claim_id}: has error findings ("
-            + ", ".join(f.code for f in claim.errors)
-            + "); fix them first"
-        )
 
 
 def _address(w: _Out, address: Address, field: str, nine_digit_zip: bool = False) -> None:
