@@ -74,7 +74,7 @@ def diagnosis_findings(
         if code in drug.misleading_diagnoses:
             rule = (
                 "dx-n059-lupus-nephritis"
-                if indication is Indication.LUPUS_NEPHRITIS
+                if indication == Indication.LUPUS_NEPHRITIS
                 else "dx-indication-mismatch"
             )
             found.append(make(rule, f"{code}: {drug.misleading_diagnoses[code]}", path))
@@ -103,7 +103,7 @@ def diagnosis_findings(
         )
     nephritis = drug.indication_diagnoses[Indication.LUPUS_NEPHRITIS]
     has_nephritis = any(code in nephritis for code in known)
-    if indication is Indication.LUPUS_NEPHRITIS and not has_nephritis:
+    if indication == Indication.LUPUS_NEPHRITIS and not has_nephritis:
         found.append(
             make(
                 "dx-indication-mismatch",
@@ -111,7 +111,7 @@ def diagnosis_findings(
                 "$.diagnoses",
             )
         )
-    if indication is Indication.SLE and has_nephritis:
+    if indication == Indication.SLE and has_nephritis:
         found.append(
             make(
                 "dx-indication-mismatch",
@@ -234,7 +234,7 @@ def _ndc_findings(
             )
         ]
     found = []
-    if product.route is not products.Route.IV and not sc_pharmacy_route:
+    if product.route != products.Route.IV and not sc_pharmacy_route:
         found.append(make("j0490-sc-product", f"{code} is billed with an SC product NDC", path))
     if (
         modifiers.JW.code in line.modifiers

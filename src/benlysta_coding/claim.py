@@ -122,7 +122,7 @@ class Claim:
     @property
     def errors(self) -> tuple[Finding, ...]:
         """The findings that block the claim."""
-        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+        return tuple(f for f in self.findings if f.severity == Severity.ERROR)
 
     def records(self) -> list[dict[str, Any]]:
         """One flat record per service line, ready for ``pandas.DataFrame(claim.records())``.
@@ -262,7 +262,7 @@ def _dose(
 ) -> Decimal | None:
     """The dose billed: the record's, else 10 mg/kg (IV) or the regimen's (SC); checked."""
     weight = encounter.patient.weight_kg
-    if encounter.route is products.Route.IV:
+    if encounter.route == products.Route.IV:
         if weight is not None:
             try:
                 label_dose = dosing.check_weight(weight) * drug.iv_mg_per_kg
@@ -329,7 +329,7 @@ def _check_sc_dose(
 def _check_child_devices(
     encounter: Encounter, age: int, plan: units.VialPlan | None, drug: Drug, found: list[Finding]
 ) -> None:
-    if encounter.route is not products.Route.SC or age >= drug.adult_age_years or plan is None:
+    if encounter.route != products.Route.SC or age >= drug.adult_age_years or plan is None:
         return
     for use in plan.vials:
         if use.product.device not in drug.paediatric_sc_devices:
@@ -345,8 +345,8 @@ def _check_child_devices(
 def _sc_device(encounter: Encounter, drug: Drug, found: list[Finding]) -> products.Product | None:
     """The SC device of the ``ndc`` shorthand (default: the drug's default device); checked."""
     product = drug.presentation(encounter.ndc) if encounter.ndc else None
-    if encounter.ndc is not None and (product is None or product.route is not encounter.route):
-        kind = "SC product" if encounter.route is products.Route.SC else "IV vial"
+    if encounter.ndc is not None and (product is None or product.route != encounter.route):
+        kind = "SC product" if encounter.route == products.Route.SC else "IV vial"
         found.append(
             make("route-product-mismatch", f"the NDC given is not a Benlysta {kind}", "$.ndc")
         )
@@ -366,7 +366,7 @@ def _recorded(
             found.append(
                 make("product-unknown", f"NDC {use.ndc} is not a {drug.name} product", path)
             )
-        elif product.route is not encounter.route:
+        elif product.route != encounter.route:
             found.append(
                 make(
                     "route-product-mismatch",
@@ -393,7 +393,7 @@ def _plan(
     """The vials billed: the record's (``products_used``), else the policy's plan."""
     if dose is None:
         return None
-    if encounter.route is products.Route.IV:
+    if encounter.route == products.Route.IV:
         if encounter.ndc is not None:
             _sc_device(encounter, drug, found)
         choices: tuple[products.Product, ...] = drug.iv_vials
@@ -491,11 +491,11 @@ def _documentation(encounter: Encounter, plan: units.VialPlan | None) -> tuple[s
         "the diagnosis supporting medical necessity (SLE or lupus nephritis, with organ "
         "involvement where billed)",
         "the patient's weight on the date of service"
-        if encounter.route is products.Route.IV
+        if encounter.route == products.Route.IV
         else "that SC administration in the clinic was medically needed",
         "the NDC and number of each vial or device used",
     ]
-    if encounter.route is products.Route.IV:
+    if encounter.route == products.Route.IV:
         needs.append("infusion start and stop times (they support the administration codes)")
     if plan is not None and plan.wasted_units:
         needs.append(f"the amount discarded ({plain(plan.wasted_mg)} mg) and that it was discarded")
@@ -557,7 +557,7 @@ def _date_and_age(
 
 
 def _route_findings(encounter: Encounter, policy: PayerPolicy, found: list[Finding]) -> None:
-    if encounter.route is not products.Route.SC:
+    if encounter.route != products.Route.SC:
         return
     if policy.medicare:
         found.append(
@@ -609,7 +609,7 @@ def _claim_findings(encounter: Encounter, policy: PayerPolicy, found: list[Findi
                 "$.place_of_service",
             )
         )
-    if encounter.frequency is Frequency.REPLACEMENT and policy.medicare and not institutional:
+    if encounter.frequency == Frequency.REPLACEMENT and policy.medicare and not institutional:
         found.append(
             make(
                 "medicare-reopening",
@@ -668,7 +668,7 @@ def build_claim(
     plan = _plan(encounter, dose, chosen, drug, found)
     _check_child_devices(encounter, age, plan, drug, found)
     claim_lines = _service_lines(encounter, plan, chosen, drug, price_table, drug_revenue, found)
-    pharmacy_route = encounter.route is products.Route.SC and not chosen.sc_on_medical_benefit
+    pharmacy_route = encounter.route == products.Route.SC and not chosen.sc_on_medical_benefit
     found.extend(
         check_lines(
             encounter, claim_lines, chosen, plan, drug=drug, sc_pharmacy_route=pharmacy_route
@@ -690,7 +690,7 @@ def _assemble(
     institutional = encounter.setting.institutional
     frequency = encounter.frequency
     if institutional:
-        critical = encounter.setting is Setting.CRITICAL_ACCESS_HOSPITAL
+        critical = encounter.setting == Setting.CRITICAL_ACCESS_HOSPITAL
         prefix = (place_of_service.TOB_085X if critical else place_of_service.TOB_013X).code
         type_of_bill: str | None = bill_type(prefix, frequency.code)
         place = None

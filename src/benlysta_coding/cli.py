@@ -139,7 +139,7 @@ def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse
     from benlysta_coding.export import fhir, forms, x12
 
     if form in ("837p", "837i"):
-        wanted = "837p" if claim.kind is ClaimKind.PROFESSIONAL else "837i"
+        wanted = "837p" if claim.kind == ClaimKind.PROFESSIONAL else "837i"
         if form != wanted:
             raise ValidationError(f"--format {form}: this is a {claim.kind} claim; use {wanted}")
         envelope = x12.Envelope(control_number=args.control_number, usage="T" if args.test else "P")
@@ -177,7 +177,7 @@ def _dose(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         regimen = dosing.regimen_for(args.route, args.indication, age, weight)
         vials = (
             products.IV_VIALS
-            if regimen.route is products.Route.IV
+            if regimen.route == products.Route.IV
             else (products.SC_AUTOINJECTOR_1,)
         )
         dose = regimen.loading_dose_mg or regimen.dose_mg
@@ -259,7 +259,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 if wanted is None:
                     yield claim, None
                     continue
-                if claim.kind is not wanted:
+                if claim.kind != wanted:
                     report(number, f"this {claim.kind} claim does not go in an {args.format} file")
                     continue
                 who = parties.from_encounter(loaded)

@@ -223,7 +223,7 @@ def regimen_for(
         raise TypeError("age_years: expected an int")
     if age_years < MIN_AGE_YEARS:
         raise OutOfRange(f"age: Benlysta is indicated from {MIN_AGE_YEARS} years of age")
-    if chosen_route is Route.IV:
+    if chosen_route == Route.IV:
         if weight_kg is None:
             raise InvalidFormat("weight_kg: the IV dose is 10 mg/kg, so a weight is required")
         return Regimen(
@@ -237,10 +237,10 @@ def regimen_for(
             weight_based=True,
         )
     if age_years >= ADULT_AGE_YEARS:
-        if chosen_indication is Indication.SLE:
+        if chosen_indication == Indication.SLE:
             return SC_ADULT_SLE
         return SC_ADULT_LUPUS_NEPHRITIS
-    if chosen_indication is Indication.LUPUS_NEPHRITIS:
+    if chosen_indication == Indication.LUPUS_NEPHRITIS:
         raise NotSupported(
             "SC regimen for children with lupus nephritis: approved June 2025 but not verified "
             "for this library; give the dose explicitly"
@@ -294,7 +294,7 @@ def sc_switch_window(
         raise TypeError("iv_doses_given: expected an int")
     if iv_doses_given < 1:
         raise OutOfRange("iv_doses_given: expected at least 1 IV dose before a switch")
-    if chosen is Indication.LUPUS_NEPHRITIS:
+    if chosen == Indication.LUPUS_NEPHRITIS:
         if iv_doses_given < 2:
             raise OutOfRange(
                 "lupus nephritis: switch to SC only after at least the first 2 IV doses"

@@ -95,7 +95,7 @@ class Drug:
 
     def products_for(self, route: Route) -> tuple[Product, ...]:
         """The presentations of one route."""
-        return tuple(p for p in self.presentations if p.route is route)
+        return tuple(p for p in self.presentations if p.route == route)
 
 
 _SLE: Final = frozenset(

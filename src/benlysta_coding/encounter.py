@@ -129,7 +129,7 @@ class Setting(enum.StrEnum):
     @property
     def institutional(self) -> bool:
         """Whether the facility bills on an institutional claim (UB-04 / 837I)."""
-        return self is not Setting.OFFICE
+        return self != Setting.OFFICE
 
 
 def _service_date(value: Any) -> datetime.date:

@@ -165,9 +165,9 @@ class DrugLine:
 def _quantity(
     product: products.Product, count: int, mg: Decimal, basis: NDCQuantityBasis
 ) -> tuple[Unit, Decimal]:
-    if basis is NDCQuantityBasis.VIALS:
+    if basis == NDCQuantityBasis.VIALS:
         return Unit.UN, Decimal(count)
-    if basis is NDCQuantityBasis.MILLILITRES:
+    if basis == NDCQuantityBasis.MILLILITRES:
         return Unit.ML, product.volume_ml * count
     return Unit.ME, mg
 
@@ -192,7 +192,7 @@ def drug_lines(
     """
     decision = waste_decision(plan, service_date, policy)
     route = plan.vials[0].product.route
-    basis = policy.vial_ndc_unit if route is products.Route.IV else policy.sc_ndc_unit
+    basis = policy.vial_ndc_unit if route == products.Route.IV else policy.sc_ndc_unit
     jz = modifiers.JZ.code if decision.jz else None
     reason = "" if decision.jw_units else decision.reason
     administered: list[DrugLine] = []
@@ -213,7 +213,7 @@ def drug_lines(
                 reason=reason,
             )
         )
-    if policy.lines_per_ndc is LinesPerNDC.SINGLE_LINE and len(administered) > 1:
+    if policy.lines_per_ndc == LinesPerNDC.SINGLE_LINE and len(administered) > 1:
         first, others = administered[0], administered[1:]
         note = "; ".join(
             str(ClaimNDC(NDC11(line.product.ndc11), line.ndc_unit, line.ndc_quantity))
@@ -229,7 +229,7 @@ def drug_lines(
         ]
     lines = [line for line in administered if line.units > 0]
     if decision.jw_units:
-        if policy.jw_ndc_quantity is JWQuantity.WASTED_MG or basis is NDCQuantityBasis.MILLIGRAMS:
+        if policy.jw_ndc_quantity == JWQuantity.WASTED_MG or basis == NDCQuantityBasis.MILLIGRAMS:
             unit, quantity = Unit.ME, plan.wasted_mg
         else:  # REPEAT: the quantity of the partly used NDC's own administered line
             last = plan.vials[-1]
@@ -308,7 +308,7 @@ def _administration_codes(
     plan: VialPlan | None,
     found: list[Finding],
 ) -> list[tuple[str, int, str]]:
-    if route is products.Route.SC:
+    if route == products.Route.SC:
         if plan is None:  # the dose, and so the number of injections, is unknown
             return []
         return [

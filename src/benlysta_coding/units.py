@@ -149,7 +149,7 @@ def _combinations(need: int, sizes: Sequence[int]) -> list[tuple[int, ...]]:
 
 
 def _best_counts(need: int, sizes: Sequence[int], policy: VialPolicy) -> tuple[int, ...]:
-    least_waste = policy is VialPolicy.LEAST_WASTE
+    least_waste = policy == VialPolicy.LEAST_WASTE
     if len(sizes) == 2:  # the IV vials: a direct loop, no intermediate lists
         large, small = sizes
         best_key: tuple[int, int, int] = (0, 0, 0)

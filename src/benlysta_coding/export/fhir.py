@@ -116,7 +116,7 @@ def claim_resource(
             {
                 "system": CLAIM_TYPE,
                 "code": (
-                    "institutional" if claim.kind is ClaimKind.INSTITUTIONAL else "professional"
+                    "institutional" if claim.kind == ClaimKind.INSTITUTIONAL else "professional"
                 ),
             }
         ]

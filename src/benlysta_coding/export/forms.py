@@ -57,7 +57,7 @@ def _ndc_line(line: ServiceLine, space: str) -> str:
 
 def _kind(claim: Claim, kind: ClaimKind, form: str, allow_errors: bool) -> None:
     exportable(claim, allow_errors=allow_errors)
-    if claim.kind is not kind:
+    if claim.kind != kind:
         raise InvalidFormat(f"{form} is for {kind} claims; this claim is {claim.kind}")
 
 

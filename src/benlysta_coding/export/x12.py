@@ -194,10 +194,10 @@ def _charge(line: ServiceLine, claim: Claim) -> str:
 
 def _check(claim: Claim, kind: ClaimKind) -> None:
     exportable(claim)
-    if claim.kind is not kind:
+    if claim.kind != kind:
         raise InvalidFormat(
             f"claim {claim.claim_id or '(no id)'} is {claim.kind}; an "
-            f"{'837P' if kind is ClaimKind.PROFESSIONAL else '837I'} file holds "
+            f"{'837P' if kind == ClaimKind.PROFESSIONAL else '837I'} file holds "
             f"{kind} claims only"
         )
     if not claim.claim_id:
@@ -312,7 +312,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     claim_id = w.ident(claim.claim_id, "claim_id")
     codes = [icd10.compact(code) for code in claim.diagnoses]
     frequency = claim.frequency.code
-    if claim.kind is ClaimKind.PROFESSIONAL:
+    if claim.kind == ClaimKind.PROFESSIONAL:
         place = f"{claim.place_of_service}:B:{frequency}"
         w.seg("CLM", claim_id, plain(total), "", "", place, "Y", "A", "Y", "Y")
         _claim_references(w, claim)
@@ -333,7 +333,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
         _facility(w, parties)
     for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
         w.seg("LX", str(number))
-        if claim.kind is ClaimKind.PROFESSIONAL:
+        if claim.kind == ClaimKind.PROFESSIONAL:
             pointers = ":".join(str(p) for p in line.diagnosis_pointers)
             w.seg("SV1", _procedure(line), charge, "UN", str(line.units), "", "", pointers)
         else:
@@ -341,7 +341,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
         w.seg("DTP", "472", "D8", _d8(line.service_date))
         if line.control_number:
             w.seg("REF", "6R", w.ident(line.control_number, f"lines[{number - 1}].control_number"))
-        if line.ndc_note and claim.kind is ClaimKind.PROFESSIONAL:
+        if line.ndc_note and claim.kind == ClaimKind.PROFESSIONAL:
             w.seg("NTE", "ADD", w.text(line.ndc_note, "ndc_note"))
         drug = line.claim_ndc
         if drug is not None:
