@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 from benlysta_coding.errors import InvalidFormat
 
@@ -12,13 +13,76 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
-def to_decimal(value: object, field: str) -> Decimal:
-    """Return ``value`` as an exact, finite :class:`~decimal.Decimal`.
+MAX_INTEGER_DIGITS: Final = 18
+"""Digits a number may have before the decimal point (a quintillion: far above any dose or price)."""
+MAX_DECIMALS: Final = 12
+"""Significant decimal places a number may have."""
+_LIMIT: Final = Decimal(10) ** MAX_INTEGER_DIGITS
+_RANGE_MESSAGE: Final = (
+    f"a number with at most {MAX_INTEGER_DIGITS} digits before the decimal point and "
+    f"{MAX_DECIMALS} after"
+)
 
-    Accepts ``int``, ``Decimal`` and ASCII decimal text such as ``"63.4"``. A ``float`` is a
-    :class:`TypeError`, because a binary float cannot hold most decimal values exactly (``63.4`` is
-    stored as ``63.39999999999999857891452847979962825775146484375``).
+
+class OutOfRangeNumber:
+    """A JSON number too large or too precise to read (``1e99999999999999999999``, 5,000 digits): a
+    placeholder the JSON reader returns, refused with the field named when a field reads it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "OutOfRangeNumber()"
+
+
+_OUT_OF_RANGE: Final = OutOfRangeNumber()
+
+
+def json_float(text: str) -> Decimal | OutOfRangeNumber:
+    """``parse_float`` for :func:`json.loads`: an exact Decimal, or a placeholder for a number out of
+    range (so that one absurd number is a problem at its path, not a crash or a 600 MB string)."""
+    if len(text) > 64:
+        return _OUT_OF_RANGE
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return _OUT_OF_RANGE
+    return number if _in_range(number) else _OUT_OF_RANGE
+
+
+def json_int(text: str) -> int | OutOfRangeNumber:
+    """``parse_int`` for :func:`json.loads`: an int, or a placeholder when it has too many digits."""
+    return int(text) if len(text) <= MAX_INTEGER_DIGITS + 1 else _OUT_OF_RANGE
+
+
+def _in_range(number: Decimal) -> bool:
+    if not number.is_finite():
+        return False
+    if number == 0:
+        return True
+    _sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):  # pragma: no cover - finite numbers have an int exponent
+        return False
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return exponent + trailing >= -MAX_DECIMALS and exponent + len(digits) <= MAX_INTEGER_DIGITS
+
+
+def to_decimal(value: object, field: str) -> Decimal:
+    """Return ``value`` as an exact, finite :class:`~decimal.Decimal` of a sensible size.
+
+    Accepts ``int``, ``Decimal`` and ASCII decimal text such as ``"63.4"``, with at most 18 digits
+    before the decimal point and 12 after (``NaN``, infinities and ``1E+1000`` are refused). A
+    ``float`` is a :class:`TypeError`, because a binary float cannot hold most decimal values exactly
+    (``63.4`` is stored as ``63.39999999999999857891452847979962825775146484375``).
     """
+    number = _decimal(value, field)
+    if not _in_range(number):
+        raise InvalidFormat(f"{field}: expected {_RANGE_MESSAGE}")
+    return number
+
+
+def _decimal(value: object, field: str) -> Decimal:
+    if isinstance(value, OutOfRangeNumber):
+        raise InvalidFormat(f"{field}: expected {_RANGE_MESSAGE}")
     if isinstance(value, bool):
         raise TypeError(f"{field}: expected a Decimal, an int or decimal text, not a bool")
     if isinstance(value, float):
@@ -34,7 +98,7 @@ def to_decimal(value: object, field: str) -> Decimal:
         return value
     if isinstance(value, str):
         text = value.strip()
-        if not _DECIMAL_TEXT.fullmatch(text):
+        if len(text) > 64 or not _DECIMAL_TEXT.fullmatch(text):
             raise InvalidFormat(
                 f"{field}: expected a decimal number written with ASCII digits, such as '63.4'"
             )
@@ -45,6 +109,12 @@ def to_decimal(value: object, field: str) -> Decimal:
     raise TypeError(
         f"{field}: expected a Decimal, an int or decimal text, not {type(value).__name__}"
     )
+
+
+def require(value: object, kind: type | tuple[type, ...], field: str, what: str) -> None:
+    """Raise :class:`TypeError` naming ``field`` unless ``value`` is an instance of ``kind``."""
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise TypeError(f"{field}: expected {what}, not {type(value).__name__}")
 
 
 def require_str(value: object, field: str) -> str:

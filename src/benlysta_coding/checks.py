@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from benlysta_coding import cpt, icd10, modifiers, ndc, products
-from benlysta_coding._util import plain
+from benlysta_coding._util import plain, require
 from benlysta_coding.dosing import Indication
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.errors import ValidationError
@@ -144,6 +144,11 @@ def check_lines(
     skipped); ``encounter`` is not needed and may be ``None``. ``sc_pharmacy_route`` leaves out the
     SC-product note when the claim already explains the pharmacy-benefit route.
     """
+    require(policy, PayerPolicy, "policy", "a benlysta_coding.policy.PayerPolicy")
+    if isinstance(lines, str | bytes) or not all(isinstance(x, ServiceLine) for x in lines):
+        raise TypeError("lines: expected a sequence of benlysta_coding.claim.ServiceLine")
+    if plan is not None:
+        require(plan, VialPlan, "plan", "a benlysta_coding.units.VialPlan or None")
     found: list[Finding] = []
     drug_lines = [line for line in lines if line.code == drug.hcpcs.code]
     for line in lines:

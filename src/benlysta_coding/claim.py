@@ -157,7 +157,29 @@ class Claim:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Claim:
-        """Read back what :meth:`to_dict` wrote."""
+        """Read back what :meth:`to_dict` wrote.
+
+        Anything else is refused with :class:`TypeError` (not a mapping) or
+        :class:`~benlysta_coding.errors.InvalidFormat` naming the missing or wrong key. The values
+        are not re-checked against the billing rules: run :func:`check_lines` for that; the exports
+        check every value they write.
+        """
+        if not isinstance(data, Mapping):
+            raise TypeError("claim data: expected a mapping as written by Claim.to_dict")
+        try:
+            return cls._from_dict(data)
+        except KeyError as error:
+            raise InvalidFormat(f"claim data: missing key {str(error)[:40]}") from None
+        except (TypeError, AttributeError, ValueError, ArithmeticError) as error:
+            if isinstance(error, ValidationError):
+                raise
+            raise InvalidFormat(
+                "claim data: a value has the wrong type or shape (expected what Claim.to_dict "
+                "writes)"
+            ) from None
+
+    @classmethod
+    def _from_dict(cls, data: Mapping[str, Any]) -> Claim:
         lines = tuple(
             ServiceLine(
                 number=line["number"],
@@ -519,6 +541,8 @@ def _options(
     chosen = encounter.payer if policy is None else policy
     if not isinstance(chosen, PayerPolicy):
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
+    if prices is not None and not isinstance(prices, Mapping):
+        raise TypeError("prices: expected a mapping of code to price, such as {'J0490': '12.50'}")
     price_table = {
         code: to_decimal(value, f"price of {code}") for code, value in (prices or {}).items()
     }

@@ -42,7 +42,7 @@ from typing import Final
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from benlysta_coding._util import to_date, to_decimal
+from benlysta_coding._util import require, to_date, to_decimal
 from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange
 from benlysta_coding.products import Route
 
@@ -160,7 +160,9 @@ def check_weight(
 ) -> Decimal:
     """Return the weight as a Decimal, or raise if it is not a plausible weight in kg."""
     weight = to_decimal(weight_kg, "weight_kg")
-    low, high = weight_range
+    if not (isinstance(weight_range, tuple) and len(weight_range) == 2):
+        raise TypeError("weight_range: expected a (low, high) tuple of Decimal kilograms")
+    low, high = (to_decimal(bound, "weight_range") for bound in weight_range)
     if not low <= weight <= high:
         raise OutOfRange(
             f"weight_kg: expected {low} to {high} kg (a plausibility range for patients aged 5 "
@@ -258,7 +260,10 @@ def regimen_for(
 def dose_dates(
     regimen: Regimen, first_dose: datetime.date | str, count: int
 ) -> tuple[tuple[datetime.date, Decimal], ...]:
-    """Return the dates and doses (mg) of the first ``count`` doses from ``first_dose``."""
+    """Return the dates and doses (mg) of the first ``count`` doses from ``first_dose``.
+
+    A calendar that would run past 9999-12-31 is refused (:class:`OutOfRange`)."""
+    require(regimen, Regimen, "regimen", "a benlysta_coding.dosing.Regimen")
     start = to_date(first_dose, "first_dose")
     if isinstance(count, bool) or not isinstance(count, int):
         raise TypeError("count: expected an int")
@@ -273,8 +278,15 @@ def dose_dates(
         mg = regimen.dose_mg
         if index < loading and regimen.loading_dose_mg is not None:
             mg = regimen.loading_dose_mg
-        doses.append((start + relativedelta(weeks=weeks), mg))
+        doses.append((_after(start, weeks, "dose calendar"), mg))
     return tuple(doses)
+
+
+def _after(day: datetime.date, weeks: int, what: str) -> datetime.date:
+    try:
+        return day + relativedelta(weeks=weeks)
+    except (OverflowError, ValueError):
+        raise OutOfRange(f"{what}: runs past 9999-12-31, the last date a calendar holds") from None
 
 
 def sc_switch_window(
@@ -299,5 +311,5 @@ def sc_switch_window(
             raise OutOfRange(
                 "lupus nephritis: switch to SC only after at least the first 2 IV doses"
             )
-        return last + relativedelta(weeks=1), last + relativedelta(weeks=2)
-    return last + relativedelta(weeks=1), last + relativedelta(weeks=4)
+        return _after(last, 1, "switch window"), _after(last, 2, "switch window")
+    return _after(last, 1, "switch window"), _after(last, 4, "switch window")

@@ -73,7 +73,7 @@ import attrs
 
 from benlysta_coding import icd10, ndc, policy, products
 from benlysta_coding._structure import Reader, collecting, items, meta, nested
-from benlysta_coding._util import to_date
+from benlysta_coding._util import json_float, json_int, to_date
 from benlysta_coding.dosing import Indication
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
 from benlysta_coding.parties import (
@@ -117,6 +117,10 @@ __all__ = [
     "npi_is_valid",
     "reference",
 ]
+
+
+MAX_JSON_BYTES: Final = 1_000_000
+"""The largest encounter text :func:`from_json` reads (an encounter is about 2 KB)."""
 
 
 class Setting(enum.StrEnum):
@@ -404,8 +408,12 @@ def from_json(
     """Parse JSON text into an :class:`Encounter`; numbers are read as exact ``Decimal``."""
     if not isinstance(text, str | bytes):
         raise TypeError(f"JSON text: expected str or bytes, not {type(text).__name__}")
+    if len(text) > MAX_JSON_BYTES:
+        raise InvalidInput(
+            [Problem("$", "too-large", f"an encounter is at most {MAX_JSON_BYTES} bytes of JSON")]
+        )
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=str)
+        data = json.loads(text, parse_float=json_float, parse_int=json_int, parse_constant=str)
     except json.JSONDecodeError as error:
         problem = Problem(
             "$", "invalid-json", f"not valid JSON: {error.msg} at line {error.lineno}"
@@ -413,6 +421,10 @@ def from_json(
         raise InvalidInput([problem]) from None
     except UnicodeDecodeError:
         raise InvalidInput([Problem("$", "invalid-json", "not UTF-8 text")]) from None
+    except RecursionError:
+        raise InvalidInput(
+            [Problem("$", "invalid-json", "nested deeper than an encounter can be")]
+        ) from None
     return from_dict(data, policies)
 
 

@@ -130,9 +130,18 @@ class InvalidInput(ValidationError):
     """
 
     message = "The input has problems."
+    MAX_PROBLEMS = 100
+    """At most this many problems are kept; one more says how many were left out."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        found = list(problems)
+        if len(found) > self.MAX_PROBLEMS:
+            left_out = len(found) - self.MAX_PROBLEMS
+            found = [
+                *found[: self.MAX_PROBLEMS],
+                Problem("$", "too-many-problems", f"{left_out} more problems are not shown"),
+            ]
+        self.problems: tuple[Problem, ...] = tuple(found)
         count = len(self.problems)
         lines = [f"{count} problem{'s' if count != 1 else ''} in the input:"]
         lines.extend(str(problem) for problem in self.problems)

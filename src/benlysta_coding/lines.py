@@ -28,7 +28,7 @@ from typing import Final
 import attrs
 
 from benlysta_coding import cpt, modifiers, products, revenue
-from benlysta_coding._util import plain, to_date
+from benlysta_coding._util import plain, require, to_date
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.findings import Finding, make
 from benlysta_coding.ndc import NDC11, ClaimNDC, Unit
@@ -118,6 +118,8 @@ def waste_decision(
     >>> waste_decision(units.plan_vials(634), "2023-06-30", MEDICARE_PART_B).jz
     False
     """
+    require(plan, VialPlan, "plan", "a benlysta_coding.units.VialPlan")
+    require(policy, PayerPolicy, "policy", "a benlysta_coding.policy.PayerPolicy")
     day = to_date(service_date, "service_date")
     if plan.wasted_units > 0:
         if policy.bill_waste:

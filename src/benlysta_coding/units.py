@@ -247,6 +247,10 @@ def plan_from_products(
     dose = _dose(dose_mg)
     counts: dict[str, int] = {}
     by_ndc: dict[str, products.Product] = {}
+    if isinstance(used, str | bytes) or not all(
+        isinstance(pair, tuple) and len(pair) == 2 for pair in used
+    ):
+        raise TypeError("used: expected (Product, count) pairs")
     for product, count in used:
         if not isinstance(product, products.Product):
             raise TypeError("used: expected (Product, count) pairs")

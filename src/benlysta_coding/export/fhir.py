@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from benlysta_coding import ndc, products
+from benlysta_coding._util import to_decimal
 from benlysta_coding.claim import Claim, ClaimKind, ServiceLine, exportable
 from benlysta_coding.errors import InvalidFormat
 from benlysta_coding.parties import Parties
@@ -166,10 +167,15 @@ def dumps(value: Any, indent: int | None = None) -> str:
 
 
 def _dump(value: Any, indent: int | None, level: int) -> str:
-    if isinstance(value, Decimal):
-        if not value.is_finite():
+    if level > 32:
+        raise InvalidFormat("dumps: nested deeper than a FHIR Claim is")
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        if isinstance(value, Decimal) and not value.is_finite():
             raise InvalidFormat("dumps: NaN and infinite decimals are not JSON numbers")
-        return f"{value:f}"
+        number = to_decimal(value, "dumps") if isinstance(value, Decimal) else value
+        if isinstance(number, int) and abs(number) >= 10**18:
+            raise InvalidFormat("dumps: integers of more than 18 digits are not written")
+        return f"{number:f}" if isinstance(number, Decimal) else str(number)
     if isinstance(value, dict):
         items = [f"{json.dumps(str(k))}: {_dump(v, indent, level + 1)}" for k, v in value.items()]
         return _join("{", items, "}", indent, level)

@@ -92,6 +92,13 @@ def _check_per_transaction(instance: object, attribute: attrs.Attribute[int], va
         raise InvalidComponent("claims_per_transaction: expected 1 to 5000")
 
 
+def _check_created(
+    instance: object, attribute: attrs.Attribute[datetime.datetime | None], value: object
+) -> None:
+    if value is not None and not isinstance(value, datetime.datetime):
+        raise TypeError("created: expected a datetime.datetime")
+
+
 def _non_ascii(value: object) -> NonASCII:
     if isinstance(value, NonASCII):
         return value
@@ -108,7 +115,9 @@ class Envelope:
     control_number: int | None = attrs.field(default=None, validator=_check_control)
     usage: str = attrs.field(default="P", validator=_check_usage)
     """``P`` production, ``T`` test."""
-    created: datetime.datetime | None = None
+    created: datetime.datetime | None = attrs.field(default=None, validator=_check_created)
+    """The creation time written in ISA, GS and BHT (default: now); pass it for byte-identical
+    output across runs."""
     acknowledgment_requested: bool = False
     claims_per_transaction: int = attrs.field(default=5000, validator=_check_per_transaction)
     non_ascii: NonASCII = attrs.field(default=NonASCII.REJECT, converter=_non_ascii)
