@@ -208,18 +208,20 @@ def test_identifiers_keep_their_case() -> None:
 def test_on_error_leaves_out_bad_claims_and_finishes_the_file() -> None:
     claim, who = pair(office())
     unpriced = claim_of(office(claim_id="NOPRICE"))
-    told: list[tuple[int, str]] = []
+    told: list[tuple[int, ValidationError]] = []
     out = io.StringIO()
     items = [(claim, who), (unpriced, who), (attrs.evolve(claim, claim_id="C3"), who)]
     summary = x12.write_837(
         items,
         out,
         x12.Envelope(claims_per_transaction=1),
-        on_error=lambda index, error: told.append((index, str(error))),
+        on_error=lambda index, error: told.append((index, error)),
     )
     assert (2, 2) == (summary.claims, summary.transactions)
     assert [1] == [index for index, _ in told]
-    assert "NOPRICE" in told[0][1]
+    assert "NOPRICE" not in str(told[0][1])  # the claim id is an identifier: not in the message
+    assert "NOPRICE" == told[0][1].claim_id  # but there for callers who log it on purpose
+    assert "lines[0]" in str(told[0][1])
     text = out.getvalue()
     assert "NOPRICE" not in text
     assert summary.segments == text.count("~")

@@ -172,6 +172,7 @@ ENTRY_POINTS: list[Callable[[Any], object]] = [
     lambda value: dosing.dose_dates(dosing.SC_ADULT_SLE, "9999-12-01", 10),
 ]
 
+
 def _shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and value > 10**100:
         return "int-5000-digits"

@@ -19,10 +19,13 @@ Exit status: 0 on success, 2 for invalid input (problems on standard error, one 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TextIO
+from typing import Any, BinaryIO, Final, TextIO
 
 from benlysta_coding import _examples, dosing, encounter, hcpcs, ndc, products, units
 from benlysta_coding._util import money, plain
@@ -142,13 +145,14 @@ def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse
         wanted = "837p" if claim.kind == ClaimKind.PROFESSIONAL else "837i"
         if form != wanted:
             raise ValidationError(f"--format {form}: this is a {claim.kind} claim; use {wanted}")
-        envelope = x12.Envelope(control_number=args.control_number, usage="T" if args.test else "P")
-        return x12.render_837(claim, parties.from_encounter(loaded), envelope)
+        return x12.render_837(claim, parties.from_encounter(loaded), _envelope(args))
     if form == "cms1500":
         return json.dumps(forms.cms1500(claim), indent=2) + "\n"
     if form == "ub04":
         return json.dumps(forms.ub04(claim), indent=2) + "\n"
-    return fhir.dumps(fhir.claim_resource(claim, parties.from_encounter(loaded)), indent=2) + "\n"
+    created = args.created.date() if args.created else None
+    resource = fhir.claim_resource(claim, parties.from_encounter(loaded), created=created)
+    return fhir.dumps(resource, indent=2) + "\n"
 
 
 def _ndc(values: Sequence[str], out: TextIO, err: TextIO) -> int:
@@ -224,20 +228,38 @@ def _dose(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+MAX_LINE_BYTES: Final = 1_000_000
+"""The longest batch line (one encounter) read; a longer line is reported, not read."""
+
+
+def _lines(source: BinaryIO) -> Iterator[tuple[int, str | None, str]]:
+    """(line number, text or None, problem) for each line of a JSON Lines file, bounded in size,
+    decoded as UTF-8; a line that cannot be read is reported and the next one read."""
+    for number, raw in enumerate(iter(lambda: source.readline(MAX_LINE_BYTES + 1), b""), start=1):
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the overlong line
+                raw = source.readline(MAX_LINE_BYTES + 1)
+            yield number, None, f"longer than {MAX_LINE_BYTES} bytes"
+            continue
+        try:
+            yield number, raw.decode("utf-8"), ""
+        except UnicodeDecodeError:
+            yield number, None, "not UTF-8 text"
+
+
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from benlysta_coding import parties
     from benlysta_coding.export import x12
 
     try:
         prices = _prices(args.price) or None
-        source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
+        source = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
     except (OSError, ValidationError) as error:
-        err.write(f"{args.file}: {error}\n")
+        err.write(f"{args.file}: {_reason(error)}\n")
         return 2
     wanted = {"837p": ClaimKind.PROFESSIONAL, "837i": ClaimKind.INSTITUTIONAL}.get(args.format)
     bad = 0
     line = 0
-    first: list[parties.Parties] = []
 
     def report(number: int, message: str) -> None:
         nonlocal bad
@@ -246,8 +268,11 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     def claims() -> Iterator[tuple[Claim, parties.Parties | None]]:
         nonlocal line
-        for number, text in enumerate(source, start=1):
+        for number, text, problem in _lines(source):
             line = number
+            if text is None:
+                report(number, problem)
+                continue
             if not text.strip():
                 continue
             try:
@@ -262,16 +287,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 if claim.kind != wanted:
                     report(number, f"this {claim.kind} claim does not go in an {args.format} file")
                     continue
-                who = parties.from_encounter(loaded)
-                if first and (who.submitter, who.receiver) != (
-                    first[0].submitter,
-                    first[0].receiver,
-                ):
-                    report(number, "a different submitter or receiver than the first claim")
-                    continue
-                if not first:
-                    first.append(who)
-                yield claim, who
+                yield claim, parties.from_encounter(loaded)
             except InvalidInput as error:
                 report(number, "; ".join(str(problem) for problem in error.problems))
             except ValidationError as error:
@@ -284,22 +300,35 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 out.write(json.dumps(claim.to_dict()) + "\n")
                 written += 1
         else:
-            envelope = x12.Envelope(
-                control_number=args.control_number, usage="T" if args.test else "P"
-            )
             pairs = ((claim, who) for claim, who in claims() if who is not None)
             try:
                 written = x12.write_837(
-                    pairs, out, envelope, on_error=lambda _, error: report(line, str(error))
+                    pairs, out, _envelope(args), on_error=lambda _, error: report(line, str(error))
                 ).claims
             except ValidationError as error:
                 err.write(f"{error}\n")
                 bad += 1
     finally:
-        if source is not sys.stdin:
+        if source is not sys.stdin.buffer:
             source.close()
     err.write(f"{written} claim(s) written, {bad} line(s) with problems\n")
     return 2 if bad else 0
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, OSError):
+        return f"cannot read the file ({type(error).__name__})"
+    return str(error)
+
+
+def _envelope(args: argparse.Namespace) -> Any:
+    from benlysta_coding.export import x12
+
+    return x12.Envelope(
+        control_number=args.control_number,
+        usage="T" if args.test else "P",
+        created=args.created,
+    )
 
 
 def _price_option(parser: argparse.ArgumentParser) -> None:
@@ -312,9 +341,38 @@ def _price_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _control_number(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= int(text[:10]) <= 999_999_999):
+        raise argparse.ArgumentTypeError("expected a whole number from 1 to 999999999")
+    return int(text)
+
+
+def _created(text: str) -> datetime.datetime:
+    try:
+        value = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "expected an ISO date and time such as 2025-03-04T09:30"
+        ) from None
+    if value.tzinfo is not None or not 1900 <= value.year <= 9999:
+        raise argparse.ArgumentTypeError("expected a local date and time without a time zone")
+    return value
+
+
 def _x12_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--control-number", type=int, help="X12 interchange control number")
+    parser.add_argument(
+        "--control-number",
+        type=_control_number,
+        help="X12 interchange control number, 1 to 999999999 (default: random; pass your own "
+        "sequence so that files never share one)",
+    )
     parser.add_argument("--test", action="store_true", help="mark the X12 file as a test (ISA15 T)")
+    parser.add_argument(
+        "--created",
+        type=_created,
+        help="creation time written in ISA, GS, BHT and FHIR 'created' (default: now), such as "
+        "2025-03-04T09:30: with --control-number, the output is byte-identical across runs",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -359,7 +417,15 @@ def main(
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
-    args = _parser().parse_args(argv)
+    try:
+        return _run(_parser().parse_args(argv), out, err)
+    except BrokenPipeError:  # the reader went away (``... | head``): end quietly
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "ndc":
         return _ndc(args.values, out, err)
     if args.command == "dose":

@@ -378,6 +378,18 @@ class Encounter:
                     f"required for a {frequency} claim: the payer's number of the original claim",
                 )
             )
+        day = values.get("service_date")
+        for who in ("patient", "subscriber"):
+            person = values.get(who)
+            born = getattr(person, "birth_date", None)
+            if day is not None and born is not None and born > day:
+                found.append(
+                    (
+                        f"{who}.birth_date",
+                        "invalid-value",
+                        "expected a birth date on or before the date of service",
+                    )
+                )
         if frequency == Frequency.ORIGINAL and number:
             found.append(
                 (

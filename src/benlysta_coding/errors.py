@@ -42,6 +42,9 @@ class ValidationError(ValueError):
     """A value was given that the library cannot accept."""
 
     message = "The value is not valid."
+    claim_id: str | None = None
+    """For an error about one claim of many (an export, a batch): that claim's id. It is the
+    patient's account number, so it is never put in the message; log it only on purpose."""
 
     def __init__(self, message: str | None = None) -> None:
         if message is not None:
