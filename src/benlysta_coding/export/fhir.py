@@ -51,6 +51,14 @@ def _money(value: Decimal) -> dict[str, Any]:
     return {"value": value, "currency": "USD"}
 
 
+def _unit_price(charge: Decimal, units: int) -> Decimal | None:
+    """The price per unit when it is a whole number of cents that gives the charge exactly."""
+    if units <= 0:
+        return None
+    price = (charge / units).quantize(Decimal("0.01"))
+    return price if price * units == charge else None
+
+
 def _item(line: ServiceLine, claim: Claim) -> dict[str, Any]:
     system = HCPCS if line.code_system == "HCPCS" else CPT
     item: dict[str, Any] = {"sequence": line.number}
@@ -63,7 +71,9 @@ def _item(line: ServiceLine, claim: Claim) -> dict[str, Any]:
     item["servicedDate"] = line.service_date.isoformat()
     item["quantity"] = {"value": Decimal(line.units)}
     if line.charge is not None:
-        item["unitPrice"] = _money(line.charge / line.units if line.units else line.charge)
+        unit_price = _unit_price(line.charge, line.units)
+        if unit_price is not None:  # only when exact: net = quantity x unitPrice
+            item["unitPrice"] = _money(unit_price)
         item["net"] = _money(line.charge)
     drug = line.claim_ndc
     if drug is not None:
