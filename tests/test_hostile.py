@@ -353,3 +353,22 @@ def test_hostile_json_everywhere(lines: list[bytes]) -> None:
 def test_decimal_context_is_untouched() -> None:
     assert Decimal("1") / Decimal("3") == Decimal("0.3333333333333333333333333333")
     assert dt.date(2025, 1, 1)
+
+
+def test_jobs_write_the_same_claims_in_the_same_order_with_the_same_report(tmp_path: Path) -> None:
+    bad_submitter = office(claim_id="BAD-SUB")
+    bad_submitter["submitter"] = dict(bad_submitter["submitter"], name="A*B")
+    lines = [encoded(bad_submitter), b"\xff", b"{"]
+    lines += [encoded(office(claim_id=f"C{n}", patient__weight_kg=str(40 + n % 200))) for n in range(300)]
+    lines += [encoded(hospital()), encoded(office(claim_id="LAST"))]
+    source = jsonl(tmp_path / "in.jsonl", lines)
+    options = ["--format", "837p", *PRICE_ARGS, "--control-number", "3"]
+    options += ["--created", "2025-01-02T03:04"]
+    serial = run("batch", str(source), *options)
+    parallel = run("batch", str(source), *options, "--jobs", "2")
+    assert serial == parallel
+    assert 301 == serial[1].count("CLM*")
+    assert [] == pyx12_errors(serial[1])
+    json_serial = run("batch", str(source), "--format", "json", *PRICE_ARGS)
+    json_parallel = run("batch", str(source), "--format", "json", *PRICE_ARGS, "--jobs", "2")
+    assert json_serial == json_parallel

@@ -60,27 +60,34 @@ class Reader:
     def fail(self, path: str, code: str, message: str) -> None:
         self.problems.append(Problem(path, code, message))
 
-    def convert(self, convert: Converter, value: object, path: str) -> Any:
-        """Run one converter; a problem is recorded and ``None`` returned when it refuses."""
+    def convert(self, convert: Converter, value: object, path: str, name: str = "") -> Any:
+        """Run one converter; a problem is recorded and ``None`` returned when it refuses. The
+        path of the problem is ``path`` (with ``.name`` when given)."""
         try:
             return convert(value)
         except InvalidInput as error:  # a list or nested value: its paths are relative
+            where = f"{path}.{name}" if name else path
             self.problems.extend(
-                Problem(path + problem.path.removeprefix("$"), problem.code, problem.message)
+                Problem(where + problem.path.removeprefix("$"), problem.code, problem.message)
                 for problem in error.problems
             )
         except TypeError as error:
-            self.fail(path, "invalid-type", _message(error, value))
+            self.fail(f"{path}.{name}" if name else path, "invalid-type", _message(error, value))
         except ValidationError as error:
-            self.fail(path, "invalid-value", str(error))
+            self.fail(f"{path}.{name}" if name else path, "invalid-value", str(error))
         except (ValueError, ArithmeticError, RecursionError, MemoryError):
-            self.fail(path, "invalid-value", "not a value this field accepts")
+            where = f"{path}.{name}" if name else path
+            self.fail(where, "invalid-value", "not a value this field accepts")
         return None
 
-    def mapping(self, value: object, path: str, keys: Mapping[str, object]) -> Mapping[Any, Any]:
+    def mapping(self, value: object, path: str, keys: frozenset[str]) -> Mapping[Any, Any]:
+        if value.__class__ is dict and value.keys() <= keys:  # the common case, checked cheaply
+            return value
         if not isinstance(value, Mapping):
             self.fail(path, "invalid-type", "expected an object")
             return {}
+        if value.keys() <= keys:
+            return value
         for position, key in enumerate(value):
             if key not in keys:
                 shown = (
@@ -105,37 +112,79 @@ class Reader:
         """Read a mapping (or pass an instance of ``kind`` through) into ``kind``."""
         if isinstance(value, kind):
             return value
-        fields = attrs.fields_dict(kind)  # type: ignore[arg-type]
+        plan = plan_of(kind)
         before = len(self.problems)
-        data = self.mapping(value, path, fields)
-        values: dict[str, Any] = {}
-        for name, field in fields.items():
-            where = f"{path}.{name}"
-            item = data.get(name)
-            optional = field.default is not attrs.NOTHING
-            if item is None or (optional and item == ""):
-                if not optional and isinstance(value, Mapping):
-                    self.fail(where, "missing", "required")
-                continue
-            nested = field.metadata.get("kind")
-            if nested is not None:
-                converted = self.read(nested, item, where)
-            elif field.metadata.get("items") is not None:
-                converted = self.read_list(field.metadata["items"], item, where, field.converter)
-            else:
-                convert = (overrides or {}).get(name) or field.converter
-                converted = self.convert(convert, item, where) if convert else item  # type: ignore[arg-type]
-            if converted is not None:
-                values[name] = converted
-        if len(self.problems) > before or not isinstance(value, Mapping):
+        data = self.mapping(value, path, plan.keys)
+        if data is not value:
             return None
-        cross = getattr(kind, "cross_check", None)
-        if cross is not None:
-            for name, code, message in cross(values):
+        values = self._fields(plan, data, path, overrides, before)
+        if values is None:  # read again in field order, so that problems come in a stable order
+            del self.problems[before:]
+            self.mapping(value, path, plan.keys)
+            self._fields_in_order(plan, data, path, overrides)
+            return None
+        if plan.cross_check is not None:
+            for name, code, message in plan.cross_check(values):
                 self.fail(f"{path}.{name}", code, message)
             if len(self.problems) > before:
                 return None
-        return build(kind, values)
+        return build(kind, values, plan)
+
+    def _fields(
+        self,
+        plan: Plan,
+        data: Mapping[str, Any],
+        path: str,
+        overrides: Mapping[str, Converter] | None,
+        before: int,
+    ) -> dict[str, Any] | None:
+        """The fields present in ``data``, converted; ``None`` at the first sign of a problem."""
+        values: dict[str, Any] = {}
+        specs = plan.by_name
+        for name, item in data.items():
+            spec = specs.get(name)
+            if spec is None:  # an unknown key: reported by mapping()
+                return None
+            optional, nested, items, convert = spec
+            if item is None or (optional and item == ""):
+                continue
+            if nested is not None:
+                converted = self.read(nested, item, f"{path}.{name}")
+            elif items is not None:
+                converted = self.read_list(items, item, f"{path}.{name}", convert)
+            else:
+                if overrides and name in overrides:
+                    convert = overrides[name]
+                converted = self.convert(convert, item, path, name) if convert else item
+            if converted is None or len(self.problems) > before:
+                return None
+            values[name] = converted
+        if not plan.required <= values.keys():
+            return None
+        return values
+
+    def _fields_in_order(
+        self,
+        plan: Plan,
+        data: Mapping[str, Any],
+        path: str,
+        overrides: Mapping[str, Converter] | None,
+    ) -> None:
+        """Every field in declaration order, recording each problem (the reporting path)."""
+        for name, optional, nested, items, convert in plan.fields:
+            item = data.get(name)
+            if item is None or (optional and item == ""):
+                if not optional:
+                    self.fail(f"{path}.{name}", "missing", "required")
+                continue
+            if nested is not None:
+                self.read(nested, item, f"{path}.{name}")
+            elif items is not None:
+                self.read_list(items, item, f"{path}.{name}", convert)
+            elif convert:
+                if overrides and name in overrides:
+                    convert = overrides[name]
+                self.convert(convert, item, path, name)
 
     def read_list(
         self, kind: type, value: object, path: str, check: object
@@ -152,17 +201,62 @@ class Reader:
         return read
 
 
-def build(kind: type[T], values: Mapping[str, Any]) -> T:
+@attrs.frozen
+class Plan:
+    """How to read one value class: its fields (name, optional, nested class, item class,
+    converter), their defaults, the accepted keys and its cross-field check; made once per class."""
+
+    fields: tuple[tuple[str, bool, Any, Any, Any], ...]
+    defaults: tuple[tuple[str, Any], ...]
+    keys: frozenset[str]
+    cross_check: Any
+    by_name: Mapping[str, tuple[bool, Any, Any, Any]]
+    required: frozenset[str]
+
+
+def plan_of(kind: type) -> Plan:
+    """The reading plan of ``kind``, attached to the class by :func:`collecting`."""
+    plan: Plan | None = kind.__dict__.get("__structure_plan__")
+    return plan if plan is not None else _make_plan(kind)
+
+
+def _make_plan(kind: type) -> Plan:
+    fields = attrs.fields(kind)
+    return Plan(
+        fields=tuple(
+            (
+                f.name,
+                f.default is not attrs.NOTHING,
+                f.metadata.get("kind"),
+                f.metadata.get("items"),
+                f.converter,
+            )
+            for f in fields
+        ),
+        defaults=tuple((f.name, f.default) for f in fields),
+        keys=frozenset(f.name for f in fields),
+        cross_check=getattr(kind, "cross_check", None),
+        by_name={
+            f.name: (
+                f.default is not attrs.NOTHING,
+                f.metadata.get("kind"),
+                f.metadata.get("items"),
+                # the reader skips empty values itself, so it calls an optional() converter's inner one
+                getattr(f.converter, "__wrapped__", f.converter),
+            )
+            for f in fields
+        },
+        required=frozenset(f.name for f in fields if f.default is attrs.NOTHING),
+    )
+
+
+def build(kind: type[T], values: Mapping[str, Any], plan: Plan | None = None) -> T:
     """Make an instance from converted values without running the converters again."""
     instance = object.__new__(kind)
-    for field in attrs.fields(kind):  # type: ignore[arg-type]
-        if field.name in values:
-            value = values[field.name]
-        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            value = field.default.factory()
-        else:
-            value = field.default
-        object.__setattr__(instance, field.name, value)
+    set_field = object.__setattr__
+    get = values.get
+    for name, default in (plan or plan_of(kind)).defaults:
+        set_field(instance, name, get(name, default))
     return instance
 
 
@@ -194,6 +288,7 @@ def collecting(path: str) -> Callable[[type[T]], type[T]]:
 
         __init__.__doc__ = init.__doc__
         cls.__init__ = __init__  # type: ignore[assignment,method-assign]
+        cls.__structure_plan__ = _make_plan(cls)  # type: ignore[attr-defined]
         return cls
 
     return decorate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Final
 
 from benlysta_coding.errors import InvalidFormat
@@ -54,16 +54,15 @@ def json_int(text: str) -> int | OutOfRangeNumber:
     return int(text) if len(text) <= MAX_INTEGER_DIGITS + 1 else _OUT_OF_RANGE
 
 
+_STEP: Final = Decimal(1).scaleb(-MAX_DECIMALS)
+_WIDE: Final = Context(prec=MAX_INTEGER_DIGITS + MAX_DECIMALS + 2, traps=[])
+
+
 def _in_range(number: Decimal) -> bool:
+    """Finite, fewer than 18 digits before the point, at most 12 significant decimals."""
     if not number.is_finite():
         return False
-    if number == 0:
-        return True
-    _sign, digits, exponent = number.as_tuple()
-    if not isinstance(exponent, int):  # pragma: no cover - finite numbers have an int exponent
-        return False
-    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    return exponent + trailing >= -MAX_DECIMALS and exponent + len(digits) <= MAX_INTEGER_DIGITS
+    return number.copy_abs() < _LIMIT and number.quantize(_STEP, context=_WIDE) == number
 
 
 def to_decimal(value: object, field: str) -> Decimal:

@@ -229,7 +229,7 @@ def _ndc_findings(
         return [
             make("ndc-hcpcs-mismatch", f"{line.code} is not a drug code but carries an NDC", path)
         ]
-    product = next((p for p in drug.presentations if p.ndc11 == line.ndc), None)
+    product = drug.by_ndc.get(line.ndc)
     if product is None:
         return [
             make(
@@ -262,14 +262,16 @@ def _ndc_findings(
 def _products_of(line: ServiceLine, drug: Drug) -> list[tuple[Product, Decimal, str]]:
     """The line's NDC and the NDCs of its note (single-line policy): product, quantity, unit."""
     found = []
-    parts = [line.claim_ndc] if line.claim_ndc is not None else []
+    if line.ndc and line.ndc_unit is not None and line.ndc_quantity is not None:
+        product = drug.by_ndc.get(line.ndc)
+        if product is not None:
+            found.append((product, line.ndc_quantity, str(line.ndc_unit)))
     for text in filter(None, (part.strip() for part in line.ndc_note.split(";"))):
         try:
-            parts.append(ndc.parse_claim_string(text))
+            part = ndc.parse_claim_string(text)
         except ValidationError:
             continue
-    for part in parts:
-        product = next((p for p in drug.presentations if p.ndc11 == part.ndc11), None)
+        product = drug.by_ndc.get(part.ndc11)
         if product is not None:
             found.append((product, part.quantity, str(part.unit)))
     return found
@@ -335,7 +337,7 @@ def _unit_findings(
                 "$.lines",
             )
         )
-    vials: dict[Product, Decimal] = {}  # each vial counted once, whichever lines repeat its NDC
+    vials: dict[str, Decimal] = {}  # NDC -> mg: each vial counted once, whichever lines repeat it
     held = Decimal(0)  # milligram quantities state the drug itself: they add up
     for line in on_day:
         for product, quantity, unit in _products_of(line, drug):
@@ -343,8 +345,9 @@ def _unit_findings(
                 held += quantity
             else:
                 count = quantity if unit == "UN" else quantity / product.volume_ml
-                vials[product] = max(vials.get(product, Decimal(0)), count)
-    held += sum((count * product.strength_mg for product, count in vials.items()), Decimal(0))
+                mg = count * product.strength_mg
+                vials[product.ndc11] = max(vials.get(product.ndc11, Decimal(0)), mg)
+    held += sum(vials.values(), Decimal(0))
     if held and (administered + wasted) * drug.unit_mg > held:
         found.append(
             make(

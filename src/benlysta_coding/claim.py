@@ -487,6 +487,7 @@ def _service_lines(
             extra_modifiers=encounter.drug_modifiers,
             revenue_code=drug_revenue if institutional else None,
             prices=prices,
+            claim_id=encounter.claim_id,
         )
         if plan is not None
         else []
@@ -503,8 +504,9 @@ def _service_lines(
         prices=prices,
         first_number=len(drug_part) + 1,
         found=found,
+        claim_id=encounter.claim_id,
     )
-    return lines.numbered([*drug_part, *administration], encounter.claim_id)
+    return (*drug_part, *administration)
 
 
 def _documentation(encounter: Encounter, plan: units.VialPlan | None) -> tuple[str, ...]:

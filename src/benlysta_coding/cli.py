@@ -19,6 +19,7 @@ Exit status: 0 on success, 2 for invalid input (problems on standard error, one 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import datetime
 import json
@@ -27,7 +28,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO, Final, TextIO
 
-from benlysta_coding import _examples, dosing, encounter, hcpcs, ndc, products, units
+from benlysta_coding import _examples, _pipeline, dosing, encounter, hcpcs, ndc, products, units
 from benlysta_coding._util import money, plain
 from benlysta_coding.claim import Claim, ClaimKind, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
@@ -247,8 +248,49 @@ def _lines(source: BinaryIO) -> Iterator[tuple[int, str | None, str]]:
             yield number, None, "not UTF-8 text"
 
 
+CHUNK_LINES: Final = 256
+"""Lines a worker process handles at a time under ``--jobs``."""
+
+
+def _one(line: tuple[int, str | None, str], options: _pipeline.Options) -> tuple[int, Any]:
+    """(line number, result), or (line number, why the line could not be read)."""
+    number, text, problem = line
+    return number, _pipeline.process(text, options) if text is not None else problem
+
+
+def _work(task: tuple[list[tuple[int, str | None, str]], _pipeline.Options]) -> list[Any]:
+    """A worker's chunk, in order."""
+    lines, options = task
+    return [_one(line, options) for line in lines]
+
+
+def _results(
+    source: BinaryIO, options: _pipeline.Options, jobs: int
+) -> Iterator[tuple[int, Any]]:
+    """(line number, result or problem text) for each line, in order; in ``jobs`` processes."""
+    if jobs == 1:
+        yield from (_one(line, options) for line in _lines(source))
+        return
+    import concurrent.futures
+    import itertools
+    import multiprocessing
+
+    lines = _lines(source)
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        pending: collections.deque[concurrent.futures.Future[list[Any]]] = collections.deque()
+        while True:
+            while len(pending) < 2 * jobs:  # a bounded window: the input is streamed, not loaded
+                chunk = list(itertools.islice(lines, CHUNK_LINES))
+                if not chunk:
+                    break
+                pending.append(pool.submit(_work, (chunk, options)))
+            if not pending:
+                return
+            yield from pending.popleft().result()
+
+
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from benlysta_coding import parties
     from benlysta_coding.export import x12
 
     try:
@@ -257,54 +299,33 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except (OSError, ValidationError) as error:
         err.write(f"{args.file}: {_reason(error)}\n")
         return 2
-    wanted = {"837p": ClaimKind.PROFESSIONAL, "837i": ClaimKind.INSTITUTIONAL}.get(args.format)
-    bad = 0
-    line = 0
-
-    def report(number: int, message: str) -> None:
-        nonlocal bad
-        bad += 1
-        err.write(f"line {number}: {message}\n")
-
-    def claims() -> Iterator[tuple[Claim, parties.Parties | None]]:
-        nonlocal line
-        for number, text, problem in _lines(source):
-            line = number
-            if text is None:
-                report(number, problem)
-                continue
-            if not text.strip():
-                continue
-            try:
-                loaded = encounter.from_json(text)
-                claim = build_claim(loaded, prices=prices)
-                if claim.errors:
-                    report(number, "; ".join(str(f) for f in claim.errors))
-                    continue
-                if wanted is None:
-                    yield claim, None
-                    continue
-                if claim.kind != wanted:
-                    report(number, f"this {claim.kind} claim does not go in an {args.format} file")
-                    continue
-                yield claim, parties.from_encounter(loaded)
-            except InvalidInput as error:
-                report(number, "; ".join(str(problem) for problem in error.problems))
-            except ValidationError as error:
-                report(number, str(error))
-
-    written = 0
+    options = _pipeline.Options(form=args.format, prices=prices)
+    writer = x12.Interchange(out, _envelope(args)) if args.format != "json" else None
+    bad = written = 0
     try:
-        if wanted is None:
-            for claim, _ in claims():
-                out.write(json.dumps(claim.to_dict()) + "\n")
+        for number, result in _results(source, options, args.jobs):
+            if isinstance(result, str):  # a line that could not be read
+                message = result
+            elif result.kind == "skip":
+                continue
+            elif result.kind == "problem":
+                message = result.value
+            elif writer is None:
+                out.write(result.value + "\n")
                 written += 1
-        else:
-            pairs = ((claim, who) for claim, who in claims() if who is not None)
+                continue
+            else:
+                try:
+                    writer.add_rendered(result.value)
+                    written += 1
+                    continue
+                except ValidationError as error:
+                    message = str(error)
+            bad += 1
+            err.write(f"line {number}: {message}\n")
+        if writer is not None:
             try:
-                written = x12.write_837(
-                    pairs, out, _envelope(args), on_error=lambda _, error: report(line, str(error))
-                ).claims
+                written = writer.finish().claims
             except ValidationError as error:
                 err.write(f"{error}\n")
                 bad += 1
@@ -344,6 +365,12 @@ def _price_option(parser: argparse.ArgumentParser) -> None:
 def _control_number(text: str) -> int:
     if not (text.isascii() and text.isdigit() and 1 <= int(text[:10]) <= 999_999_999):
         raise argparse.ArgumentTypeError("expected a whole number from 1 to 999999999")
+    return int(text)
+
+
+def _jobs(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= int(text[:4]) <= 64):
+        raise argparse.ArgumentTypeError("expected a whole number of processes from 1 to 64")
     return int(text)
 
 
@@ -394,6 +421,12 @@ def _parser() -> argparse.ArgumentParser:
     batch = commands.add_parser("batch", help="stream a JSON Lines file of encounters")
     batch.add_argument("file", help="JSON Lines file, one encounter per line, or - for stdin")
     batch.add_argument("--format", default="json", choices=["json", "837p", "837i"])
+    batch.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        help="worker processes (default 1); the output and the report are the same for any N",
+    )
     _price_option(batch)
     _x12_options(batch)
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")

@@ -71,6 +71,12 @@ class Drug:
     """The IV administration families (:data:`benlysta_coding.cpt.FAMILIES`) that may apply."""
     injection: cpt.CPTCode
     """The SC administration code, one unit per injection."""
+    by_ndc: Mapping[str, Product] = attrs.field(init=False, repr=False, eq=False)
+    """The presentations by 11-digit NDC."""
+
+    def __attrs_post_init__(self) -> None:
+        by_ndc = types.MappingProxyType({p.ndc11: p for p in self.presentations})
+        object.__setattr__(self, "by_ndc", by_ndc)  # derived once from the presentations
 
     @property
     def unit_mg(self) -> Decimal:
@@ -91,7 +97,7 @@ class Drug:
         """The presentation of an NDC in any accepted spelling, or ``None`` when it is not this
         drug's (a malformed NDC raises, as :func:`benlysta_coding.ndc.validate` does)."""
         ndc11: NDC11 = _ndc.validate(ndc, self.catalogue)
-        return next((p for p in self.presentations if p.ndc11 == ndc11), None)
+        return self.by_ndc.get(ndc11)
 
     def products_for(self, route: Route) -> tuple[Product, ...]:
         """The presentations of one route."""

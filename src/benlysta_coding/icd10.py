@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import types
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -173,7 +174,7 @@ def _covers(token: str, code: str) -> bool:
     return code.startswith(token.removesuffix("-").removesuffix("."))
 
 
-def _inherited(code: str) -> tuple[str, ...]:
+def _tokens(code: str) -> tuple[str, ...]:
     """The Excludes1 tokens of a code and of the codes above it in this library's table."""
     return tuple(
         token
@@ -181,6 +182,11 @@ def _inherited(code: str) -> tuple[str, ...]:
         if code.startswith(other)
         for token in entry.excludes1
     )
+
+
+def _inherited(code: str) -> tuple[str, ...]:
+    known = _INHERITED.get(code)
+    return known if known is not None else _tokens(code)
 
 
 def excludes1_conflicts(codes: Sequence[str]) -> list[tuple[str, str]]:
@@ -240,6 +246,10 @@ def _normalise(text: str) -> str:
 _TABLE: Final = CodeTable("ICD-10-CM", _ENTRIES, normalise=_normalise)
 
 CODES: Final[Mapping[str, DiagnosisCode]] = _TABLE.codes
+
+_INHERITED: Final[Mapping[str, tuple[str, ...]]] = types.MappingProxyType(
+    {code: _tokens(code) for code in CODES}
+)
 
 
 def lookup(code: str, on: _dt.date | None = None) -> DiagnosisCode:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final
 
@@ -42,6 +42,7 @@ __all__ = [
     "ServiceLine",
     "WasteDecision",
     "administration_lines",
+    "control_number",
     "drug_lines",
     "drug_service_lines",
     "waste_decision",
@@ -266,8 +267,10 @@ def drug_service_lines(
     revenue_code: str | None,
     prices: Mapping[str, Decimal],
     first_number: int = 1,
+    claim_id: str = "",
 ) -> list[ServiceLine]:
-    """The drug's service lines for a plan, each explaining its code, units and modifier."""
+    """The drug's service lines for a plan, each explaining its code, units and modifier, numbered
+    from ``first_number`` with line control numbers made from ``claim_id``."""
     code = drug.hcpcs.code
     lines = []
     for number, line in enumerate(drug_lines(plan, day, policy, drug=drug), start=first_number):
@@ -297,6 +300,7 @@ def drug_service_lines(
                 revenue_code=revenue_code,
                 charge=_charge(code, line.units, prices),
                 explanation=why,
+                control_number=control_number(claim_id, number),
             )
         )
     return lines
@@ -382,6 +386,7 @@ def administration_lines(
     prices: Mapping[str, Decimal],
     first_number: int,
     found: list[Finding],
+    claim_id: str = "",
 ) -> list[ServiceLine]:
     """The administration lines (and the findings about the infusion time, into ``found``)."""
     lines = []
@@ -403,18 +408,12 @@ def administration_lines(
                 revenue_code=rev,
                 charge=_charge(code, count, prices),
                 explanation=why,
+                control_number=control_number(claim_id, number),
             )
         )
     return lines
 
 
-def numbered(lines: Sequence[ServiceLine], claim_id: str) -> tuple[ServiceLine, ...]:
-    """The lines numbered from 1, each with its line item control number (claim id and line)."""
-    return tuple(
-        attrs.evolve(
-            line,
-            number=number,
-            control_number=line.control_number or f"{claim_id or 'LINE'}-{number}",
-        )
-        for number, line in enumerate(lines, start=1)
-    )
+def control_number(claim_id: str, number: int) -> str:
+    """The default line item control number: the claim id and the line number (``BEN-1-2``)."""
+    return f"{claim_id or 'LINE'}-{number}"

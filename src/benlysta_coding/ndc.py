@@ -51,9 +51,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Final, NewType
-
-import attrs
+from typing import Final, NamedTuple, NewType
 
 from benlysta_coding._util import plain, require_str, to_decimal
 from benlysta_coding.errors import (
@@ -234,12 +232,25 @@ def _parse(value: str, catalogue: Mapping[str, str] | None) -> tuple[NDC11, Layo
     )
 
 
+_FAST: Final = re.compile(r"([0-9]{4,5})-([0-9]{3,4})-([0-9]{1,2})|([0-9]{11})")
+_FAST_SHAPES: Final = frozenset({(4, 4, 2), (5, 3, 2), (5, 4, 1), (5, 4, 2)})
+_FAST_10: Final = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{2}|[0-9]{5}-(?:[0-9]{3}-[0-9]{2}|[0-9]{4}-[0-9])")
+
+
 def validate(value: str, catalogue: Mapping[str, str] | None = None) -> NDC11:
     """Return the 11-digit form (digits only) of an NDC, or raise a ValidationError.
 
     ``catalogue`` maps known 11-digit NDCs to their labeled form; it is used only to read 10 bare
     digits. A non-string is a :class:`TypeError`.
     """
+    if value.__class__ is str:  # the common spellings, read by one pattern
+        match = _FAST.fullmatch(value)
+        if match is not None:
+            if match[4]:
+                return NDC11(match[4])
+            labeler, product, package = match[1], match[2], match[3]
+            if (len(labeler), len(product), len(package)) in _FAST_SHAPES:
+                return NDC11(labeler.zfill(5) + product.zfill(4) + package.zfill(2))
     return _parse(value, catalogue)[0]
 
 
@@ -282,6 +293,8 @@ def to_10(
     >>> to_10("49401010201", layout="5-4-1")
     '49401-0102-1'
     """
+    if layout is None and value.__class__ is str and _FAST_10.fullmatch(value):
+        return value  # already the hyphenated 10-digit form
     ndc11, known_layout = _parse(value, catalogue)
     if layout is not None:
         try:
@@ -313,9 +326,10 @@ def to_10(
     )
 
 
-@attrs.frozen
-class ClaimNDC:
-    """The parts of a CMS-1500 NDC line: the 11-digit NDC, the unit qualifier, the quantity."""
+class ClaimNDC(NamedTuple):
+    """The parts of a CMS-1500 NDC line: the 11-digit NDC, the unit qualifier, the quantity.
+
+    An immutable named tuple (cheap to make and to import)."""
 
     ndc11: NDC11
     unit: Unit

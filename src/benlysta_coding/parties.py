@@ -65,13 +65,13 @@ def npi_is_valid(npi: object) -> bool:
     """
     if not isinstance(npi, str) or len(npi) != 10 or not npi.isascii() or not npi.isdigit():
         return False
-    total = 0
-    for index, char in enumerate(reversed("80840" + npi)):
-        digit = int(char)
-        if index % 2 == 1:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
+    # Luhn over "80840" + the NPI: from the right, every second digit is doubled (24 is the sum the
+    # prefix contributes); the digits at odd positions of the NPI, counted from the left, double.
+    total = 24 + sum(_DOUBLED[int(d)] for d in npi[0:9:2]) + sum(int(d) for d in npi[1:10:2])
     return total % 10 == 0
+
+
+_DOUBLED: Final = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 
 
 def text(low: int, high: int) -> Callable[[Any], str]:
@@ -127,6 +127,7 @@ def optional(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def convert_optional(value: Any) -> Any:
         return value if value is None or value == "" else convert(value)
 
+    convert_optional.__wrapped__ = convert  # type: ignore[attr-defined]
     return convert_optional
 
 

@@ -73,3 +73,17 @@ def test_is_valid_agrees_with_validate_and_junk_raises_only_documented(value: ob
         assert ndc.is_valid(value) is False
     else:
         assert ndc.is_valid(value) is True
+
+
+@given(st.text("0123456789", min_size=10, max_size=10))
+def test_npi_check_digit_matches_the_luhn_definition(npi: str) -> None:
+    """The NPI check: Luhn over the prefix 80840 and the ten digits, written out plainly here."""
+    from benlysta_coding.parties import npi_is_valid
+
+    total = 0
+    for position, char in enumerate(reversed("80840" + npi)):
+        digit = int(char)
+        if position % 2 == 1:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    assert (total % 10 == 0) == npi_is_valid(npi)

@@ -181,3 +181,16 @@ def test_three_vial_sizes_match_brute_force(dose: Decimal, policy: VialPolicy) -
                     best = key if best is None or key < best else best
     got = (int(plan.total_mg), plan.vial_count)
     assert best == (got if policy is VialPolicy.LEAST_WASTE else got[::-1])
+
+
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 1, 1)),
+    st.integers(min_value=0, max_value=40_000),
+)
+def test_age_matches_relativedelta(born: dt.date, days: int) -> None:
+    """The age in whole years agrees with dateutil's relativedelta, an independent implementation
+    (29 February birthdays included)."""
+    from dateutil.relativedelta import relativedelta
+
+    day = born + dt.timedelta(days=days)
+    assert relativedelta(day, born).years == dosing.age_on(born, day)

@@ -58,7 +58,17 @@ from benlysta_coding.ndc import Unit as NDCUnit
 from benlysta_coding.parties import Address, Parties, Patient, Receiver, Submitter, Subscriber
 from benlysta_coding.policy import FILING_CODES
 
-__all__ = ["Envelope", "NonASCII", "Summary", "control_numbers", "render_837", "write_837"]
+__all__ = [
+    "Envelope",
+    "Interchange",
+    "NonASCII",
+    "Rendered",
+    "Summary",
+    "control_numbers",
+    "render_837",
+    "render_claim",
+    "write_837",
+]
 
 IMPLEMENTATION: Final = {
     ClaimKind.PROFESSIONAL: "005010X222A1",
@@ -159,19 +169,23 @@ class Summary:
     segments: int
 
 
+_UNSAFE: Final = re.compile(r"[*:~^\x00-\x1f\x7f]")
+
+
 def _ascii(value: str, field: str, policy: NonASCII) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{field}: expected a str")
-    if not value.isascii() and policy == NonASCII.TRANSLITERATE:
-        value = "".join(
-            c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)
-        )
     if not value.isascii():
-        raise InvalidFormat(
-            f"{field}: non-ASCII characters are not accepted in X12 "
-            "(use Envelope(non_ascii='transliterate') to drop accents)"
-        )
-    if any(c in _FORBIDDEN or ord(c) < 32 or ord(c) == 127 for c in value):
+        if policy == NonASCII.TRANSLITERATE:
+            value = "".join(
+                c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)
+            )
+        if not value.isascii():
+            raise InvalidFormat(
+                f"{field}: non-ASCII characters are not accepted in X12 "
+                "(use Envelope(non_ascii='transliterate') to drop accents)"
+            )
+    if _UNSAFE.search(value):
         raise InvalidFormat(
             f"{field}: contains an X12 delimiter (* : ~ ^) or a control "
             "character, which would corrupt the file; remove it"
@@ -210,7 +224,7 @@ class _Out:
 
 
 def _d8(day: datetime.date) -> str:
-    return day.strftime("%Y%m%d")
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 _CODE: Final = re.compile(r"[0-9A-Z]{5}")
@@ -220,6 +234,7 @@ _PLACE: Final = re.compile(r"[0-9]{2}")
 _BILL: Final = re.compile(r"0[0-9]{2}[0-9A-Z]")
 _NDC: Final = re.compile(r"[0-9]{11}")
 _MAX_AMOUNT: Final = Decimal("9999999999.99")
+_MAX_QUANTITY: Final = Decimal("1E+10")
 
 
 def _match(pattern: re.Pattern[str], value: object, field: str, what: str) -> str:
@@ -262,6 +277,19 @@ def _units(line: ServiceLine, where: str) -> str:
     if not 1 <= line.units <= 99_999:
         raise InvalidFormat(f"{where}.units: expected 1 to 99999")
     return str(line.units)
+
+
+def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
+    """Loop 2410: ``LIN`` with the 11-digit NDC and ``CTP`` with its quantity and unit."""
+    ndc11 = _match(_NDC, line.ndc, f"{where}.ndc", "11 digits")
+    if line.ndc_unit is None or line.ndc_quantity is None:
+        raise InvalidFormat(f"{where}.ndc_quantity: an NDC needs its unit and quantity")
+    quantity = to_decimal(line.ndc_quantity, f"{where}.ndc_quantity")
+    if not 0 < quantity < _MAX_QUANTITY or quantity != quantity.quantize(Decimal("0.001")):
+        raise InvalidFormat(
+            f"{where}.ndc_quantity: expected more than 0, under 10 digits, at most 3 decimals"
+        )
+    return f"LIN**N4*{ndc11}~\n", f"CTP****{plain(quantity)}*{NDCUnit(line.ndc_unit)}~\n"
 
 
 def _pointers(line: ServiceLine, where: str, diagnoses: int) -> str:
@@ -415,32 +443,28 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
             w.seg("HI", *(f"ABF:{code}" for code in codes[1:]))
         _clinician(w, "71", parties, "attending")
         _facility(w, parties)
+    professional = claim.kind == ClaimKind.PROFESSIONAL
+    parts = w.parts
     for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
         where = f"lines[{number - 1}]"
-        w.seg("LX", str(number))
         procedure, units = _procedure(line, where), _units(line, where)
-        if claim.kind == ClaimKind.PROFESSIONAL:
+        parts.append(f"LX*{number}~\n")
+        if professional:
             pointers = _pointers(line, where, len(codes))
-            w.seg("SV1", procedure, charge, "UN", units, "", "", pointers)
+            parts.append(f"SV1*{procedure}*{charge}*UN*{units}***{pointers}~\n")
         else:
             revenue = _match(_REVENUE, line.revenue_code, f"{where}.revenue_code", "4 digits")
-            w.seg("SV2", revenue, procedure, charge, "UN", units)
-        w.seg("DTP", "472", "D8", _d8(line.service_date))
+            parts.append(f"SV2*{revenue}*{procedure}*{charge}*UN*{units}~\n")
+        parts.append(f"DTP*472*D8*{_d8(line.service_date)}~\n")
         if line.control_number:
             control = w.ident(line.control_number, f"{where}.control_number")
             if len(control) > 50:
                 raise InvalidFormat(f"{where}.control_number: REF02 holds at most 50 characters")
-            w.seg("REF", "6R", control)
-        if line.ndc_note and claim.kind == ClaimKind.PROFESSIONAL:
-            w.seg("NTE", "ADD", w.text(line.ndc_note, "ndc_note"))
-        drug = line.claim_ndc
-        if drug is not None:
-            ndc11 = _match(_NDC, drug.ndc11, f"{where}.ndc", "11 digits")
-            quantity = to_decimal(drug.quantity, f"{where}.ndc_quantity")
-            if not 0 < quantity < Decimal("1E+10"):
-                raise InvalidFormat(f"{where}.ndc_quantity: expected more than 0 and 10 digits")
-            w.seg("LIN", "", "N4", ndc11)
-            w.seg("CTP", "", "", "", plain(quantity), str(NDCUnit(drug.unit)))
+            parts.append(f"REF*6R*{control}~\n")
+        if line.ndc_note and professional:
+            parts.append(f"NTE*ADD*{w.text(line.ndc_note, 'ndc_note')}~\n")
+        if line.ndc is not None:
+            parts.extend(_drug_identification(line, where))
     return levels
 
 
@@ -552,68 +576,141 @@ def write_837(
     Raises :class:`~benlysta_coding.errors.InvalidFormat` if no claim at all could be written (then
     nothing was written).
     """
-    settings = envelope or Envelope()
-    control = settings.control_number or secrets.randbelow(999_999_999) + 1
-    created = settings.created or datetime.datetime.now()
-    first: tuple[ClaimKind, Submitter, Receiver, list[str], Callable[[int], list[str]]] | None = (
-        None
-    )
-    transactions = claims = hl = in_transaction = in_segments = total = 0
-
-    def emit(parts: list[str]) -> None:
-        nonlocal in_segments, total
-        out.write("".join(parts))
-        in_segments += len(parts)
-        total += len(parts)
-
-    def close_transaction() -> None:
-        emit([f"SE*{in_segments + 1}*{transactions:04d}~\n"])
-
+    writer = Interchange(out, envelope)
     for index, item in enumerate(items):
         claim, parties = _pair(item)
-        w = _Out(settings.non_ascii)
         try:
-            if first is None:  # the first claim that can be written sets the envelope
-                exportable(claim)
-                first = _envelope(claim.kind, parties, control, created, settings)
-            kind, submitter, receiver, header, transaction_start = first
-            _check(claim, kind)
-            if (parties.submitter, parties.receiver) != (submitter, receiver):
-                raise InvalidFormat(
-                    "submitter / receiver: every claim of one file needs the same submitter and "
-                    "receiver as the first"
-                )
-            new_transaction = transactions == 0 or in_transaction == settings.claims_per_transaction
-            levels = _claim(w, claim, parties, 1 if new_transaction else hl + 1)
+            writer.add(claim, parties)
         except ValidationError as error:
             error.claim_id = claim.claim_id
             if on_error is None:
                 raise
             on_error(index, error)
-            continue
-        if transactions == 0:
-            out.write("".join(header))
-            total += len(header)
-        if new_transaction:
-            if transactions:
-                close_transaction()
-            transactions += 1
-            hl = in_transaction = in_segments = 0
-            emit(transaction_start(transactions))
-        emit(w.parts)
-        hl += levels
-        in_transaction += 1
-        claims += 1
-    if claims == 0:
-        raise InvalidFormat("claims: an interchange needs at least one claim that can be written")
-    close_transaction()
-    out.write(f"GE*{transactions}*{control}~\nIEA*1*{control:09d}~\n")
-    return Summary(control, transactions, claims, total + 2)
+    return writer.finish()
+
+
+@attrs.frozen
+class Rendered:
+    """A claim rendered on its own (HL numbers from 1), ready for :meth:`Interchange.add_rendered`:
+    made by :func:`render_claim`, for example in a worker process."""
+
+    kind: ClaimKind
+    submitter: Submitter
+    receiver: Receiver
+    parts: tuple[str, ...]
+    levels: int
+
+
+def render_claim(claim: Claim, parties: Parties, non_ascii: NonASCII | str = "reject") -> Rendered:
+    """Check and render one claim's loops (2000A onward) with HL numbers from 1."""
+    exportable(claim)
+    w = _Out(_non_ascii(non_ascii))
+    levels = _claim(w, claim, parties, 1)
+    return Rendered(claim.kind, parties.submitter, parties.receiver, tuple(w.parts), levels)
+
+
+def _shift(segment: str, offset: int) -> str:
+    """An ``HL`` segment with its own and its parent's numbers moved by ``offset``."""
+    _, number, parent, rest = segment.split("*", 3)
+    moved = str(int(parent) + offset) if parent else ""
+    return f"HL*{int(number) + offset}*{moved}*{rest}"
+
+
+class Interchange:
+    """One X12 interchange written to ``out`` claim by claim: :func:`write_837` uses it, and so can
+    a caller that renders claims elsewhere (:func:`render_claim` in worker processes). A claim that
+    cannot be added raises and leaves nothing of itself in ``out``; :meth:`finish` closes the file."""
+
+    def __init__(self, out: TextIO, envelope: Envelope | None = None) -> None:
+        self.out = out
+        self.settings = envelope or Envelope()
+        self.control = self.settings.control_number or secrets.randbelow(999_999_999) + 1
+        self.created = self.settings.created or datetime.datetime.now()
+        self.first: (
+            tuple[ClaimKind, Submitter, Receiver, list[str], Callable[[int], list[str]]] | None
+        ) = None
+        self.transactions = self.claims = self.hl = self.in_transaction = 0
+        self.in_segments = self.total = 0
+
+    def add(self, claim: Claim, parties: Parties) -> None:
+        """Check, render and write one claim."""
+        if self.first is None:
+            exportable(claim)
+        kind = self._open(claim.kind, parties)
+        _check(claim, kind)
+        self._same_parties(parties)
+        w = _Out(self.settings.non_ascii)
+        levels = _claim(w, claim, parties, 1 if self._new_transaction() else self.hl + 1)
+        self._write(w.parts, levels)
+
+    def add_rendered(self, rendered: Rendered) -> None:
+        """Write a claim rendered by :func:`render_claim` (with the same ``non_ascii`` setting)."""
+        kind = self._open(rendered.kind, rendered)
+        if rendered.kind != kind:
+            raise InvalidFormat(f"the claim is {rendered.kind}; this file holds {kind} claims only")
+        self._same_parties(rendered)
+        offset = 0 if self._new_transaction() else self.hl
+        parts = rendered.parts
+        if offset:
+            parts = tuple(_shift(p, offset) if p.startswith("HL*") else p for p in parts)
+        self._write(list(parts), rendered.levels)
+
+    def _open(self, kind: ClaimKind, parties: Parties | Rendered) -> ClaimKind:
+        if self.first is None:  # the first claim that can be written sets the envelope
+            self.first = _envelope(kind, parties, self.control, self.created, self.settings)
+        return self.first[0]
+
+    def _same_parties(self, parties: Parties | Rendered) -> None:
+        assert self.first is not None
+        _, submitter, receiver, _, _ = self.first
+        if (parties.submitter, parties.receiver) != (submitter, receiver):
+            raise InvalidFormat(
+                "submitter / receiver: every claim of one file needs the same submitter and "
+                "receiver as the first"
+            )
+
+    def _new_transaction(self) -> bool:
+        return self.transactions == 0 or self.in_transaction == self.settings.claims_per_transaction
+
+    def _emit(self, parts: list[str]) -> None:
+        self.out.write("".join(parts))
+        self.in_segments += len(parts)
+        self.total += len(parts)
+
+    def _write(self, parts: list[str], levels: int) -> None:
+        assert self.first is not None
+        if self.transactions == 0:
+            header = self.first[3]
+            self.out.write("".join(header))
+            self.total += len(header)
+        if self._new_transaction():
+            if self.transactions:
+                self._close_transaction()
+            self.transactions += 1
+            self.hl = self.in_transaction = self.in_segments = 0
+            self._emit(self.first[4](self.transactions))
+        self._emit(parts)
+        self.hl += levels
+        self.in_transaction += 1
+        self.claims += 1
+
+    def _close_transaction(self) -> None:
+        self._emit([f"SE*{self.in_segments + 1}*{self.transactions:04d}~\n"])
+
+    def finish(self) -> Summary:
+        """Close the last transaction and the interchange; what was written."""
+        if self.claims == 0:
+            raise InvalidFormat(
+                "claims: an interchange needs at least one claim that can be written"
+            )
+        self._close_transaction()
+        self.out.write(f"GE*{self.transactions}*{self.control}~\nIEA*1*{self.control:09d}~\n")
+        return Summary(self.control, self.transactions, self.claims, self.total + 2)
 
 
 def _envelope(
     kind: ClaimKind,
-    parties: Parties,
+    parties: Parties | Rendered,
     control: int,
     created: datetime.datetime,
     settings: Envelope,
