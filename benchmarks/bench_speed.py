@@ -72,7 +72,7 @@ def ndc_inputs(count: int) -> list[str]:
     shapes = [(4, 4, 2), (5, 3, 2), (5, 4, 1), (5, 4, 2)]
     found: set[str] = set()
     while len(found) < count:
-        shape = rng.choice(shapes + [(11,)])
+        shape = rng.choice([*shapes, (11,)])
         parts = ["".join(rng.choice("0123456789") for _ in range(n)) for n in shape]
         found.add("-".join(parts))
     return sorted(found)

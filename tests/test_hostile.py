@@ -359,7 +359,9 @@ def test_jobs_write_the_same_claims_in_the_same_order_with_the_same_report(tmp_p
     bad_submitter = office(claim_id="BAD-SUB")
     bad_submitter["submitter"] = dict(bad_submitter["submitter"], name="A*B")
     lines = [encoded(bad_submitter), b"\xff", b"{"]
-    lines += [encoded(office(claim_id=f"C{n}", patient__weight_kg=str(40 + n % 200))) for n in range(300)]
+    lines += [
+        encoded(office(claim_id=f"C{n}", patient__weight_kg=str(40 + n % 200))) for n in range(300)
+    ]
     lines += [encoded(hospital()), encoded(office(claim_id="LAST"))]
     source = jsonl(tmp_path / "in.jsonl", lines)
     options = ["--format", "837p", *PRICE_ARGS, "--control-number", "3"]

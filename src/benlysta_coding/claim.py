@@ -550,10 +550,19 @@ def _options(
     }
     if any(price < 0 for price in price_table.values()):
         raise OutOfRange("prices: expected prices of zero or more")
-    drug_revenue = revenue.lookup(drug_revenue_code).code
+    drug_revenue = (
+        drug_revenue_code
+        if drug_revenue_code in lines.DRUG_REVENUE_CODES
+        else revenue.lookup(drug_revenue_code).code
+    )
     if drug_revenue not in lines.DRUG_REVENUE_CODES:
         raise InvalidFormat("drug_revenue_code: expected '0636' or '0250'")
-    return chosen, price_table, drug_revenue, to_decimal(dose_tolerance_percent, "tolerance")
+    tolerance = (
+        DOSE_TOLERANCE_PERCENT
+        if dose_tolerance_percent is DOSE_TOLERANCE_PERCENT
+        else to_decimal(dose_tolerance_percent, "tolerance")
+    )
+    return chosen, price_table, drug_revenue, tolerance
 
 
 def _date_and_age(

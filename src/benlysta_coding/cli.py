@@ -264,9 +264,7 @@ def _work(task: tuple[list[tuple[int, str | None, str]], _pipeline.Options]) -> 
     return [_one(line, options) for line in lines]
 
 
-def _results(
-    source: BinaryIO, options: _pipeline.Options, jobs: int
-) -> Iterator[tuple[int, Any]]:
+def _results(source: BinaryIO, options: _pipeline.Options, jobs: int) -> Iterator[tuple[int, Any]]:
     """(line number, result or problem text) for each line, in order; in ``jobs`` processes."""
     if jobs == 1:
         yield from (_one(line, options) for line in _lines(source))

@@ -161,9 +161,12 @@ def check_weight(
 ) -> Decimal:
     """Return the weight as a Decimal, or raise if it is not a plausible weight in kg."""
     weight = to_decimal(weight_kg, "weight_kg")
-    if not (isinstance(weight_range, tuple) and len(weight_range) == 2):
+    if weight_range is WEIGHT_RANGE_KG:  # the constant's bounds are already checked Decimals
+        low, high = WEIGHT_RANGE_KG
+    elif not (isinstance(weight_range, tuple) and len(weight_range) == 2):
         raise TypeError("weight_range: expected a (low, high) tuple of Decimal kilograms")
-    low, high = (to_decimal(bound, "weight_range") for bound in weight_range)
+    else:
+        low, high = (to_decimal(bound, "weight_range") for bound in weight_range)
     if not low <= weight <= high:
         raise OutOfRange(
             f"weight_kg: expected {low} to {high} kg (a plausibility range for patients aged 5 "

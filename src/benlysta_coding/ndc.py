@@ -234,7 +234,9 @@ def _parse(value: str, catalogue: Mapping[str, str] | None) -> tuple[NDC11, Layo
 
 _FAST: Final = re.compile(r"([0-9]{4,5})-([0-9]{3,4})-([0-9]{1,2})|([0-9]{11})")
 _FAST_SHAPES: Final = frozenset({(4, 4, 2), (5, 3, 2), (5, 4, 1), (5, 4, 2)})
-_FAST_10: Final = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{2}|[0-9]{5}-(?:[0-9]{3}-[0-9]{2}|[0-9]{4}-[0-9])")
+_FAST_10: Final = re.compile(
+    r"[0-9]{4}-[0-9]{4}-[0-9]{2}|[0-9]{5}-(?:[0-9]{3}-[0-9]{2}|[0-9]{4}-[0-9])"
+)
 
 
 def validate(value: str, catalogue: Mapping[str, str] | None = None) -> NDC11:
