@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import attrs
 
-from benlysta_coding import encounter, parties
+from benlysta_coding import encounter, parties, refdata
 from benlysta_coding.claim import ClaimKind, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
 
@@ -32,6 +32,8 @@ class Options:
     prices: Mapping[str, str] | None = None
     non_ascii: str = "reject"
     today: datetime.date | None = None
+    reference: refdata.Reference | None = None
+    """CMS reference files (ASP, crosswalk, MUE) the claims are checked against."""
 
 
 @attrs.frozen
@@ -56,7 +58,9 @@ def process(record: str | bytes | Mapping[str, Any] | None, options: Options) ->
             loaded = encounter.from_dict(record)
         else:
             loaded = encounter.from_json(record)
-        claim = build_claim(loaded, prices=options.prices, today=options.today)
+        claim = build_claim(
+            loaded, prices=options.prices, today=options.today, reference=options.reference
+        )
         if claim.errors:
             return Result("problem", "; ".join(str(f) for f in claim.errors), claim.claim_id)
         if options.form == "json":

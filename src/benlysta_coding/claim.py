@@ -46,7 +46,16 @@ from typing import Any, Final
 
 import attrs
 
-from benlysta_coding import checks, dosing, lines, place_of_service, products, revenue, units
+from benlysta_coding import (
+    checks,
+    dosing,
+    lines,
+    place_of_service,
+    products,
+    refdata,
+    revenue,
+    units,
+)
 from benlysta_coding._util import plain, to_date, to_decimal
 from benlysta_coding.checks import check_lines
 from benlysta_coding.drug import BELIMUMAB, Drug
@@ -197,6 +206,8 @@ class Claim:
                 charge=_decimal_or_none(line["charge"]),
                 explanation=line["explanation"],
                 control_number=line.get("control_number", ""),
+                expected_allowed=_decimal_or_none(line.get("expected_allowed")),
+                coinsurance=_decimal_or_none(line.get("coinsurance")),
             )
             for line in data["lines"]
         )
@@ -683,6 +694,7 @@ def build_claim(
     drug_revenue_code: str = revenue.REV_0636.code,
     dose_tolerance_percent: Decimal | int | str = DOSE_TOLERANCE_PERCENT,
     drug: Drug = BELIMUMAB,
+    reference: refdata.Reference | None = None,
 ) -> Claim:
     """Build the claim for one encounter.
 
@@ -690,7 +702,9 @@ def build_claim(
     ``"96365"`` ...) to a price per unit, for example from the CMS ASP file or your fee schedule;
     no price is built in. ``today`` (default: the system date) is used only to flag dates of service
     in the future. ``drug_revenue_code`` is ``0636`` or ``0250`` on institutional claims. ``drug``
-    is the drug billed (:data:`benlysta_coding.drug.BELIMUMAB`).
+    is the drug billed (:data:`benlysta_coding.drug.BELIMUMAB`). ``reference`` holds the CMS files
+    you loaded (:mod:`benlysta_coding.refdata`): with it, Medicare drug lines get their expected
+    allowed amount, and MUE and crosswalk checks run on the date of service.
     """
     chosen, price_table, drug_revenue, tolerance = _options(
         encounter, policy, prices, drug_revenue_code, dose_tolerance_percent
@@ -710,8 +724,101 @@ def build_claim(
         )
     )
     found.extend(_price_findings(claim_lines, price_table))
+    if reference is not None:
+        if not isinstance(reference, refdata.Reference):
+            raise TypeError("reference: expected a benlysta_coding.refdata.Reference")
+        claim_lines = _with_reference(encounter, claim_lines, chosen, drug, reference, found)
     _claim_findings(encounter, chosen, found)
     return _assemble(encounter, chosen, dose, claim_lines, found, plan)
+
+
+def _with_reference(
+    encounter: Encounter,
+    claim_lines: tuple[ServiceLine, ...],
+    policy: PayerPolicy,
+    drug: Drug,
+    reference: refdata.Reference,
+    found: list[Finding],
+) -> tuple[ServiceLine, ...]:
+    """Expected Medicare allowed amounts, MUE and crosswalk checks from the loaded CMS files."""
+    day = encounter.service_date
+    code = drug.hcpcs.code
+    setting = "outpatient_hospital" if encounter.setting.institutional else "practitioner"
+    uncovered: set[str] = set()
+    for billed in sorted({line.code for line in claim_lines}):
+        units = sum(line.units for line in claim_lines if line.code == billed)
+        try:
+            mue, mue_table = reference.mue_for(billed, day, setting)
+        except refdata.NotCovered as error:
+            if reference.mue:
+                uncovered.add(str(error))
+            continue
+        if units > mue.value:
+            found.append(
+                make(
+                    "mue-exceeded",
+                    f"{units} {billed} units on {day} exceed the {setting} MUE of {mue.value} "
+                    f"({mue_table.source.name}); MAI {mue.indicator}: {mue.meaning}",
+                    "$.lines",
+                )
+            )
+    try:
+        crosswalk: refdata.CrosswalkTable | None = reference.crosswalk_for(day)
+    except refdata.NotCovered as error:
+        crosswalk = None
+        if reference.crosswalk:
+            uncovered.add(str(error))
+    if crosswalk is not None:
+        known = crosswalk.ndcs(code)
+        for line in claim_lines:
+            if line.code != code or not line.ndc:
+                continue
+            path = f"$.lines[{line.number - 1}]"
+            if line.ndc not in known:
+                found.append(
+                    make(
+                        "ndc-not-in-crosswalk",
+                        f"NDC {line.ndc} is not in {crosswalk.source.name} for {code}",
+                        path,
+                    )
+                )
+            product = drug.by_ndc.get(line.ndc)
+            for row in crosswalk.entries:
+                if row.ndc11 != line.ndc or row.hcpcs != code or product is None:
+                    continue
+                expected = product.strength_mg / drug.unit_mg * (product.units_per_carton or 1)
+                if row.billing_units_per_package not in (None, expected):
+                    found.append(
+                        make(
+                            "crosswalk-units-disagree",
+                            f"{crosswalk.source.name} gives {row.billing_units_per_package} "
+                            f"billing units per package for NDC {line.ndc}; the product holds "
+                            f"{plain(expected)}",
+                            path,
+                        )
+                    )
+    lines_out = []
+    for line in claim_lines:
+        if policy.medicare and line.code == code and reference.asp:
+            try:
+                limit, _ = reference.payment_limit(code, day)
+            except refdata.NotCovered as error:
+                uncovered.add(str(error))
+            else:
+                if limit.limit is not None:
+                    cap = limit.limit * line.units
+                    allowed = cap if line.charge is None else min(line.charge, cap)
+                    share = (
+                        None
+                        if limit.coinsurance_percent is None
+                        else allowed * limit.coinsurance_percent / 100
+                    )
+                    line = attrs.evolve(line, expected_allowed=allowed, coinsurance=share)
+        lines_out.append(line)
+    found.extend(
+        make("reference-not-covered", message, "$.service_date") for message in sorted(uncovered)
+    )
+    return tuple(lines_out)
 
 
 def _assemble(

@@ -68,6 +68,9 @@ def render(claim: Claim) -> str:
             + "".join(chr(64 + p) for p in line.diagnosis_pointers)
         )
         out.append(f"      why: {line.explanation}")
+        if line.expected_allowed is not None:
+            share = "" if line.coinsurance is None else f", coinsurance {money(line.coinsurance)}"
+            out.append(f"      expected Medicare allowed: {money(line.expected_allowed)}{share}")
         if line.ndc_note:
             out.append(f"      other NDCs (item 19 / NTE): {line.ndc_note}")
     total = claim.total_charge
@@ -116,7 +119,7 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     try:
         loaded = encounter.from_json(text)
-        claim = build_claim(loaded, prices=_prices(args.price) or None)
+        claim = build_claim(loaded, prices=_prices(args.price) or None, reference=_reference(args))
         if claim.errors:
             if form == "json":
                 out.write(json.dumps(claim.to_dict(), indent=2) + "\n")
@@ -297,7 +300,12 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except (OSError, ValidationError) as error:
         err.write(f"{args.file}: {_reason(error)}\n")
         return 2
-    options = _pipeline.Options(form=args.format, prices=prices)
+    try:
+        reference = _reference(args)
+    except ValidationError as error:
+        err.write(f"{error}\n")
+        return 2
+    options = _pipeline.Options(form=args.format, prices=prices, reference=reference)
     writer = x12.Interchange(out, _envelope(args)) if args.format != "json" else None
     bad = written = 0
     try:
@@ -332,6 +340,19 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             source.close()
     err.write(f"{written} claim(s) written, {bad} line(s) with problems\n")
     return 2 if bad else 0
+
+
+def _reference(args: argparse.Namespace) -> Any:
+    """The CMS files named by --asp, --crosswalk and --mue, or None."""
+    if not (args.asp or args.crosswalk or args.mue):
+        return None
+    from benlysta_coding import refdata
+
+    return refdata.Reference(
+        asp=tuple(refdata.load_asp(path) for path in args.asp),
+        crosswalk=tuple(refdata.load_crosswalk(path) for path in args.crosswalk),
+        mue=tuple(refdata.load_mue(path) for path in args.mue),
+    )
 
 
 def _reason(error: Exception) -> str:
@@ -384,6 +405,15 @@ def _created(text: str) -> datetime.datetime:
     return value
 
 
+def _reference_options(parser: argparse.ArgumentParser) -> None:
+    for option, what in (
+        ("--asp", "a CMS quarterly ASP pricing file (CSV): expected Medicare allowed amounts"),
+        ("--crosswalk", "a CMS ASP NDC-HCPCS crosswalk file (CSV)"),
+        ("--mue", "a CMS practitioner or outpatient hospital MUE file (CSV, ..._Eff_MM-DD-YYYY)"),
+    ):
+        parser.add_argument(option, action="append", default=[], metavar="FILE", help=what)
+
+
 def _x12_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--control-number",
@@ -416,6 +446,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _price_option(claim)
     _x12_options(claim)
+    _reference_options(claim)
     batch = commands.add_parser("batch", help="stream a JSON Lines file of encounters")
     batch.add_argument("file", help="JSON Lines file, one encounter per line, or - for stdin")
     batch.add_argument("--format", default="json", choices=["json", "837p", "837i"])
@@ -427,6 +458,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _price_option(batch)
     _x12_options(batch)
+    _reference_options(batch)
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
     ndc_parser.add_argument("values", nargs="+", metavar="NDC")
     dose = commands.add_parser("dose", help="dose, J0490 units, vials and waste")

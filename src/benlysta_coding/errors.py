@@ -19,8 +19,7 @@ An NDC needs three segments in one of the layouts 4-4-2, 5-3-2, 5-4-1 or 5-4-2 (
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import attrs
+from typing import NamedTuple
 
 __all__ = [
     "AmbiguousNDC",
@@ -107,9 +106,8 @@ class AmbiguousNDC(ValidationError):
         super().__init__(message)
 
 
-@attrs.frozen
-class Problem:
-    """One problem found in structured input.
+class Problem(NamedTuple):
+    """One problem found in structured input (an immutable named tuple).
 
     ``path`` is a JSON path such as ``$.patient.weight_kg``; ``code`` is a stable machine-readable code;
     ``message`` says what is wrong and what is accepted, never repeating patient data.

@@ -515,6 +515,29 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "S3, S16",
             ),
             Rule(
+                "ndc-not-in-crosswalk",
+                _W,
+                "An NDC that the CMS NDC-HCPCS crosswalk does not list for the code",
+                "Check the NDC; CMS notes that an NDC missing from the crosswalk is not by itself "
+                "unpayable, so this is a warning.",
+                "CMS ASP NDC-HCPCS crosswalk",
+            ),
+            Rule(
+                "crosswalk-units-disagree",
+                _W,
+                "The crosswalk's billing units per package disagree with the product",
+                "A note for whoever maintains the data: the library computes strength / 10 mg x "
+                "units per carton; check the crosswalk row and the product.",
+                "CMS ASP NDC-HCPCS crosswalk (BILLUNITSPKG)",
+            ),
+            Rule(
+                "reference-not-covered",
+                _I,
+                "No loaded reference file covers the date of service or the code",
+                "Load the CMS file of the quarter of the date of service.",
+                "",
+            ),
+            Rule(
                 "claim-id-missing",
                 _W,
                 "No claim id (patient control number)",

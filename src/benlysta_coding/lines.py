@@ -84,6 +84,11 @@ class ServiceLine:
     explanation: str = ""
     control_number: str = ""
     """The line item control number (X12 ``REF*6R``) that a remittance echoes back."""
+    expected_allowed: Decimal | None = None
+    """Expected Medicare allowed amount (with reference data): the lesser of the charge and units x
+    the ASP payment limit in force on the date of service."""
+    coinsurance: Decimal | None = None
+    """The patient's coinsurance share of the expected allowed amount, where the file gives it."""
 
     @property
     def claim_ndc(self) -> ClaimNDC | None:

@@ -1,0 +1,240 @@
+"""Reference data by date of service, from small files the tests write in the CMS layouts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from benlysta_coding import cli, refdata
+from benlysta_coding.errors import InvalidFormat, ValidationError
+from tests.helpers import claim_of, codes, office
+
+ASP_HEADER = [
+    "HCPCS Code", "Short Description", "HCPCS Code Dosage", "Payment Limit",
+    "Co-insurance Percentage", "Vaccine AWP%", "Vaccine Limit", "Blood AWP%", "Blood Limit",
+    "Clotting Factor", "Notes",
+]  # fmt: skip
+
+
+def csv_text(title: list[str], header: list[str], rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for line in title:
+        writer.writerow([line] + [""] * (len(header) - 1))
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("latin-1")
+
+
+def asp_file(folder: Path, name: str, title: str, limit: str, extra_rows: int = 0) -> Path:
+    rows = [
+        ["J0485", "Belatacept injection", "1 MG", "5.611", "20"],
+        ["J0490", "Belimumab injection", "10 MG", limit, "20"],
+        ["J0491", "Anifrolumab injection", "1 MG", "N/A", "20"],
+    ]
+    rows += [[f"J{9000 + n:04d}", "A drug", "1 MG", f"{n}.25", "20"] for n in range(extra_rows)]
+    rows = [row + [""] * (len(ASP_HEADER) - len(row)) for row in rows]
+    titles = [
+        title,
+        "Payment limits in this file include the 6 percent add-on",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+    path = folder / name
+    path.write_bytes(csv_text(titles, ASP_HEADER, rows))
+    return path
+
+
+CROSSWALK_HEADER = [
+    "_2025_CODE", "Short Description", "LABELER NAME", "Drug Name", "NDC2", "PKG SIZE", "PKG QTY",
+    "BILLUNITS", "BILLUNITSPKG",
+]  # fmt: skip
+
+
+def crosswalk_file(folder: Path, units_120: str = "12") -> Path:
+    rows = [
+        ["J0490", "Belimumab injection", "GSK", "Benlysta", "49401-0101-01", "1", "1", "12", units_120],
+        ["J0490", "Belimumab injection", "GSK", "Benlysta", "49401-0102-01", "1", "1", "40", "40"],
+        ["J0485", "Belatacept injection", "X", "Nulojix", "00003-0371-13", "1", "1", "250", "250"],
+    ]  # fmt: skip
+    path = folder / "crosswalk-2025q1.csv"
+    path.write_bytes(
+        csv_text(["January 2025 ASP NDC-HCPCS Crosswalk"] + [""] * 7, CROSSWALK_HEADER, rows)
+    )
+    return path
+
+
+MUE_HEADER = [
+    "HCPCS/CPT Code", "Practitioner Services MUE Values", "MUE Adjudication Indicator",
+    "MUE Rationale",
+]  # fmt: skip
+
+
+def mue_file(
+    folder: Path, value: str = "150", name: str = "MCR_MUE_PractitionerServices_Eff_01-01-2025.csv"
+) -> Path:
+    rows = [
+        ["J0490", value, "3 Date of Service Edit: Clinical", "Prescribing Information"],
+        ["96365", "1", "2 Date of Service Edit: Policy", "Nature of Service/Procedure"],
+    ]
+    path = folder / name
+    title = [
+        "CPT codes, descriptions and other data only are copyright 2024 American Medical Association."
+    ]
+    path.write_bytes(csv_text(title, MUE_HEADER, rows))
+    return path
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    return {
+        "q1": asp_file(
+            tmp_path, "January 2025 ASP Pricing File.csv", "January 2025 ASP Pricing File", "24.811"
+        ),
+        "q2": asp_file(
+            tmp_path,
+            "April 2025 ASP Pricing File.csv",
+            "Medicare Part B Payment Limit File - Effective April 1, 2025 through June 30, 2025",
+            "25.102",
+        ),
+        "crosswalk": crosswalk_file(tmp_path),
+        "mue": mue_file(tmp_path),
+    }
+
+
+def reference(files: dict[str, Path]) -> refdata.Reference:
+    return refdata.Reference(
+        asp=(refdata.load_asp(files["q1"]), refdata.load_asp(files["q2"])),
+        crosswalk=(
+            refdata.load_crosswalk(files["crosswalk"], period=("2025-01-01", "2025-06-30")),
+        ),
+        mue=(refdata.load_mue(files["mue"]),),
+    )
+
+
+def test_tables_know_their_period_and_file(files: dict[str, Path]) -> None:
+    q1 = refdata.load_asp(files["q1"])
+    assert refdata.Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31)) == q1.period
+    assert hashlib.sha256(files["q1"].read_bytes()).hexdigest() == q1.source.sha256
+    assert "January 2025 ASP Pricing File.csv" == q1.source.name
+    assert Decimal("24.811") == q1.limits["J0490"].limit
+    assert q1.limits["J0491"].limit is None  # "N/A" is a valid limit, not a malformed row
+    q2 = refdata.load_asp(files["q2"])
+    assert refdata.Period(dt.date(2025, 4, 1), dt.date(2025, 6, 30)) == q2.period
+    mue = refdata.load_mue(files["mue"])
+    assert (dt.date(2025, 1, 1), "practitioner") == (mue.effective, mue.setting)
+    assert "3" == mue.entries["J0490"].indicator
+
+
+@pytest.mark.parametrize(("day", "limit"), [("2025-03-31", "24.811"), ("2025-04-01", "25.102")])
+def test_the_limit_in_force_on_each_side_of_the_boundary(
+    files: dict[str, Path], day: str, limit: str
+) -> None:
+    # 68.3 kg: J0490 x69 administered and x3 wasted; Medicare allows units x limit (the limit
+    # already holds the 6 % add-on), or the charge when lower: 12.50 a unit is lower here
+    claim = claim_of(office(service_date=day), reference=reference(files))
+    drug = [line for line in claim.lines if line.code == "J0490"]
+    assert [Decimal(limit) * 69, Decimal(limit) * 3] == [line.expected_allowed for line in drug]
+    assert [Decimal(limit) * 69 * Decimal("0.2"), Decimal(limit) * 3 * Decimal("0.2")] == [
+        line.coinsurance for line in drug
+    ]
+    priced = claim_of(
+        office(service_date=day), reference=reference(files), prices={"J0490": "12.50"}
+    )
+    assert Decimal("862.50") == priced.lines[0].expected_allowed  # the charge is the lesser
+    assert "expected_allowed" in json.dumps(priced.to_dict())
+
+
+def test_no_table_covers_the_date(files: dict[str, Path]) -> None:
+    claim = claim_of(office(service_date="2025-07-01"), reference=reference(files))
+    assert "reference-not-covered" in codes(claim)
+    assert all(line.expected_allowed is None for line in claim.lines)
+    with pytest.raises(refdata.NotCovered, match="2025-07-01"):
+        reference(files).payment_limit("J0490", dt.date(2025, 7, 1))
+
+
+def test_a_reissue_replaces_the_earlier_issue(tmp_path: Path, files: dict[str, Path]) -> None:
+    again = asp_file(
+        tmp_path,
+        "January 2025 ASP Pricing File (reissued).csv",
+        "January 2025 ASP Pricing File",
+        "23.000",
+    )
+    both = refdata.Reference(asp=(refdata.load_asp(files["q1"]), refdata.load_asp(again)))
+    limit, table = both.payment_limit("J0490", dt.date(2025, 2, 1))
+    assert (Decimal("23.000"), again.name) == (limit.limit, table.source.name)
+
+
+def test_mue_breach_explains_the_indicator(tmp_path: Path, files: dict[str, Path]) -> None:
+    low = refdata.Reference(mue=(refdata.load_mue(mue_file(tmp_path, "70")),))
+    claim = claim_of(office(service_date="2025-03-03"), reference=low)  # 69 + 3 = 72 units
+    (found,) = [f for f in claim.errors if f.code == "mue-exceeded"]
+    assert "MUE of 70" in found.message
+    assert "MAI 3" in found.message
+    assert "appeal" in found.message
+    at_limit = refdata.Reference(mue=(refdata.load_mue(mue_file(tmp_path, "72")),))
+    assert "mue-exceeded" not in codes(claim_of(office(), reference=at_limit))
+
+
+def test_crosswalk_miss_and_units_disagreement(tmp_path: Path, files: dict[str, Path]) -> None:
+    table = refdata.load_crosswalk(
+        crosswalk_file(tmp_path, units_120="10"), period=("2025-01-01", None)
+    )
+    claim = claim_of(office(), reference=refdata.Reference(crosswalk=(table,)))
+    assert "crosswalk-units-disagree" in codes(claim)
+    assert "ndc-not-in-crosswalk" not in codes(claim)
+    other = refdata.CrosswalkTable(table.period, table.source, table.entries[1:])  # no 120 mg vial
+    missed = claim_of(office(), reference=refdata.Reference(crosswalk=(other,)))
+    (found,) = {f.code: f for f in missed.findings if f.code == "ndc-not-in-crosswalk"}.values()
+    assert "warning" == found.severity
+
+
+def test_malformed_row_names_file_row_and_column(tmp_path: Path) -> None:
+    path = asp_file(tmp_path, "bad.csv", "January 2025 ASP Pricing File", "twenty")
+    with pytest.raises(InvalidFormat, match=r"bad\.csv: row 11, column 'Payment Limit'"):
+        refdata.load_asp(path)
+
+
+def test_a_file_of_the_wrong_kind_is_refused_whole(files: dict[str, Path]) -> None:
+    with pytest.raises(InvalidFormat, match="not a ASP pricing file"):
+        refdata.load_asp(files["mue"])
+    with pytest.raises(InvalidFormat, match="not a MUE table"):
+        refdata.load_mue(files["q1"])
+    with pytest.raises(InvalidFormat, match="effective date"):
+        refdata.load_mue(files["mue"].read_bytes(), name="mue.csv")
+    with pytest.raises(InvalidFormat, match="no period"):
+        refdata.load_crosswalk(
+            files["crosswalk"].read_bytes().replace(b"January 2025", b"Spring"), name="x.csv"
+        )
+
+
+def test_command_line_options(files: dict[str, Path], tmp_path: Path) -> None:
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(office()))
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(
+        ["claim", str(path), "--asp", str(files["q1"]), "--asp", str(files["q2"]),
+         "--mue", str(files["mue"]), "--crosswalk", str(files["crosswalk"])],
+        out, err,
+    )  # fmt: skip
+    assert 0 == status, err.getvalue()
+    assert f"expected Medicare allowed: {Decimal('24.811') * 69}" in out.getvalue()
+
+
+def test_loading_a_full_size_file(tmp_path: Path) -> None:
+    path = asp_file(tmp_path, "big.csv", "October 2025 ASP Pricing File", "24.811", extra_rows=1000)
+    table = refdata.load_asp(path)
+    assert 1003 == len(table.limits)
+    with pytest.raises(ValidationError):
+        refdata.load_asp(b"", name="empty.csv")
