@@ -24,6 +24,7 @@ import contextlib
 import datetime
 import json
 import os
+import pathlib
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO, Final, TextIO
@@ -371,6 +372,87 @@ def _envelope(args: argparse.Namespace) -> Any:
     )
 
 
+def _remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from benlysta_coding import remit
+
+    def adjustments(items: Sequence[Any], remarks: Sequence[str]) -> list[dict[str, str]]:
+        found = []
+        for item in items:
+            why = remit.explain(item.reason, "CARC")
+            found.append(
+                {
+                    "group": item.group,
+                    "reason": item.reason,
+                    "amount": plain(item.amount),
+                    "meaning": why.meaning,
+                    "next_step": why.next_step,
+                }
+            )
+        for remark in remarks:
+            why = remit.explain(remark, "RARC")
+            found.append({"remark": remark, "meaning": why.meaning, "next_step": why.next_step})
+        return found
+
+    claims: list[dict[str, Any]] = []
+    try:
+        for _, payment in remit.read_835(pathlib.Path(args.file)):
+            claims.append(
+                {
+                    "claim_id": payment.claim_id,
+                    "status": payment.status,
+                    "status_text": payment.status_text,
+                    "charge": plain(payment.charge),
+                    "paid": plain(payment.paid),
+                    "payer_claim_number": payment.payer_claim_number,
+                    "adjustments": adjustments(payment.adjustments, payment.remarks),
+                    "lines": [
+                        {
+                            "code": ":".join((line.code, *line.modifiers)),
+                            "units": plain(line.units),
+                            "charge": plain(line.charge),
+                            "paid": plain(line.paid),
+                            "control_number": line.control_number,
+                            "adjustments": adjustments(line.adjustments, line.remarks),
+                        }
+                        for line in payment.lines
+                    ],
+                }
+            )
+    except OSError as error:
+        err.write(f"{args.file}: cannot read the file ({type(error).__name__})\n")
+        return 2
+    except ValidationError as error:
+        err.write(f"{args.file}: {error}\n")
+        return 2
+    if args.format == "json":
+        out.write(json.dumps(claims, indent=2) + "\n")
+        return 0
+    for claim in claims:
+        out.write(
+            f"Claim {claim['claim_id']}: {claim['status_text']}; charged {claim['charge']}, "
+            f"paid {claim['paid']} (payer claim {claim['payer_claim_number'] or '-'})\n"
+        )
+        for item in claim["adjustments"]:
+            out.write(f"  {_adjustment_text(item)}\n")
+        for line in claim["lines"]:
+            out.write(
+                f"  {line['code']:<14} x{line['units']:<4} charged {line['charge']:>10} "
+                f"paid {line['paid']:>10}  {line['control_number']}\n"
+            )
+            for item in line["adjustments"]:
+                out.write(f"      {_adjustment_text(item)}\n")
+    return 0
+
+
+def _adjustment_text(item: dict[str, str]) -> str:
+    if "remark" in item:
+        return f"remark {item['remark']}: {item['meaning']}; next: {item['next_step']}"
+    return (
+        f"{item['group']}-{item['reason']} {item['amount']}: {item['meaning']}; "
+        f"next: {item['next_step']}"
+    )
+
+
 def _price_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--price",
@@ -459,6 +541,11 @@ def _parser() -> argparse.ArgumentParser:
     _price_option(batch)
     _x12_options(batch)
     _reference_options(batch)
+    remit_parser = commands.add_parser(
+        "remit", help="read an 835 remittance: payments, adjustments explained, next steps"
+    )
+    remit_parser.add_argument("file", help="the 835 file")
+    remit_parser.add_argument("--format", default="text", choices=["text", "json"])
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
     ndc_parser.add_argument("values", nargs="+", metavar="NDC")
     dose = commands.add_parser("dose", help="dose, J0490 units, vials and waste")
@@ -497,4 +584,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _claim(args, out, err)
     if args.command == "batch":
         return _batch(args, out, err)
+    if args.command == "remit":
+        return _remit(args, out, err)
     return _demo(getattr(args, "price", []), out, err)

@@ -1,0 +1,188 @@
+"""Reading 835 remittances written for the tests (each validated by pyx12), matching them to the
+claims they answer, and explaining them."""
+
+from __future__ import annotations
+
+import io
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from benlysta_coding import cli, remit
+from benlysta_coding.errors import InvalidFormat
+from tests.helpers import claim_of, office
+from tests.remit835 import remittance
+from tests.x12check import pyx12_errors
+
+PRICES = {"J0490": "12.50", "96365": "150"}
+# office example: J0490 x69 (862.50), J0490-JW x3 (37.50), 96365 x1 (150): 1050.00
+CLAIM = claim_of(office(), prices=PRICES)
+DENIED_NDC = {
+    n: {"paid": 0, "cas": [("CO", "16", charge)], "lq": ["M119"]}
+    for n, charge in ((1, "862.5"), (2, "37.5"), (3, "150"))
+}
+
+
+def read(text: str) -> list[remit.ClaimPayment]:
+    assert [] == pyx12_errors(text)
+    return [payment for _, payment in remit.read_835(text)]
+
+
+def test_paid_claim() -> None:
+    text = remittance([(CLAIM, "1", {})])
+    (payment,) = read(text)
+    assert ("BEN-2025-0001", "1", Decimal("1050"), Decimal("1050")) == (
+        payment.claim_id,
+        payment.status,
+        payment.charge,
+        payment.paid,
+    )
+    assert ["BEN-2025-0001-1", "BEN-2025-0001-2", "BEN-2025-0001-3"] == [
+        line.control_number for line in payment.lines
+    ]
+    assert [("J0490", ()), ("J0490", ("JW",)), ("96365", ())] == [
+        (line.code, line.modifiers) for line in payment.lines
+    ]
+    remittance_info, _ = next(remit.read_835(text))
+    assert "MEDICARE PART B" == remittance_info.payer_name
+    assert "2025-04-14" == str(remittance_info.production_date)
+    assert "2025-04-15" == str(remittance_info.payment_date)
+
+
+def test_partly_paid_with_patient_share() -> None:
+    # Medicare pays 80 %: 862.50 -> 690.00 paid, 172.50 coinsurance (PR-2)
+    answers = {1: {"paid": "690", "cas": [("PR", "2", "172.5")]}}
+    (payment,) = read(remittance([(CLAIM, "1", answers)]))
+    line = payment.lines[0]
+    assert (Decimal("690"), [("PR", "2", Decimal("172.5"))]) == (
+        line.paid,
+        [(a.group, a.reason, a.amount) for a in line.adjustments],
+    )
+    assert "bill the patient or the secondary payer" == remit.explain("2").next_step
+
+
+@pytest.mark.parametrize(
+    ("answers", "carc", "remark", "step"),
+    [
+        (DENIED_NDC, "16", "M119", "send a new claim"),
+        ({2: {"paid": 0, "cas": [("CO", "4", "37.5")], "lq": ["N519"]}}, "4", "N519", "corrected"),
+        ({1: {"paid": 0, "cas": [("CO", "96", "862.5")], "lq": ["N362"]}}, "96", "N362", "appeal"),
+        ({3: {"paid": 0, "cas": [("CO", "197", "150")]}}, "197", None, "authorization"),
+    ],
+)
+def test_denials_are_explained(
+    answers: dict[int, dict[str, Any]], carc: str, remark: str | None, step: str
+) -> None:
+    (payment,) = read(remittance([(CLAIM, "4", answers)]))
+    adjustments = [a for line in payment.lines for a in line.adjustments]
+    assert carc in [a.reason for a in adjustments]
+    assert remit.explain(carc).known
+    if remark is not None:
+        assert remark in [r for line in payment.lines for r in line.remarks]
+        assert step in remit.explain(remark, "RARC").next_step
+    else:
+        assert step in remit.explain(carc).next_step
+
+
+def test_reversed_and_forwarded() -> None:
+    reversal, forwarded = read(remittance([(CLAIM, "22", {}), (CLAIM, "19", {})]))
+    assert ("22", Decimal("-1050"), "reversal of previous payment") == (
+        reversal.status,
+        reversal.paid,
+        reversal.status_text,
+    )
+    assert "forwarded" in forwarded.status_text
+
+
+def test_matching_by_control_number_then_by_code_with_a_dropped_modifier() -> None:
+    answers: dict[int, dict[str, Any]] = {
+        2: {"drop": ("JW",), "no_control": True},
+        3: {"no_control": True},
+    }
+    (payment,) = read(remittance([(CLAIM, "1", answers)]))
+    matches = remit.match(CLAIM, payment)
+    assert [
+        (1, "control number"),
+        (2, "code, modifier dropped"),
+        (3, "code"),
+    ] == [(m.line.number if m.line else None, m.how) for m in matches]
+    stranger = attrs.evolve(payment.lines[0], code="J9999", control_number="")
+    (unmatched,) = remit.match(CLAIM, attrs.evolve(payment, lines=(stranger,)))
+    assert (None, "no match") == (unmatched.line, unmatched.how)
+
+
+def test_the_claim_builder_predicted_the_denial() -> None:
+    bad = claim_of(office(diagnoses=["M32.13", "M32.1"]))  # dx-not-billable: CO-16 with M76
+    adjustment = remit.Adjustment("CO", "16", Decimal("10"))
+    assert ["dx-not-billable"] == [
+        f.code for f in remit.predicted_by(bad.findings, [adjustment], ["M76"])
+    ]
+    assert [] == remit.predicted_by(bad.findings, [adjustment], ["M119"])
+
+
+def test_unknown_codes_and_a_loaded_list(tmp_path: Path) -> None:
+    assert "not in the bundled list" == remit.explain("252").meaning
+    path = tmp_path / "carc.csv"
+    path.write_text("code,description\n252,An attachment is required\n")
+    assert (
+        "An attachment is required"
+        == remit.explain("252", extra=remit.load_code_list(path)).meaning
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "ISA"),
+        ("ISA*00*" + " " * 98 + "~", "835"),
+        (
+            remittance([(CLAIM, "1", {})]).replace(
+                "CLP*BEN-2025-0001*1*1050", "CLP*BEN-2025-0001*1*X"
+            ),
+            r"segment \d+: CLP03",
+        ),
+        (remittance([(CLAIM, "1", {})])[:-30], "ends inside a segment"),
+    ],
+)
+def test_malformed_input_names_the_segment(text: str, message: str) -> None:
+    with pytest.raises(InvalidFormat, match=message):
+        list(remit.read_835(text))
+
+
+def test_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "r.835"
+    path.write_text(remittance([(CLAIM, "4", DENIED_NDC)]))
+    out, err = io.StringIO(), io.StringIO()
+    assert 0 == cli.main(["remit", str(path)], out, err)
+    assert "CO-16 862.5" in out.getvalue()
+    assert "NDC is missing" in out.getvalue()
+    out = io.StringIO()
+    assert 0 == cli.main(["remit", str(path), "--format", "json"], out, err)
+    assert '"remark": "M119"' in out.getvalue()
+    path.write_text("nonsense")
+    assert 2 == cli.main(["remit", str(path)], io.StringIO(), err)
+
+
+def test_streaming_keeps_memory_flat() -> None:
+    one = remittance([(CLAIM, "1", {})])
+    head, _, tail = one.partition("LX*1~\n")
+    claim_part, _, end = tail.partition("SE*")
+
+    def big(count: int) -> io.StringIO:
+        return io.StringIO(
+            head + "".join(f"LX*{n}~\n" + claim_part for n in range(1, count)) + "SE*" + end
+        )
+
+    peaks = []
+    for count in (1000, 5000):
+        source = big(count)
+        tracemalloc.start()
+        read_count = sum(1 for _ in remit.read_835(source))
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert count - 1 == read_count
+    assert peaks[1] < peaks[0] * 2
