@@ -1,0 +1,133 @@
+"""Tests that pin details a mutation run found unguarded: record keys, deprecation shims, the SC
+device shorthand, the texts that explain a line, the messages of recorded products."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from benlysta_coding import ndc, units
+from tests.helpers import claim_of, codes, hospital, office
+
+
+def test_a_record_holds_every_key_with_its_value() -> None:
+    # hospital example: 52 kg, 520 mg = 400 + 120 mg, nothing wasted, commercial (no JZ); 95 minutes
+    claim = claim_of(hospital(), prices={"J0490": "12.50", "96365": 150, "96366": 40})
+    first, second = claim.records()[:2]
+    explanation = first.pop("explanation")
+    assert {
+        "claim_id": "BEN-2025-0002",
+        "line": 1,
+        "kind": "drug",
+        "code": "J0490",
+        "modifiers": "",
+        "units": 40,
+        "service_date": dt.date(2025, 4, 14),
+        "ndc": "49401010201",
+        "ndc_unit": "UN",
+        "ndc_quantity": Decimal(1),
+        "revenue_code": "0636",
+        "charge": Decimal("500.00"),
+        "diagnoses": "M32.14",
+        "control_number": "BEN-2025-0002-1",
+    } == first
+    assert explanation.startswith("J0490 is belimumab (Benlysta), 10 mg per unit; 40 unit(s)")
+    assert "49401-102-01" in explanation
+    assert (2, "drug", 12, "BEN-2025-0002-2") == (
+        second["line"],
+        second["kind"],
+        second["units"],
+        second["control_number"],
+    )
+
+
+def test_line_explanations() -> None:
+    claim = claim_of(office())
+    drug, waste, admin = (line.explanation for line in claim.lines)
+    assert (
+        "69 unit(s) administered from 49401-101-01 (dose 683 mg, rounded up to whole units; least_waste vial plan)"
+        in drug
+    )
+    assert waste.startswith("J0490 is belimumab (Benlysta), 10 mg per unit; 3 unit(s) discarded")
+    assert waste.endswith("NDC of the partly used vial 49401-101-01")
+    assert "IV infusion of 62 minutes: initial hour (therapeutic administration" in admin
+    recorded = claim_of(office(products_used=[{"ndc": "49401-101-01", "count": 6}]))
+    assert "vials from the record" in recorded.lines[0].explanation
+    jz = claim_of(office(patient__weight_kg="63.4"))
+    assert (
+        "; JZ: nothing discarded in billing units and payer policy medicare_part_b requires JZ from 2023-07-01"
+        in jz.lines[0].explanation
+    )
+
+
+@pytest.mark.parametrize("name", ["drug_lines", "waste_decision", "DrugLine", "WasteDecision"])
+def test_moved_names_warn_and_still_work(name: str) -> None:
+    with pytest.warns(
+        DeprecationWarning,
+        match=f"benlysta_coding.units.{name} moved to benlysta_coding.lines.{name}",
+    ):
+        moved = getattr(units, name)
+    from benlysta_coding import lines
+
+    assert getattr(lines, name) is moved
+
+
+def test_unknown_module_attributes_raise_attribute_error() -> None:
+    for module in (units, ndc):
+        with pytest.raises(AttributeError, match="has no attribute 'nothing_here'"):
+            getattr(module, "nothing_here")  # noqa: B009
+
+
+def sc(**changes: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "route": "sc",
+        "infusion_minutes": None,
+        "payer": "commercial",
+        "diagnoses": ["M32.13"],
+    }
+    base.update(changes)
+    return office(**base)
+
+
+def test_the_sc_device_shorthand() -> None:
+    # four devices in a carton, one 200 mg device used: 20 units, 96372 once
+    claim = claim_of(sc(ndc="49401-088-35"))
+    assert [("J0490", 20, "49401008835"), ("96372", 1, None)] == [
+        (line.code, line.units, line.ndc) for line in claim.lines
+    ]
+    vial = claim_of(sc(ndc="49401-101-01"))
+    (found,) = [f for f in vial.errors if f.code == "route-product-mismatch"]
+    assert ("$.ndc", "the NDC given is not a Benlysta SC product") == (found.path, found.message)
+    device_for_iv = claim_of(office(ndc="49401-088-02"))
+    (found,) = [f for f in device_for_iv.errors if f.code == "route-product-mismatch"]
+    assert "the NDC given is not a Benlysta IV vial" == found.message
+    default = claim_of(sc())
+    assert "49401008802" == default.lines[0].ndc
+
+
+def test_messages_of_recorded_products() -> None:
+    unknown = claim_of(office(products_used=[{"ndc": "0002-7597-01", "count": 6}]))
+    (found,) = [f for f in unknown.errors if f.code == "product-unknown"]
+    assert ("$.products_used[0].ndc", "NDC 00002759701 is not a belimumab (Benlysta) product") == (
+        found.path,
+        found.message,
+    )
+    wrong = claim_of(
+        office(
+            products_used=[{"ndc": "49401-101-01", "count": 6}, {"ndc": "49401-088-02", "count": 1}]
+        )
+    )
+    (found,) = [f for f in wrong.errors if f.code == "route-product-mismatch"]
+    assert ("$.products_used[1].ndc", "NDC 49401-088-02 is for route sc, not iv") == (
+        found.path,
+        found.message,
+    )
+
+
+def test_sc_dose_check_applies_from_18() -> None:
+    seventeen = sc(dose_mg="300", patient__birth_date="2007-03-04")  # 17 on 2025-03-03
+    eighteen = sc(dose_mg="300", patient__birth_date="2007-03-03")  # 18 that day
+    assert "sc-dose-unusual" not in codes(claim_of(seventeen))
+    assert "sc-dose-unusual" in codes(claim_of(eighteen))
