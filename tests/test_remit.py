@@ -4,6 +4,7 @@ claims they answer, and explaining them."""
 from __future__ import annotations
 
 import io
+import json
 import tracemalloc
 from decimal import Decimal
 from pathlib import Path
@@ -186,3 +187,72 @@ def test_streaming_keeps_memory_flat() -> None:
         tracemalloc.stop()
         assert count - 1 == read_count
     assert peaks[1] < peaks[0] * 2
+
+
+SECONDARY = {
+    "payer_name": "ACME HEALTH PLAN",
+    "payer_id": "60054",
+    "member_id": "ACM1234",
+    "policy": "commercial",
+}
+MEDICARE_SECONDARY = {
+    "payer_name": "MEDICARE PART B",
+    "payer_id": "00952",
+    "member_id": "1EG4TE5MK73",
+    "policy": "medicare_part_b",
+    "insurance_type": "12",
+}
+
+
+def secondary_text(
+    data: dict[str, Any], answers: dict[int, dict[str, Any]], tmp_path: Path
+) -> tuple[int, str, str]:
+    from benlysta_coding import encounter as encounter_module
+
+    claim = claim_of(data, prices=PRICES)
+    assert [] == list(claim.errors)
+    encounter_module.from_dict(data)
+    (tmp_path / "e.json").write_text(json.dumps(data))
+    (tmp_path / "r.835").write_text(remittance([(claim, "19", answers)]))
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(
+        ["claim", str(tmp_path / "e.json"), "--format", "837p", "--price", "J0490=12.50",
+         "--price", "96365=150", "--primary-remittance", str(tmp_path / "r.835"),
+         "--control-number", "5", "--created", "2025-05-01T09:00"],
+        out, err,
+    )  # fmt: skip
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_commercial_secondary_after_medicare(tmp_path: Path) -> None:
+    # Medicare paid 80 % of the J0490 line (690 of 862.50), 172.50 coinsurance (PR-2)
+    answers = {1: {"paid": "690", "cas": [("PR", "2", "172.5")]}}
+    status, text, err = secondary_text(office(secondary_insurance=SECONDARY), answers, tmp_path)
+    assert 0 == status, err
+    assert [] == pyx12_errors(text)
+    assert "SBR*S*18*******CI~" in text  # the destination: the secondary payer
+    assert "NM1*IL*1*SAMPLE*JANE****MI*ACM1234~" in text
+    assert "NM1*PR*2*ACME HEALTH PLAN*****PI*60054~" in text
+    assert "SBR*P*18*******MB~\nAMT*D*877.5~\nOI***Y***Y~" in text  # paid: 690 + 37.50 + 150
+    assert "NM1*IL*1*SAMPLE*JANE****MI*1EG4TE5MK73~\nNM1*PR*2*MEDICARE PART B*****PI*00952~" in text
+    assert "SVD*00952*690*HC:J0490**69~\nCAS*PR*2*172.5~\nDTP*573*D8*20250414~" in text
+
+
+def test_medicare_as_secondary_payer(tmp_path: Path) -> None:
+    data = office(
+        payer="commercial", secondary_insurance=MEDICARE_SECONDARY, patient__member_id="ACM1234"
+    )
+    data["insurance"] = {"payer_name": "ACME HEALTH PLAN", "payer_id": "60054"}
+    answers = {1: {"paid": "800", "cas": [("CO", "45", "62.5")]}}
+    status, text, err = secondary_text(data, answers, tmp_path)
+    assert 0 == status, err
+    assert [] == pyx12_errors(text)
+    assert "SBR*S*18***12****MB~" in text  # Medicare secondary: the MSP type in SBR05
+    assert "NM1*IL*1*SAMPLE*JANE****MI*1EG4TE5MK73~\nN3*12 ELM ST~" in text  # Medicare member id
+    assert "SBR*P*18*******CI~\nAMT*D*987.5~" in text  # paid: 800 + 37.50 + 150
+    assert "NM1*IL*1*SAMPLE*JANE****MI*ACM1234~\nNM1*PR*2*ACME HEALTH PLAN*****PI*60054~" in text
+    assert "SVD*60054*800*HC:J0490**69~\nCAS*CO*45*62.5~" in text
+    without_type = dict(data, secondary_insurance={**MEDICARE_SECONDARY, "insurance_type": ""})
+    status, _, err = secondary_text(without_type, answers, tmp_path)
+    assert 2 == status
+    assert "insurance_type" in err

@@ -74,9 +74,12 @@ from benlysta_coding.place_of_service import POS_11, Frequency, bill_type
 from benlysta_coding.policy import PayerPolicy
 
 __all__ = [
+    "Adjustment",
     "Claim",
     "ClaimKind",
     "LineKind",
+    "OtherPayer",
+    "OtherPayerLine",
     "ServiceLine",
     "build_claim",
     "check_lines",
@@ -92,6 +95,41 @@ class ClaimKind(enum.StrEnum):
 
     PROFESSIONAL = "professional"
     INSTITUTIONAL = "institutional"
+
+
+@attrs.frozen
+class Adjustment:
+    """One claim adjustment (X12 ``CAS``): group (CO, PR, OA, PI, CR), reason code, amount,
+    quantity."""
+
+    group: str
+    reason: str
+    amount: Decimal
+    quantity: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OtherPayerLine:
+    """How the other (primary) payer adjudicated one line (837 loop 2430)."""
+
+    number: int
+    """The line of this claim it answers."""
+    paid: Decimal
+    units: int
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class OtherPayer:
+    """The primary payer's adjudication, carried by a claim to the secondary payer (837 loop 2320,
+    2330B and 2430)."""
+
+    filing_code: str
+    """The primary payer's claim filing indicator (SBR09 of loop 2320)."""
+    paid: Decimal
+    adjudicated: datetime.date
+    adjustments: tuple[Adjustment, ...] = ()
+    lines: tuple[OtherPayerLine, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -119,6 +157,8 @@ class Claim:
     """Original, replacement (frequency 7) or void (8) claim."""
     payer_claim_number: str | None = None
     """The payer's number of the claim replaced or voided (X12 ``REF*F8``)."""
+    other_payer: OtherPayer | None = None
+    """On a claim to the secondary payer: what the primary payer paid and adjusted."""
 
     @property
     def total_charge(self) -> Decimal | None:
@@ -242,6 +282,7 @@ class Claim:
             documentation=tuple(data["documentation"]),
             frequency=Frequency(data.get("frequency", "original")),
             payer_claim_number=data.get("payer_claim_number"),
+            other_payer=_other_payer(data.get("other_payer")),
         )
 
 
@@ -259,6 +300,38 @@ def exportable(claim: object, *, allow_errors: bool = False) -> Claim:
     if claim.errors and not allow_errors:
         raise ClaimHasErrors(claim.errors, claim.claim_id)
     return claim
+
+
+def _adjustments(items: Any) -> tuple[Adjustment, ...]:
+    return tuple(
+        Adjustment(
+            item["group"],
+            item["reason"],
+            to_decimal(item["amount"], "amount"),
+            _decimal_or_none(item["quantity"]),
+        )
+        for item in items
+    )
+
+
+def _other_payer(data: Mapping[str, Any] | None) -> OtherPayer | None:
+    if data is None:
+        return None
+    return OtherPayer(
+        filing_code=data["filing_code"],
+        paid=to_decimal(data["paid"], "paid"),
+        adjudicated=to_date(data["adjudicated"], "adjudicated"),
+        adjustments=_adjustments(data["adjustments"]),
+        lines=tuple(
+            OtherPayerLine(
+                number=line["number"],
+                paid=to_decimal(line["paid"], "paid"),
+                units=line["units"],
+                adjustments=_adjustments(line["adjustments"]),
+            )
+            for line in data["lines"]
+        ),
+    )
 
 
 def _answer(data: Mapping[str, Any] | None) -> PayerAnswer | None:

@@ -121,6 +121,8 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         loaded = encounter.from_json(text)
         claim = build_claim(loaded, prices=_prices(args.price) or None, reference=_reference(args))
+        if args.primary_remittance:
+            claim, loaded = _secondary(claim, loaded, args.primary_remittance)
         if claim.errors:
             if form == "json":
                 out.write(json.dumps(claim.to_dict(), indent=2) + "\n")
@@ -138,6 +140,34 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _secondary(
+    claim: Claim, loaded: encounter.Encounter, path: str
+) -> tuple[Claim, encounter.Encounter]:
+    """The claim to the encounter's secondary payer, from the primary's 835."""
+    from benlysta_coding import policy, remit
+
+    secondary = loaded.secondary_insurance
+    if secondary is None:
+        raise ValidationError("--primary-remittance: the encounter has no secondary_insurance")
+    chosen = policy.POLICIES.get(secondary.policy)
+    if chosen is None:
+        raise ValidationError(
+            f"secondary_insurance.policy: expected one of {', '.join(policy.POLICIES)}"
+        )
+    if chosen.medicare and not secondary.insurance_type:
+        raise ValidationError(
+            "secondary_insurance.insurance_type: Medicare as secondary payer needs the MSP type "
+            "(SBR05, such as 12 working aged)"
+        )
+    try:
+        for remittance, payment in remit.read_835(pathlib.Path(path)):
+            if payment.claim_id == claim.claim_id:
+                return remit.secondary_claim(claim, payment, remittance, chosen), loaded
+    except OSError as error:
+        raise ValidationError(f"{path}: cannot read the file ({type(error).__name__})") from None
+    raise ValidationError(f"{path}: no payment in the 835 answers this claim (CLP01)")
+
+
 def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse.Namespace) -> str:
     if form == "text":
         return render(claim)
@@ -150,7 +180,12 @@ def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse
         wanted = "837p" if claim.kind == ClaimKind.PROFESSIONAL else "837i"
         if form != wanted:
             raise ValidationError(f"--format {form}: this is a {claim.kind} claim; use {wanted}")
-        return x12.render_837(claim, parties.from_encounter(loaded), _envelope(args))
+        who = (
+            parties.for_secondary(loaded)
+            if claim.other_payer is not None
+            else parties.from_encounter(loaded)
+        )
+        return x12.render_837(claim, who, _envelope(args))
     if form == "cms1500":
         return json.dumps(forms.cms1500(claim), indent=2) + "\n"
     if form == "ub04":
@@ -529,6 +564,11 @@ def _parser() -> argparse.ArgumentParser:
     _price_option(claim)
     _x12_options(claim)
     _reference_options(claim)
+    claim.add_argument(
+        "--primary-remittance",
+        metavar="FILE.835",
+        help="the primary payer's 835: write the claim to the encounter's secondary_insurance",
+    )
     batch = commands.add_parser("batch", help="stream a JSON Lines file of encounters")
     batch.add_argument("file", help="JSON Lines file, one encounter per line, or - for stdin")
     batch.add_argument("--format", default="json", choices=["json", "837p", "837i"])

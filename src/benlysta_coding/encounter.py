@@ -84,6 +84,7 @@ from benlysta_coding.parties import (
     Provider,
     Receiver,
     Relationship,
+    SecondaryInsurance,
     ServiceFacility,
     Submitter,
     Subscriber,
@@ -108,6 +109,7 @@ __all__ = [
     "Provider",
     "Receiver",
     "Relationship",
+    "SecondaryInsurance",
     "ServiceFacility",
     "Setting",
     "Submitter",
@@ -326,6 +328,15 @@ class Encounter:
         default=None,
         converter=optional(nested(Subscriber)),
         metadata=meta("the insured, when not the patient", json="object", kind=Subscriber),
+    )
+    secondary_insurance: SecondaryInsurance | None = attrs.field(
+        default=None,
+        converter=optional(nested(SecondaryInsurance)),
+        metadata=meta(
+            "the secondary payer, billed after the primary's remittance",
+            json="object",
+            kind=SecondaryInsurance,
+        ),
     )
     billing_provider: Provider | None = attrs.field(
         default=None,

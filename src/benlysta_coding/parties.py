@@ -45,9 +45,11 @@ __all__ = [
     "Provider",
     "Receiver",
     "Relationship",
+    "SecondaryInsurance",
     "ServiceFacility",
     "Submitter",
     "Subscriber",
+    "for_secondary",
     "from_encounter",
     "npi_is_valid",
 ]
@@ -352,6 +354,40 @@ class Insurance:
     )
 
 
+@collecting("$.secondary_insurance")
+@attrs.frozen(kw_only=True)
+class SecondaryInsurance:
+    """The secondary payer: billed after the primary's remittance, with the primary's adjudication.
+
+    ``policy`` names a payer policy (``commercial``, ``medicare_part_b`` or one you add);
+    ``insurance_type`` is X12 SBR05, required by Medicare when it is the secondary payer (the
+    Medicare secondary payer type, such as ``12`` working aged or ``43`` disabled): which applies is
+    the biller's knowledge.
+    """
+
+    payer_name: str = attrs.field(
+        converter=organisation, metadata=meta("payer name", "ACME HEALTH")
+    )
+    payer_id: str = attrs.field(
+        converter=pattern("[A-Za-z0-9]{2,80}", "2 to 80 letters or digits"),
+        metadata=meta("payer id", "60054"),
+    )
+    member_id: str = attrs.field(
+        converter=member_id, repr=False, metadata=meta("member id with this payer", "ZX99")
+    )
+    policy: str = attrs.field(
+        converter=pattern("[a-z0-9_]{1,40}", "a payer policy name such as 'commercial'"),
+        metadata=meta("payer policy name", "commercial"),
+    )
+    insurance_type: str = attrs.field(
+        default="",
+        converter=optional(
+            pattern("12|13|14|15|16|41|42|43|47", "an X12 SBR05 Medicare secondary payer type")
+        ),
+        metadata=meta("SBR05 when Medicare is the secondary payer", "12"),
+    )
+
+
 @collecting("$.submitter")
 @attrs.frozen(kw_only=True)
 class Submitter:
@@ -393,6 +429,12 @@ class Parties:
     """The rendering physician when not the billing provider: 837P loop 2310B."""
     service_facility: ServiceFacility | None = None
     """837P loop 2310C, 837I loop 2310E."""
+    other_insurance: Insurance | None = None
+    """On a claim to the secondary payer: the primary payer (837 loop 2330B)."""
+    other_member_id: str = attrs.field(default="", repr=False)
+    """On a claim to the secondary payer: the member id with the primary payer (loop 2330A)."""
+    insurance_type: str = ""
+    """SBR05 of loop 2000B (Medicare as secondary payer)."""
 
 
 _REQUIRED: Final = (
@@ -436,4 +478,32 @@ def from_encounter(encounter: Any) -> Parties:
         subscriber=subscriber,
         rendering=getattr(encounter, "rendering", None),
         service_facility=getattr(encounter, "service_facility", None),
+    )
+
+
+def for_secondary(encounter: Any) -> Parties:
+    """The parties of the claim to the encounter's ``secondary_insurance``: the secondary payer is
+    the payer, the member id with it goes in loop 2010BA, and the primary payer and its member id in
+    loops 2330A and 2330B."""
+    secondary: SecondaryInsurance | None = getattr(encounter, "secondary_insurance", None)
+    if secondary is None:
+        raise InvalidInput(
+            [Problem("$.secondary_insurance", "missing", "required for a secondary claim")]
+        )
+    primary = from_encounter(encounter)
+    patient, subscriber = primary.patient, primary.subscriber
+    if subscriber is not None:
+        other_member = subscriber.member_id
+        subscriber = attrs.evolve(subscriber, member_id=secondary.member_id)
+    else:
+        other_member = patient.member_id
+        patient = attrs.evolve(patient, member_id=secondary.member_id)
+    return attrs.evolve(
+        primary,
+        insurance=Insurance(payer_name=secondary.payer_name, payer_id=secondary.payer_id),
+        patient=patient,
+        subscriber=subscriber,
+        other_insurance=primary.insurance,
+        other_member_id=other_member,
+        insurance_type=secondary.insurance_type,
     )

@@ -36,9 +36,10 @@ from typing import IO, Any, Final
 import attrs
 
 from benlysta_coding._util import to_decimal
-from benlysta_coding.claim import Claim, ServiceLine
+from benlysta_coding.claim import Adjustment, Claim, OtherPayer, OtherPayerLine, ServiceLine
 from benlysta_coding.errors import InvalidFormat, ValidationError
 from benlysta_coding.findings import RULES, Finding
+from benlysta_coding.policy import PayerPolicy
 
 __all__ = [
     "CARC",
@@ -54,6 +55,7 @@ __all__ = [
     "match",
     "predicted_by",
     "read_835",
+    "secondary_claim",
 ]
 
 STATUS: Final = {
@@ -211,16 +213,6 @@ def explain(
 
 
 @attrs.frozen
-class Adjustment:
-    """One ``CAS`` adjustment: group (CO, PR, OA, PI, CR), reason code, amount, quantity."""
-
-    group: str
-    reason: str
-    amount: Decimal
-    quantity: Decimal | None = None
-
-
-@attrs.frozen
 class LinePayment:
     """One ``SVC`` service line of a remittance."""
 
@@ -277,25 +269,25 @@ class _Segments:
         self.number = 0
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        pending = self.buffer
         while True:
-            end = self.buffer.find(self.terminator)
-            if end < 0:
-                chunk = self.source.read(65536)
-                if not chunk:
-                    if self.buffer.strip():
-                        raise InvalidFormat(
-                            f"segment {self.number + 1}: the file ends inside a segment"
-                        )
-                    return
-                if len(self.buffer) > 1_000_000:
-                    raise InvalidFormat(f"segment {self.number + 1}: longer than 1 MB")
-                self.buffer += chunk
-                continue
-            text, self.buffer = self.buffer[:end].strip(), self.buffer[end + 1 :]
-            if not text:
-                continue
-            self.number += 1
-            yield self.number, text.split(self.element)
+            pieces = pending.split(self.terminator)
+            pending = pieces.pop()  # the text after the last terminator: an unfinished segment
+            for piece in pieces:
+                text = piece.strip()
+                if text:
+                    self.number += 1
+                    yield self.number, text.split(self.element)
+            chunk = self.source.read(65536)
+            if not chunk:
+                if pending.strip():
+                    raise InvalidFormat(
+                        f"segment {self.number + 1}: the file ends inside a segment"
+                    )
+                return
+            if len(pending) > 1_000_000:
+                raise InvalidFormat(f"segment {self.number + 1}: longer than 1 MB")
+            pending += chunk
 
 
 def _amount(elements: Sequence[str], index: int, number: int, what: str) -> Decimal:
@@ -519,3 +511,56 @@ def predicted_by(
         if answer.carc in given and (not answer.rarc or notes & set(answer.rarc)):
             found.append(finding)
     return found
+
+
+def secondary_claim(
+    claim: Claim, payment: ClaimPayment, remittance: Remittance, policy: PayerPolicy
+) -> Claim:
+    """The claim to the secondary payer, from the original claim and the primary's payment.
+
+    It carries the primary's adjudication (837 loops 2320, 2330 and 2430: claim adjustments, the
+    amount paid, and per line what was paid and adjusted) and the secondary payer's filing code.
+    Every remittance line must match a claim line (:func:`match`); the adjudication date is the
+    835's production date (``DTM*405``), or else its payment date (``BPR16``).
+    """
+    if not isinstance(policy, PayerPolicy):
+        raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
+    if not isinstance(claim, Claim) or not isinstance(payment, ClaimPayment):
+        raise TypeError("secondary_claim: expected a Claim and a ClaimPayment")
+    if payment.claim_id != claim.claim_id:
+        raise InvalidFormat("the remittance answers another claim (CLP01 is not the claim id)")
+    if payment.status in ("4", "22", "23", "25"):
+        raise InvalidFormat(
+            f"the primary payer's answer is '{payment.status_text}': there is no adjudication "
+            "to send to a secondary payer"
+        )
+    day = remittance.production_date or remittance.payment_date
+    if day is None:
+        raise InvalidFormat("the 835 has neither a production date (DTM*405) nor a payment date")
+    lines = []
+    for found in match(claim, payment):
+        if found.line is None:
+            raise InvalidFormat(
+                f"a remittance line for {found.payment.code} matches no line of the claim"
+            )
+        lines.append(
+            OtherPayerLine(
+                number=found.line.number,
+                paid=found.payment.paid,
+                units=found.line.units,
+                adjustments=found.payment.adjustments,
+            )
+        )
+    institutional = claim.type_of_bill is not None
+    return attrs.evolve(
+        claim,
+        payer=policy.name,
+        filing_code=policy.filing_code(institutional),
+        other_payer=OtherPayer(
+            filing_code=claim.filing_code,
+            paid=payment.paid,
+            adjudicated=day,
+            adjustments=payment.adjustments,
+            lines=tuple(lines),
+        ),
+    )

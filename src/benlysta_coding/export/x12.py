@@ -44,7 +44,7 @@ import io
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Final, TextIO
 
@@ -52,7 +52,14 @@ import attrs
 
 from benlysta_coding import icd10
 from benlysta_coding._util import plain, to_decimal
-from benlysta_coding.claim import Claim, ClaimKind, ServiceLine, exportable
+from benlysta_coding.claim import (
+    Adjustment,
+    Claim,
+    ClaimKind,
+    OtherPayer,
+    ServiceLine,
+    exportable,
+)
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, ValidationError
 from benlysta_coding.ndc import Unit as NDCUnit
 from benlysta_coding.parties import Address, Parties, Patient, Receiver, Submitter, Subscriber
@@ -235,6 +242,10 @@ _BILL: Final = re.compile(r"0[0-9]{2}[0-9A-Z]")
 _NDC: Final = re.compile(r"[0-9]{11}")
 _MAX_AMOUNT: Final = Decimal("9999999999.99")
 _MAX_QUANTITY: Final = Decimal("1E+10")
+_FILING: Final = re.compile("|".join(sorted(FILING_CODES)))
+_INSURANCE_TYPE: Final = re.compile(r"|12|13|14|15|16|41|42|43|47")
+_GROUP: Final = re.compile(r"CO|CR|OA|PI|PR")
+_REASON: Final = re.compile(r"[0-9A-Z]{1,5}")
 
 
 def _match(pattern: re.Pattern[str], value: object, field: str, what: str) -> str:
@@ -277,6 +288,82 @@ def _units(line: ServiceLine, where: str) -> str:
     if not 1 <= line.units <= 99_999:
         raise InvalidFormat(f"{where}.units: expected 1 to 99999")
     return str(line.units)
+
+
+def _cas(w: _Out, adjustments: Sequence[Adjustment], field: str) -> None:
+    """CAS segments: one per group, up to six reason / amount / quantity triples each."""
+    groups: dict[str, list[Adjustment]] = {}
+    for item in adjustments:
+        _match(_GROUP, item.group, f"{field}.group", "CO, CR, OA, PI or PR")
+        _match(_REASON, item.reason, f"{field}.reason", "a reason code")
+        groups.setdefault(item.group, []).append(item)
+    for group, items in groups.items():
+        for start in range(0, len(items), 6):
+            elements = []
+            for item in items[start : start + 6]:
+                quantity = "" if item.quantity is None else plain(item.quantity)
+                elements += [item.reason, _signed(item.amount, f"{field}.amount"), quantity]
+            w.seg("CAS", group, *elements)
+
+
+def _signed(value: Decimal, field: str) -> str:
+    if not isinstance(value, Decimal) or not value.is_finite() or abs(value) > _MAX_AMOUNT:
+        raise InvalidFormat(f"{field}: expected an amount")
+    return plain(value)
+
+
+def _other_payer(w: _Out, claim: Claim, parties: Parties) -> None:
+    """Loops 2320 (the primary's adjudication), 2330A (its subscriber) and 2330B (the payer)."""
+    other = claim.other_payer
+    if other is None:
+        return
+    payer = parties.other_insurance
+    if payer is None or not parties.other_member_id:
+        raise InvalidFormat("other_insurance: a secondary claim needs the primary payer")
+    holder = parties.subscriber or parties.patient
+    relation = "18" if parties.subscriber is None else "G8"
+    if parties.subscriber is not None:
+        relation = parties.subscriber.relationship.x12
+    filing = _match(_FILING, other.filing_code, "other_payer.filing_code", "an SBR09 code")
+    w.seg("SBR", "P", relation, "", "", "", "", "", "", filing)
+    _cas(w, other.adjustments, "other_payer.adjustments")
+    w.seg("AMT", "D", _signed(other.paid, "other_payer.paid"))
+    w.seg("OI", "", "", "Y", "", "", "Y")
+    w.name(
+        "IL",
+        w.text(holder.last_name, "subscriber.last_name"),
+        w.text(holder.first_name, "subscriber.first_name"),
+        "MI",
+        w.ident(parties.other_member_id, "other_member_id"),
+    )
+    w.name(
+        "PR",
+        w.text(payer.payer_name, "other_insurance.payer_name"),
+        "",
+        "PI",
+        w.ident(payer.payer_id, "other_insurance.payer_id"),
+    )
+
+
+def _line_adjudication(
+    w: _Out, other: OtherPayer, parties: Parties, line: ServiceLine, procedure: str, where: str
+) -> None:
+    """Loop 2430: what the primary paid and adjusted on this line, and when."""
+    found = next((item for item in other.lines if item.number == line.number), None)
+    if found is None:
+        return
+    payer = parties.other_insurance
+    assert payer is not None  # checked with loop 2330B
+    w.seg(
+        "SVD",
+        w.ident(payer.payer_id, "other_insurance.payer_id"),
+        _signed(found.paid, f"{where}.paid"),
+        procedure,
+        "",
+        str(found.units),
+    )
+    _cas(w, found.adjustments, f"{where}.adjustments")
+    w.seg("DTP", "573", "D8", _d8(other.adjudicated))
 
 
 def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
@@ -357,11 +444,13 @@ def _subscriber(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     """Loops 2000B (and 2000C when the patient is a dependant); returns the HLs written."""
     subscriber, patient, payer = parties.subscriber, parties.patient, parties.insurance
     w.seg("HL", str(hl + 1), str(hl), "22", "0" if subscriber is None else "1")
+    responsibility = "S" if claim.other_payer is not None else "P"
+    kind = _match(_INSURANCE_TYPE, parties.insurance_type, "insurance_type", "an SBR05 code")
+    relation = "18" if subscriber is None else ""
+    w.seg("SBR", responsibility, relation, "", "", kind, "", "", "", claim.filing_code)
     if subscriber is None:
-        w.seg("SBR", "P", "18", "", "", "", "", "", "", claim.filing_code)
         _person(w, "IL", patient, "patient", patient.member_id)
     else:
-        w.seg("SBR", "P", "", "", "", "", "", "", "", claim.filing_code)
         _person(w, "IL", subscriber, "subscriber", subscriber.member_id)
     w.name(
         "PR",
@@ -431,6 +520,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
         w.seg("HI", f"ABK:{codes[0]}", *(f"ABF:{code}" for code in codes[1:]))
         _clinician(w, "82", parties, "rendering")
         _facility(w, parties)
+        _other_payer(w, claim, parties)
     else:
         bill = _match(_BILL, claim.type_of_bill, "type_of_bill", "a type of bill such as 0131")
         w.seg("CLM", claim_id, plain(total), "", "", f"{bill[1:3]}:A:{bill[3:]}", "", "A", "Y", "Y")
@@ -443,6 +533,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
             w.seg("HI", *(f"ABF:{code}" for code in codes[1:]))
         _clinician(w, "71", parties, "attending")
         _facility(w, parties)
+        _other_payer(w, claim, parties)
     professional = claim.kind == ClaimKind.PROFESSIONAL
     parts = w.parts
     for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
@@ -465,6 +556,8 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
             parts.append(f"NTE*ADD*{w.text(line.ndc_note, 'ndc_note')}~\n")
         if line.ndc is not None:
             parts.extend(_drug_identification(line, where))
+        if claim.other_payer is not None:
+            _line_adjudication(w, claim.other_payer, parties, line, procedure, where)
     return levels
 
 
