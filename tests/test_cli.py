@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from benlysta_coding import cli
 from benlysta_coding.cli import main
+from tests.helpers import claim_of, office
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -20,7 +24,12 @@ def run(*argv: str) -> tuple[int, str, str]:
 def test_ndc_command_normalises_and_reports_bad_values() -> None:
     status, out, err = run("ndc", "4940110101", "bad", "49401-102-01")
     assert 2 == status
-    assert ["49401-0101-01\t49401-101-01", "49401-0102-01\t49401-102-01"] == out.splitlines()
+    header, first, second = out.splitlines()
+    assert ["input", "11-digit", "(claims)", "10-digit", "(label)", "product"] == header.split()
+    assert ["4940110101", "49401-0101-01", "49401-101-01", "BENLYSTA", "120"] == first.split()[:5]
+    assert ["49401-102-01", "49401-0102-01", "49401-102-01", "BENLYSTA", "400"] == second.split()[
+        :5
+    ]
     assert err.startswith("argument 2: ")
 
 
@@ -32,7 +41,9 @@ def test_module_entry_point() -> None:
         check=False,
     )
     assert 0 == result.returncode
-    assert "49401-0101-01\t49401-101-01\n" == result.stdout
+    assert ["49401-101-01", "49401-0101-01", "49401-101-01"] == result.stdout.splitlines()[
+        1
+    ].split()[:3]
 
 
 def test_dose_command_text_and_json() -> None:
@@ -51,7 +62,10 @@ def test_dose_command_text_and_json() -> None:
 def test_dose_command_pounds_sc_and_errors() -> None:
     status, out, _ = run("dose", "--weight-lb", "150")
     assert 0 == status
-    assert "Dose: 680.38855500 mg" in out
+    assert "Dose: 680.4 mg for 68.0 kg" in out  # 150 lb = 68.0388555 kg, shown rounded
+    status, out, _ = run("dose", "--weight-lb", "140")
+    assert "Dose: 635 mg for 63.5 kg" in out  # 140 lb = 63.5029318 kg
+    assert "J0490 administered units: 64" in out  # from the exact dose, 635.029318 mg
     status, out, _ = run("dose", "--weight-kg", "70", "--route", "sc", "--json")
     assert (0, 20) == (status, json.loads(out)["administered_units"])
     status, _, err = run("dose", "--weight-kg", "0.5")
@@ -68,7 +82,8 @@ def test_demo_builds_the_office_claim() -> None:
     status, out, _ = run("demo")
     assert 0 == status
     assert "Claim BEN-2025-0001: professional (place of service 11)" in out
-    assert "J0490 JW       3" in out
+    assert " 2  J0490 JW        3       N449401010101 UN6" in out
+    assert max(len(line) for line in out.splitlines()) <= 80  # fits the terminal
     assert "Total charge: - (no prices given)" in out
     status, out, _ = run("demo", "--price", "J0490=12.50", "--price", "96365=150")
     assert "Total charge: 1050.00" in out
@@ -217,3 +232,27 @@ def test_batch_errors(tmp_path: Path) -> None:
     assert "BEN-2025" not in err
     assert 2 == run("batch", str(tmp_path / "missing.jsonl"))[0]
     assert 2 == run("batch", str(good), "--price", "J0490")[0]
+
+
+def test_text_banner_colours_and_width() -> None:
+    from benlysta_coding.export import text
+
+    claim = claim_of(office(diagnoses=["M32.13", "M32.1"]))
+    plain_text = text.render(claim, width=60)
+    assert plain_text.startswith("ERRORS: this claim has 1 error(s) and cannot be")
+    assert max(len(line) for line in plain_text.splitlines()) <= 60
+    assert "\x1b[" not in plain_text
+    coloured = text.render(claim, colour=True)
+    assert coloured.startswith("\x1b[1;31mERRORS")
+    assert "\x1b[36minfo\x1b[0m" in coloured
+
+
+def test_version_and_help() -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"], io.StringIO(), io.StringIO())
+    assert 0 == info.value.code
+    parser = cli._parser()
+    for action in parser._subparsers._group_actions[0].choices.values():  # type: ignore[union-attr]
+        for option in action._actions:
+            if option.dest != "help":
+                assert option.help, (action.prog, option.dest)

@@ -160,6 +160,11 @@ class Claim:
     other_payer: OtherPayer | None = None
     """On a claim to the secondary payer: what the primary payer paid and adjusted."""
 
+    def _repr_html_(self) -> str:
+        from benlysta_coding import html
+
+        return html.claim_table(self)
+
     @property
     def total_charge(self) -> Decimal | None:
         """The sum of the line charges, exactly; ``None`` if any line has no charge."""
@@ -173,11 +178,21 @@ class Claim:
         """The findings that block the claim."""
         return tuple(f for f in self.findings if f.severity == Severity.ERROR)
 
-    def records(self) -> list[dict[str, Any]]:
+    def records(self, *, numeric: bool = False) -> list[dict[str, Any]]:
         """One flat record per service line, ready for ``pandas.DataFrame(claim.records())``.
 
-        Values stay exact (``Decimal`` quantities and charges, ``date`` service dates).
+        Values stay exact by default (``Decimal`` quantities and charges, ``date`` service dates).
+        With ``numeric=True`` the quantities and charges are floats a DataFrame can plot and sum
+        (charges are whole cents, so nothing is lost), and a missing price is ``nan``: sum with
+        ``skipna=False`` (``df["charge"].sum(skipna=False)``) so that a line without a price makes
+        the total missing instead of silently smaller.
         """
+
+        def number(value: Decimal | None) -> Decimal | float | None:
+            if not numeric:
+                return value
+            return float("nan") if value is None else float(value)
+
         return [
             {
                 "claim_id": self.claim_id,
@@ -189,9 +204,9 @@ class Claim:
                 "service_date": line.service_date,
                 "ndc": line.ndc or "",
                 "ndc_unit": str(line.ndc_unit) if line.ndc_unit else "",
-                "ndc_quantity": line.ndc_quantity,
+                "ndc_quantity": number(line.ndc_quantity),
                 "revenue_code": line.revenue_code or "",
-                "charge": line.charge,
+                "charge": number(line.charge),
                 "diagnoses": ",".join(self.diagnoses[p - 1] for p in line.diagnosis_pointers),
                 "explanation": line.explanation,
                 "control_number": line.control_number,

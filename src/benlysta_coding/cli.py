@@ -25,63 +25,32 @@ import datetime
 import json
 import os
 import pathlib
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, BinaryIO, Final, TextIO
 
 from benlysta_coding import _examples, _pipeline, dosing, encounter, hcpcs, ndc, products, units
-from benlysta_coding._util import money, plain
+from benlysta_coding._util import plain
 from benlysta_coding.claim import Claim, ClaimKind, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
 
 __all__ = ["main", "render"]
 
 
-def render(claim: Claim) -> str:
-    """Return a claim as readable text: header, diagnoses, lines, findings, documentation."""
-    where = (
-        f"place of service {claim.place_of_service}"
-        if claim.place_of_service
-        else f"type of bill {claim.type_of_bill}"
-    )
-    out = [
-        f"Claim {claim.claim_id or '(no id)'}: {claim.kind} ({where}), payer policy "
-        f"{claim.payer}, date of service {claim.service_date.isoformat()}",
-        f"Route {claim.route}, indication {claim.indication}, dose "
-        f"{plain(claim.dose_mg) + ' mg' if claim.dose_mg is not None else 'unknown'}",
-    ]
-    if claim.prior_authorization:
-        out.append(f"Prior authorization: {claim.prior_authorization}")
-    out.append(
-        "Diagnoses: "
-        + ", ".join(f"{chr(64 + i)}. {code}" for i, code in enumerate(claim.diagnoses, start=1))
-    )
-    out.append(
-        f"{'#':>2}  {'Code':<6}{'Mod':<5}{'Units':>5}  {'Rev':<5}{'NDC line':<22}"
-        f"{'Charge':>10}  Ptr"
-    )
-    for line in claim.lines:
-        ndc_line = str(line.claim_ndc or "")
-        charge = money(line.charge) if line.charge is not None else "-"
-        out.append(
-            f"{line.number:>2}  {line.code:<6}{':'.join(line.modifiers):<5}"
-            f"{line.units:>5}  {line.revenue_code or '':<5}{ndc_line:<22}{charge:>10}  "
-            + "".join(chr(64 + p) for p in line.diagnosis_pointers)
-        )
-        out.append(f"      why: {line.explanation}")
-        if line.expected_allowed is not None:
-            share = "" if line.coinsurance is None else f", coinsurance {money(line.coinsurance)}"
-            out.append(f"      expected Medicare allowed: {money(line.expected_allowed)}{share}")
-        if line.ndc_note:
-            out.append(f"      other NDCs (item 19 / NTE): {line.ndc_note}")
-    total = claim.total_charge
-    out.append(f"Total charge: {money(total) if total is not None else '- (no prices given)'}")
-    if claim.findings:
-        out.append("Findings:")
-        out.extend(f"  {finding}" for finding in claim.findings)
-    out.append("The medical record must show:")
-    out.extend(f"  - {need}" for need in claim.documentation)
-    return "\n".join(out) + "\n"
+def render(claim: Claim, *, width: int = 80, colour: bool = False) -> str:
+    """Return a claim as readable text (:func:`benlysta_coding.export.text.render`)."""
+    from benlysta_coding.export import text
+
+    return text.render(claim, width=width, colour=colour)
+
+
+def _terminal(out: TextIO) -> tuple[int, bool]:
+    """The width to fit and whether to colour: a terminal's own width, colour unless NO_COLOR."""
+    if not (hasattr(out, "isatty") and out.isatty()):
+        return 80, False
+    return shutil.get_terminal_size((80, 24)).columns, "NO_COLOR" not in os.environ
 
 
 def _prices(values: Sequence[str]) -> dict[str, str]:
@@ -103,7 +72,8 @@ def _demo(prices: Sequence[str], out: TextIO, err: TextIO) -> int:
     except ValidationError as error:
         err.write(f"{error}\n")
         return 2
-    out.write(render(claim))
+    width, colour = _terminal(out)
+    out.write(render(claim, width=width, colour=colour))
     return 0
 
 
@@ -127,7 +97,8 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if form == "json":
                 out.write(json.dumps(claim.to_dict(), indent=2) + "\n")
             elif form == "text":
-                out.write(render(claim))
+                width, colour = _terminal(out)
+                out.write(render(claim, width=width, colour=colour))
             err.writelines(f"{finding}\n" for finding in claim.errors)
             return 2
         out.write(_export(claim, loaded, form, args))
@@ -170,7 +141,8 @@ def _secondary(
 
 def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse.Namespace) -> str:
     if form == "text":
-        return render(claim)
+        width, colour = _terminal(sys.stdout)
+        return render(claim, width=width, colour=colour)
     if form == "json":
         return json.dumps(claim.to_dict(), indent=2) + "\n"
     from benlysta_coding import parties
@@ -197,11 +169,15 @@ def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse
 
 def _ndc(values: Sequence[str], out: TextIO, err: TextIO) -> int:
     status = 0
+    out.write(f"{'input':<20}{'11-digit (claims)':<20}{'10-digit (label)':<18}product\n")
     for position, value in enumerate(values, start=1):
         try:
-            out.write(
-                f"{ndc.format(value, products.CATALOGUE)}\t{ndc.to_10(value, catalogue=products.CATALOGUE)}\n"
-            )
+            eleven = ndc.format(value, products.CATALOGUE)
+            ten = ndc.to_10(value, catalogue=products.CATALOGUE)
+            product = products.CODES.get(ndc.validate(value, products.CATALOGUE))
+            shown = value.strip() if len(value.strip()) <= 19 else value.strip()[:16] + "..."
+            name = product.description if product else "-"
+            out.write(f"{shown:<20}{eleven:<20}{ten:<18}{name}\n")
         except ValidationError as error:
             err.write(f"argument {position}: {error}\n")
             status = 2
@@ -254,7 +230,7 @@ def _dose(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps(result, indent=2) + "\n")
         return 0
     out.write(f"{regimen.description}\n")
-    out.write(f"Dose: {plan.dose_mg} mg for {weight} kg\n")
+    out.write(f"Dose: {plain(_tenth(plan.dose_mg))} mg for {_tenth(weight):f} kg\n")
     out.write(f"J0490 administered units: {plan.administered_units}\n")
     for use in plan.vials:
         out.write(
@@ -488,6 +464,11 @@ def _adjustment_text(item: dict[str, str]) -> str:
     )
 
 
+def _tenth(value: Decimal) -> Decimal:
+    """A number for reading, to 0.1 (weights in kg, doses in mg); the JSON output stays exact."""
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def _price_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--price",
@@ -551,6 +532,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benlysta_coding", description="Benlysta (belimumab) billing tools."
     )
+    from benlysta_coding import __version__
+
+    parser.add_argument("--version", action="version", version=f"benlysta_coding {__version__}")
     commands = parser.add_subparsers(dest="command")
     demo = commands.add_parser("demo", help="print the example claim (the default)")
     _price_option(demo)
@@ -560,6 +544,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         default="text",
         choices=["text", "json", "837p", "837i", "cms1500", "ub04", "fhir"],
+        help="what to print (default text); the X12 formats need --price for every code",
     )
     _price_option(claim)
     _x12_options(claim)
@@ -571,7 +556,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     batch = commands.add_parser("batch", help="stream a JSON Lines file of encounters")
     batch.add_argument("file", help="JSON Lines file, one encounter per line, or - for stdin")
-    batch.add_argument("--format", default="json", choices=["json", "837p", "837i"])
+    batch.add_argument(
+        "--format",
+        default="json",
+        choices=["json", "837p", "837i"],
+        help="JSON Lines of claims (default), or one X12 interchange",
+    )
     batch.add_argument(
         "--jobs",
         type=_jobs,
@@ -585,17 +575,27 @@ def _parser() -> argparse.ArgumentParser:
         "remit", help="read an 835 remittance: payments, adjustments explained, next steps"
     )
     remit_parser.add_argument("file", help="the 835 file")
-    remit_parser.add_argument("--format", default="text", choices=["text", "json"])
+    remit_parser.add_argument(
+        "--format", default="text", choices=["text", "json"], help="text (default) or JSON"
+    )
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
-    ndc_parser.add_argument("values", nargs="+", metavar="NDC")
+    ndc_parser.add_argument("values", nargs="+", metavar="NDC", help="NDCs in any layout")
     dose = commands.add_parser("dose", help="dose, J0490 units, vials and waste")
     dose.add_argument("--weight-kg", help="body weight in kg, for example 63.4")
     dose.add_argument("--weight-lb", help="body weight in pounds (converted exactly)")
-    dose.add_argument("--route", default="iv", choices=["iv", "sc"])
-    dose.add_argument("--indication", default="sle", choices=["sle", "lupus_nephritis"])
+    dose.add_argument("--route", default="iv", choices=["iv", "sc"], help="iv (default) or sc")
+    dose.add_argument(
+        "--indication",
+        default="sle",
+        choices=["sle", "lupus_nephritis"],
+        help="sle (default) or lupus_nephritis",
+    )
     dose.add_argument("--age", type=int, help="age in years (default: adult)")
     dose.add_argument(
-        "--vial-policy", default="least_waste", choices=["least_waste", "fewest_vials"]
+        "--vial-policy",
+        default="least_waste",
+        choices=["least_waste", "fewest_vials"],
+        help="how vials are chosen (default least_waste)",
     )
     dose.add_argument("--json", action="store_true", help="print a JSON object")
     return parser

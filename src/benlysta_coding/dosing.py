@@ -59,6 +59,7 @@ __all__ = [
     "Indication",
     "Regimen",
     "age_on",
+    "calendar_records",
     "check_weight",
     "dose_dates",
     "iv_dose_mg",
@@ -106,6 +107,11 @@ class Regimen:
     loading_dose_mg: Decimal | None = None
     """The dose of the loading doses if it differs (400 mg for adult SC lupus nephritis)."""
     weight_based: bool = False
+
+    def _repr_html_(self) -> str:
+        from benlysta_coding import html
+
+        return html.regimen_summary(self)
 
 
 SC_ADULT_SLE: Final = Regimen(
@@ -320,3 +326,24 @@ def sc_switch_window(
             )
         return _after(last, 1, "switch window"), _after(last, 2, "switch window")
     return _after(last, 1, "switch window"), _after(last, 4, "switch window")
+
+
+def calendar_records(
+    regimen: Regimen, first_dose: datetime.date | str, count: int
+) -> list[dict[str, object]]:
+    """The first ``count`` doses as records (dose number, date, mg, loading or maintenance), for a
+    DataFrame.
+
+    >>> calendar_records(SC_ADULT_LUPUS_NEPHRITIS, "2025-01-06", 5)[3:]
+    [{'dose': 4, 'date': datetime.date(2025, 1, 27), 'dose_mg': Decimal('400'), 'phase': 'loading'}, {'dose': 5, 'date': datetime.date(2025, 2, 3), 'dose_mg': Decimal('200'), 'phase': 'maintenance'}]
+    """
+    loading = len(regimen.loading_offsets_weeks) if regimen.loading_dose_mg is not None else 0
+    return [
+        {
+            "dose": number,
+            "date": day,
+            "dose_mg": mg,
+            "phase": "loading" if number <= loading else "maintenance",
+        }
+        for number, (day, mg) in enumerate(dose_dates(regimen, first_dose, count), start=1)
+    ]

@@ -65,8 +65,10 @@ from __future__ import annotations
 import datetime
 import enum
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -116,6 +118,7 @@ __all__ = [
     "Subscriber",
     "from_dict",
     "from_json",
+    "load",
     "npi_is_valid",
     "reference",
 ]
@@ -375,6 +378,11 @@ class Encounter:
         metadata=meta("the X12 receiver", json="object", kind=Receiver),
     )
 
+    def _repr_html_(self) -> str:
+        from benlysta_coding import html
+
+        return html.encounter_summary(self)
+
     @staticmethod
     def cross_check(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         """Rules between fields: (field, code, message) for each problem."""
@@ -449,6 +457,21 @@ def from_json(
             [Problem("$", "invalid-json", "nested deeper than an encounter can be")]
         ) from None
     return from_dict(data, policies)
+
+
+def load(
+    path: str | os.PathLike[str], policies: Mapping[str, PayerPolicy] = policy.POLICIES
+) -> Encounter:
+    """Read an encounter JSON file (at most 1 MB); every problem is reported at once."""
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_JSON_BYTES + 1)
+    except OSError as error:
+        raise InvalidInput(
+            [Problem("$", "unreadable", f"cannot read the file ({type(error).__name__})")]
+        ) from None
+    return from_json(data, policies)
 
 
 def reference(

@@ -1,4 +1,7 @@
-"""Notebook displays: a claim as an HTML table.
+"""Notebook displays: claims, vial plans, findings, regimens and encounters as HTML.
+
+The values display themselves in Jupyter (each has a ``_repr_html_`` that calls this module); an
+encounter never shows who the patient or the subscriber is.
 
 >>> import datetime
 >>> from benlysta_coding import build_claim, encounter, _examples
@@ -6,47 +9,135 @@
 >>> table = claim_table(claim)
 >>> table.count("<tr>"), "0636" in table
 (5, True)
-
-In Jupyter: ``IPython.display.HTML(claim_table(claim))``.
+>>> "MARIA" in encounter.from_dict(_examples.HOSPITAL_IV)._repr_html_()
+False
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
+from typing import TYPE_CHECKING, Final
 
 from benlysta_coding._util import money, plain
-from benlysta_coding.claim import Claim
 
-__all__ = ["claim_table"]
+if TYPE_CHECKING:
+    from benlysta_coding.claim import Claim
+    from benlysta_coding.dosing import Regimen
+    from benlysta_coding.encounter import Encounter
+    from benlysta_coding.findings import Finding
+    from benlysta_coding.units import VialPlan
 
-_COLUMNS = ("#", "Code", "Modifiers", "Units", "Revenue", "NDC", "NDC quantity", "Charge", "Why")
+__all__ = [
+    "claim_table",
+    "encounter_summary",
+    "finding_item",
+    "plan_table",
+    "regimen_summary",
+]
+
+_COLUMNS: Final = (
+    "#",
+    "Code",
+    "Modifiers",
+    "Units",
+    "Revenue",
+    "NDC",
+    "NDC quantity",
+    "Charge",
+    "Why",
+)
+SEVERITY_COLOURS: Final = {"error": "#b00020", "warning": "#a15c00", "info": "#3a5a80"}
+"""Text colour of each finding severity."""
+
+
+def _table(caption: str, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    head = "<tr>" + "".join(f"<th>{escape(c)}</th>" for c in header) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><caption>{escape(caption)}</caption>{head}{body}</table>"
+
+
+def finding_item(finding: Finding) -> str:
+    """A finding as an HTML fragment, coloured by severity."""
+    colour = SEVERITY_COLOURS.get(str(finding.severity), "inherit")
+    return (
+        f'<span style="color:{colour}"><b>{escape(str(finding.severity))}</b> '
+        f"<code>{escape(finding.code)}</code></span> {escape(finding.path)}: "
+        f"{escape(finding.message)} <i>Fix: {escape(finding.fix)}</i>"
+    )
 
 
 def claim_table(claim: Claim) -> str:
-    """Return the service lines of a claim, and its findings, as an HTML fragment."""
+    """The service lines of a claim, its total, and its findings coloured by severity."""
+    from benlysta_coding.claim import Claim
+
     if not isinstance(claim, Claim):
         raise TypeError("claim: expected a benlysta_coding.claim.Claim")
-    rows = ["<tr>" + "".join(f"<th>{escape(c)}</th>" for c in _COLUMNS) + "</tr>"]
+    rows = []
     for line in claim.lines:
         drug = line.claim_ndc
         quantity = f"{drug.unit} {plain(drug.quantity)}" if drug is not None else ""
-        cells = (
-            str(line.number),
-            line.code,
-            " ".join(line.modifiers),
-            str(line.units),
-            line.revenue_code or "",
-            line.ndc or "",
-            quantity,
-            money(line.charge) if line.charge is not None else "",
-            line.explanation,
+        rows.append(
+            (
+                str(line.number),
+                line.code,
+                " ".join(line.modifiers),
+                str(line.units),
+                line.revenue_code or "",
+                line.ndc or "",
+                quantity,
+                money(line.charge) if line.charge is not None else "",
+                line.explanation,
+            )
         )
-        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
-    findings = "".join(f"<li>{escape(str(f))}</li>" for f in claim.findings)
-    caption = escape(
+    total = claim.total_charge
+    caption = (
         f"Claim {claim.claim_id or '(no id)'}: {claim.kind}, {claim.payer}, "
-        f"{claim.service_date.isoformat()}"
+        f"{claim.service_date.isoformat()}; total "
+        f"{money(total) if total is not None else '- (no prices)'}"
     )
-    return f"<table><caption>{caption}</caption>{''.join(rows)}</table>" + (
-        f"<ul>{findings}</ul>" if findings else ""
+    findings = "".join(f"<li>{finding_item(f)}</li>" for f in claim.findings)
+    return _table(caption, _COLUMNS, rows) + (f"<ul>{findings}</ul>" if findings else "")
+
+
+def plan_table(plan: VialPlan) -> str:
+    """A vial plan: the vials, the units administered and wasted."""
+    rows = [
+        (use.product.ndc10, f"{plain(use.product.strength_mg)} mg", str(use.count))
+        for use in plan.vials
+    ]
+    source = "the record" if plan.policy is None else f"the {plan.policy} plan"
+    caption = (
+        f"{plain(plan.dose_mg)} mg from {source}: {plan.administered_units} units administered, "
+        f"{plan.wasted_units} wasted ({plain(plan.wasted_mg)} mg)"
     )
+    return _table(caption, ("NDC", "Strength", "Count"), rows)
+
+
+def regimen_summary(regimen: Regimen) -> str:
+    """A dosing regimen in one line."""
+    return f"<b>{escape(regimen.description)}</b> ({escape(str(regimen.route))}, {escape(str(regimen.indication))})"
+
+
+def encounter_summary(encounter: Encounter) -> str:
+    """An encounter without the patient's or subscriber's identity: what was given, where, to whom
+    as a payer sees it (policy, setting), and which parties are present."""
+    present = [
+        name
+        for name in ("subscriber", "billing_provider", "attending", "rendering", "insurance")
+        if getattr(encounter, name) is not None
+    ]
+    rows = [
+        ("claim id", encounter.claim_id or "-"),
+        ("date of service", encounter.service_date.isoformat()),
+        ("route / indication", f"{encounter.route} / {encounter.indication}"),
+        ("setting / payer policy", f"{encounter.setting} / {encounter.payer.name}"),
+        ("diagnoses", ", ".join(encounter.diagnoses)),
+        ("dose", "10 mg/kg" if encounter.dose_mg is None else f"{plain(encounter.dose_mg)} mg"),
+        (
+            "products used",
+            ", ".join(f"{u.count} x {u.ndc}" for u in encounter.products_used) or "-",
+        ),
+        ("parties given", ", ".join(present) or "-"),
+    ]
+    return _table("Encounter (no patient identity shown)", ("", ""), rows)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -45,6 +45,7 @@ __all__ = [
     "VialUse",
     "billing_units",
     "plan_from_products",
+    "plan_table",
     "plan_vials",
     "round_dose",
 ]
@@ -110,6 +111,21 @@ class VialPlan:
     def partial(self) -> products.Product:
         """The product of the vial that was only partly used (the smallest size in the plan)."""
         return self.vials[-1].product
+
+    def __str__(self) -> str:
+        vials = " + ".join(f"{u.count} x {u.product.strength_mg} mg" for u in self.vials)
+        return (
+            f"{self.dose_mg} mg: {vials}; {self.administered_units} units administered, "
+            f"{self.wasted_units} wasted"
+        )
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(f"VialPlan({self})")
+
+    def _repr_html_(self) -> str:
+        from benlysta_coding import html
+
+        return html.plan_table(self)
 
 
 def _sizes(
@@ -332,6 +348,43 @@ def round_dose(
     return DoseRounding(
         original_mg=dose, rounded_mg=within[0][1], tolerance_percent=tolerance, was_rounded=True
     )
+
+
+def plan_table(
+    weights_kg: Sequence[Decimal | int | str],
+    policy: VialPolicy | str = VialPolicy.LEAST_WASTE,
+    *,
+    drug: Drug = BELIMUMAB,
+    numeric: bool = False,
+) -> list[dict[str, Any]]:
+    """A weight sweep as records, one per weight: the 10 mg/kg IV dose, the vials, the units
+    administered and wasted, ready for ``pandas.DataFrame(plan_table(weights))``.
+
+    Numbers are exact ``Decimal`` values, or floats with ``numeric=True`` (for plotting).
+
+    >>> [(r["weight_kg"], r["vials"], r["administered_units"], r["wasted_units"])
+    ...  for r in plan_table(["55", "63.4"])]
+    [(Decimal('55'), '5 x 120 mg', 55, 5), (Decimal('63.4'), '1 x 400 mg + 2 x 120 mg', 64, 0)]
+    """
+    if isinstance(weights_kg, str | bytes):
+        raise TypeError("weights_kg: expected a sequence of weights, not one string")
+    rows = []
+    for weight in weights_kg:
+        kg = to_decimal(weight, "weight_kg")
+        plan = plan_vials(kg * drug.iv_mg_per_kg, policy, drug=drug)
+        values: dict[str, Any] = {
+            "weight_kg": kg,
+            "dose_mg": plan.dose_mg,
+            "vials": " + ".join(f"{u.count} x {u.product.strength_mg} mg" for u in plan.vials),
+            "administered_units": plan.administered_units,
+            "wasted_units": plan.wasted_units,
+            "wasted_mg": plan.wasted_mg,
+            "total_mg": plan.total_mg,
+        }
+        if numeric:
+            values = {k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+        rows.append(values)
+    return rows
 
 
 _MOVED: Final = ("DrugLine", "WasteDecision", "drug_lines", "waste_decision")

@@ -1,0 +1,120 @@
+"""A claim as text for a terminal: what the command line prints.
+
+The lines fit ``width`` columns (60 or more; explanations wrap under an indent); a claim with errors starts with
+a banner that says so; severities are coloured when ``colour`` is true (the command line turns colour
+on for a terminal and honours ``NO_COLOR``).
+
+>>> import datetime
+>>> from benlysta_coding import build_claim, encounter, _examples
+>>> claim = build_claim(encounter.from_dict(_examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
+>>> text = render(claim, width=60)
+>>> max(len(line) for line in text.splitlines()) <= 60
+True
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Final
+
+from benlysta_coding._util import money, plain
+from benlysta_coding.claim import Claim, exportable
+from benlysta_coding.findings import Finding
+
+__all__ = ["render"]
+
+_ANSI: Final = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+_RESET: Final = "\x1b[0m"
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=max(width, 40),
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=True,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+
+
+def _finding(finding: Finding, width: int, colour: bool) -> list[str]:
+    lines = _wrap(str(finding), width, "  ", "      ")
+    if colour:
+        lines[0] = lines[0].replace(
+            str(finding.severity), f"{_ANSI[str(finding.severity)]}{finding.severity}{_RESET}", 1
+        )
+    return lines
+
+
+def render(claim: Claim, *, width: int = 80, colour: bool = False) -> str:
+    """A claim as readable text: a banner when it has errors, the header, diagnoses, lines with
+    why, the total, findings and what the record must show."""
+    exportable(claim, allow_errors=True)
+    if isinstance(width, bool) or not isinstance(width, int):
+        raise TypeError("width: expected an int")
+    out: list[str] = []
+    if claim.errors:
+        codes = ", ".join(sorted({f.code for f in claim.errors}))
+        banner = f"ERRORS: this claim has {len(claim.errors)} error(s) and cannot be sent: {codes}"
+        wrapped = _wrap(banner, width, "", "  ")
+        out += [f"{_ANSI['error']}{line}{_RESET}" for line in wrapped] if colour else wrapped
+    where = (
+        f"place of service {claim.place_of_service}"
+        if claim.place_of_service
+        else f"type of bill {claim.type_of_bill}"
+    )
+    dose = f"{plain(claim.dose_mg)} mg" if claim.dose_mg is not None else "unknown"
+    out += _wrap(
+        f"Claim {claim.claim_id or '(no id)'}: {claim.kind} ({where}), payer policy "
+        f"{claim.payer}, date of service {claim.service_date.isoformat()}",
+        width,
+        "",
+        "  ",
+    )
+    out += _wrap(
+        f"Route {claim.route}, indication {claim.indication}, dose {dose}", width, "", "  "
+    )
+    if claim.prior_authorization:
+        out.append(f"Prior authorization: {claim.prior_authorization}")
+    out += _wrap(
+        "Diagnoses: "
+        + ", ".join(f"{chr(64 + i)}. {code}" for i, code in enumerate(claim.diagnoses, start=1)),
+        width,
+        "",
+        "  ",
+    )
+    out.append(
+        f"{'#':>2}  {'Code':<6}{'Mod':<6}{'Units':>5}  {'Rev':<5}{'NDC line':<19}{'Charge':>9} Ptr"
+    )
+    for line in claim.lines:
+        ndc_line = str(line.claim_ndc or "")
+        charge = money(line.charge) if line.charge is not None else "-"
+        out.append(
+            f"{line.number:>2}  {line.code:<6}{':'.join(line.modifiers):<6}{line.units:>5}  "
+            f"{line.revenue_code or '':<5}{ndc_line:<19}{charge:>9} "
+            + "".join(chr(64 + p) for p in line.diagnosis_pointers)
+        )
+        out += _wrap(f"why: {line.explanation}", width, "      ", "           ")
+        if line.expected_allowed is not None:
+            share = "" if line.coinsurance is None else f", coinsurance {money(line.coinsurance)}"
+            out += _wrap(
+                f"expected Medicare allowed: {money(line.expected_allowed)}{share}",
+                width,
+                "      ",
+                "        ",
+            )
+        if line.ndc_note:
+            out += _wrap(
+                f"other NDCs (item 19 / NTE): {line.ndc_note}", width, "      ", "        "
+            )
+    total = claim.total_charge
+    out.append(f"Total charge: {money(total) if total is not None else '- (no prices given)'}")
+    if claim.findings:
+        out.append("Findings:")
+        for finding in claim.findings:
+            out += _finding(finding, width, colour)
+    out.append("The medical record must show:")
+    for need in claim.documentation:
+        out += _wrap(need, width, "  - ", "    ")
+    return "\n".join(out) + "\n"
