@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
-from benlysta_coding import _examples, build_claim, encounter
+from benlysta_coding import build_claim, encounter
+from benlysta_coding import examples as _examples
 from benlysta_coding.claim import Claim
 from benlysta_coding.export import parties, x12
 

@@ -39,7 +39,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from benlysta_coding import _examples, build_claim, cli, encounter, ndc, parties
+from benlysta_coding import build_claim, cli, encounter, ndc, parties
+from benlysta_coding import examples as _examples
 from benlysta_coding._util import plain
 from benlysta_coding.claim import Claim
 from benlysta_coding.export import x12

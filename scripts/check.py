@@ -1,7 +1,7 @@
 """Run every check of the project; exit non-zero if any fails.
 
 Tests with doctests and branch coverage, the strict type check, lint, format check and the Sphinx
-build with warnings as errors. Every step runs even when an earlier one fails, so one run shows all
+build in nitpicky mode (every cross-reference resolves) with warnings as errors. Every step runs even when an earlier one fails, so one run shows all
 the problems.
 """
 
@@ -36,6 +36,7 @@ STEPS: list[tuple[str, list[str]]] = [
             sys.executable,
             "-m",
             "sphinx",
+            "-n",
             "-W",
             "--keep-going",
             "-q",

@@ -6,7 +6,8 @@ import copy
 import datetime as dt
 from typing import Any
 
-from benlysta_coding import _examples, encounter
+from benlysta_coding import encounter
+from benlysta_coding import examples as _examples
 from benlysta_coding.claim import Claim, build_claim
 
 TODAY = dt.date(2026, 1, 1)

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from benlysta_coding import _examples, cli, encounter, parties
+from benlysta_coding import cli, encounter, parties
+from benlysta_coding import examples as _examples
 from benlysta_coding.errors import InvalidInput
 from benlysta_coding.export import x12
 from tests.helpers import claim_of, codes, hospital, office

@@ -9,7 +9,8 @@ from pathlib import Path
 import attrs
 import pytest
 
-from benlysta_coding import _examples, encounter, policy
+from benlysta_coding import encounter, policy
+from benlysta_coding import examples as _examples
 from benlysta_coding.errors import InvalidInput
 from tests.helpers import office
 

@@ -225,7 +225,7 @@ class Claim:
 
         Anything else is refused with :class:`TypeError` (not a mapping) or
         :class:`~benlysta_coding.errors.InvalidFormat` naming the missing or wrong key. The values
-        are not re-checked against the billing rules: run :func:`check_lines` for that; the exports
+        are not re-checked against the billing rules: run :func:`~benlysta_coding.checks.check_lines` for that; the exports
         check every value they write.
         """
         if not isinstance(data, Mapping):

@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, BinaryIO, Final, TextIO
 
-from benlysta_coding import _examples, _pipeline, dosing, encounter, hcpcs, ndc, products, units
+from benlysta_coding import _pipeline, dosing, encounter, examples, hcpcs, ndc, products, units
 from benlysta_coding._util import plain
 from benlysta_coding.claim import Claim, ClaimKind, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
@@ -66,7 +66,7 @@ def _prices(values: Sequence[str]) -> dict[str, str]:
 
 
 def _demo(prices: Sequence[str], out: TextIO, err: TextIO) -> int:
-    example = encounter.from_dict(_examples.OFFICE_IV)
+    example = encounter.from_dict(examples.OFFICE_IV)
     try:
         claim = build_claim(example, prices=_prices(prices) or None)
     except ValidationError as error:

@@ -83,6 +83,7 @@ CPT_96365: Final = CPTCode(
     certainty=Certainty.VERIFIED,
     sources=("S6",),
 )
+"""96365: IV infusion for therapy, first hour."""
 CPT_96366: Final = CPTCode(
     code="96366",
     summary="IV infusion for therapy, each further hour (add-on to 96365)",
@@ -91,6 +92,7 @@ CPT_96366: Final = CPTCode(
     "(first unit from 91 minutes in total)",
     certainty=Certainty.SECONDARY,
 )
+"""96366: IV infusion for therapy, each further hour (add-on to 96365)."""
 CPT_96413: Final = CPTCode(
     code="96413",
     summary="Chemotherapy or complex-drug IV infusion, first hour",
@@ -99,6 +101,7 @@ CPT_96413: Final = CPTCode(
     certainty=Certainty.VERIFIED,
     sources=("S6", "S13"),
 )
+"""96413: Chemotherapy or complex-drug IV infusion, first hour."""
 CPT_96415: Final = CPTCode(
     code="96415",
     summary="Chemotherapy or complex-drug IV infusion, each further hour (add-on to 96413)",
@@ -107,23 +110,27 @@ CPT_96415: Final = CPTCode(
     complex=True,
     certainty=Certainty.SECONDARY,
 )
+"""96415: Chemotherapy or complex-drug IV infusion, each further hour (add-on to 96413)."""
 CPT_96372: Final = CPTCode(
     code="96372",
     summary="Therapeutic injection under the skin or into a muscle",
     time_rule="one unit per injection",
     certainty=Certainty.SECONDARY,
 )
+"""96372: Therapeutic injection under the skin or into a muscle."""
 CPT_96374: Final = CPTCode(
     code="96374",
     summary="IV push, single or first drug (also an infusion of 15 minutes or less)",
     certainty=Certainty.SECONDARY,
 )
+"""96374: IV push, single or first drug (also an infusion of 15 minutes or less)."""
 CPT_96409: Final = CPTCode(
     code="96409",
     summary="Chemotherapy or complex-drug IV push, single or first drug",
     complex=True,
     certainty=Certainty.SECONDARY,
 )
+"""96409: Chemotherapy or complex-drug IV push, single or first drug."""
 
 _TABLE: Final = CodeTable(
     "CPT",
@@ -131,6 +138,7 @@ _TABLE: Final = CodeTable(
 )
 
 CODES: Final[Mapping[str, CPTCode]] = _TABLE.codes
+"""Every entry of this code set by its code (read-only)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -146,9 +154,11 @@ class InfusionFamily:
 THERAPEUTIC_INFUSION: Final = InfusionFamily(
     name="therapeutic", initial=CPT_96365, additional_hour=CPT_96366, push=CPT_96374
 )
+"""96365 / 96366 / 96374: therapeutic IV administration."""
 COMPLEX_INFUSION: Final = InfusionFamily(
     name="complex", initial=CPT_96413, additional_hour=CPT_96415, push=CPT_96409
 )
+"""96413 / 96415 / 96409: chemotherapy and complex-drug IV administration."""
 FAMILIES: Final[Mapping[str, InfusionFamily]] = types.MappingProxyType(
     {family.name: family for family in (THERAPEUTIC_INFUSION, COMPLEX_INFUSION)}
 )

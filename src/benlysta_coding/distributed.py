@@ -17,9 +17,9 @@ front from the number of partitions, and the files are one per partition, so rep
 the file sizes your clearinghouse accepts.
 
 >>> import dask.bag
->>> from benlysta_coding import _examples
+>>> from benlysta_coding import examples
 >>> import json, tempfile
->>> records = dask.bag.from_sequence([json.dumps(_examples.OFFICE_IV)] * 3, npartitions=2)
+>>> records = dask.bag.from_sequence([json.dumps(examples.OFFICE_IV)] * 3, npartitions=2)
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     report = write_837_partitions(
 ...         records, folder, form="837p", prices={"J0490": "12.50", "96365": "150"},

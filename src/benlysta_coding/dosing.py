@@ -71,6 +71,7 @@ __all__ = [
 MIN_AGE_YEARS: Final = 5
 """Benlysta is indicated from 5 years of age (S3)."""
 ADULT_AGE_YEARS: Final = 18
+"""Adult dosing applies from 18 years of age."""
 IV_MG_PER_KG: Final = Decimal(10)
 """The IV dose, 10 mg per kg of body weight (S3)."""
 WEIGHT_RANGE_KG: Final = (Decimal(10), Decimal(350))
@@ -122,6 +123,7 @@ SC_ADULT_SLE: Final = Regimen(
     dose_mg=Decimal(200),
     interval_weeks=1,
 )
+"""Adult SLE, SC: 200 mg once weekly (S3)."""
 SC_ADULT_LUPUS_NEPHRITIS: Final = Regimen(
     key="sc_adult_ln",
     route=Route.SC,
@@ -132,6 +134,7 @@ SC_ADULT_LUPUS_NEPHRITIS: Final = Regimen(
     loading_offsets_weeks=(0, 1, 2, 3),
     loading_dose_mg=Decimal(400),
 )
+"""Adult lupus nephritis, SC: 400 mg weekly for 4 doses, then 200 mg weekly (secondary source)."""
 SC_CHILD_SLE_WEEKLY: Final = Regimen(
     key="sc_child_sle_weekly",
     route=Route.SC,
@@ -140,6 +143,7 @@ SC_CHILD_SLE_WEEKLY: Final = Regimen(
     dose_mg=Decimal(200),
     interval_weeks=1,
 )
+"""Children with SLE, 40 kg or more, SC: 200 mg weekly, autoinjector only (secondary source)."""
 SC_CHILD_SLE_EVERY_2_WEEKS: Final = Regimen(
     key="sc_child_sle_every_2_weeks",
     route=Route.SC,
@@ -148,6 +152,7 @@ SC_CHILD_SLE_EVERY_2_WEEKS: Final = Regimen(
     dose_mg=Decimal(200),
     interval_weeks=2,
 )
+"""Children with SLE, 15 to under 40 kg, SC: 200 mg every 2 weeks, autoinjector only (secondary source)."""
 
 
 def pounds_to_kg(pounds: Decimal | int | str) -> Decimal:
@@ -275,7 +280,7 @@ def dose_dates(
 ) -> tuple[tuple[datetime.date, Decimal], ...]:
     """Return the dates and doses (mg) of the first ``count`` doses from ``first_dose``.
 
-    A calendar that would run past 9999-12-31 is refused (:class:`OutOfRange`)."""
+    A calendar that would run past 9999-12-31 is refused (:class:`~benlysta_coding.errors.OutOfRange`)."""
     require(regimen, Regimen, "regimen", "a benlysta_coding.dosing.Regimen")
     start = to_date(first_dose, "first_dose")
     if isinstance(count, bool) or not isinstance(count, int):

@@ -130,4 +130,7 @@ BELIMUMAB: Final = Drug(
     infusion_families=frozenset(cpt.FAMILIES),
     injection=cpt.CPT_96372,
 )
-"""Belimumab: J0490 (10 mg), the 120 mg and 400 mg vials for IV, the 200 mg SC devices."""
+"""Belimumab: J0490 (10 mg), the 120 mg and 400 mg vials for IV, the 200 mg SC devices.
+
+:meta hide-value:
+"""

@@ -127,3 +127,4 @@ SOURCES: Final[Mapping[str, Source]] = types.MappingProxyType(
         )
     }
 )
+"""Every source the library cites, by key (read-only)."""

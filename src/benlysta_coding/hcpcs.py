@@ -58,6 +58,7 @@ J0490: Final = HCPCSCode(
     note="Bill with the IV vial NDCs (49401-0101-01, 49401-0102-01). The 2012-01-01 start is "
     "from payer policies (secondary); Q2044 was used in 2011.",
 )
+"""J0490: Injection, belimumab, 10 mg."""
 
 _TABLE: Final = CodeTable(
     "HCPCS",
@@ -71,6 +72,7 @@ _TABLE: Final = CodeTable(
 )
 
 CODES: Final[Mapping[str, HCPCSCode]] = _TABLE.codes
+"""Every entry of this code set by its code (read-only)."""
 
 
 def lookup(code: str, on: _dt.date | None = None) -> HCPCSCode:

@@ -4,12 +4,12 @@ The values display themselves in Jupyter (each has a ``_repr_html_`` that calls 
 encounter never shows who the patient or the subscriber is.
 
 >>> import datetime
->>> from benlysta_coding import build_claim, encounter, _examples
->>> claim = build_claim(encounter.from_dict(_examples.HOSPITAL_IV), today=datetime.date(2026, 1, 1))
+>>> from benlysta_coding import build_claim, encounter, examples
+>>> claim = build_claim(encounter.from_dict(examples.HOSPITAL_IV), today=datetime.date(2026, 1, 1))
 >>> table = claim_table(claim)
 >>> table.count("<tr>"), "0636" in table
 (5, True)
->>> "MARIA" in encounter.from_dict(_examples.HOSPITAL_IV)._repr_html_()
+>>> "MARIA" in encounter.from_dict(examples.HOSPITAL_IV)._repr_html_()
 False
 """
 

@@ -246,6 +246,7 @@ def _normalise(text: str) -> str:
 _TABLE: Final = CodeTable("ICD-10-CM", _ENTRIES, normalise=_normalise)
 
 CODES: Final[Mapping[str, DiagnosisCode]] = _TABLE.codes
+"""Every entry of this code set by its code (read-only)."""
 
 _INHERITED: Final[Mapping[str, tuple[str, ...]]] = types.MappingProxyType(
     {code: _tokens(code) for code in CODES}

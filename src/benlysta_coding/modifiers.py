@@ -55,6 +55,7 @@ JW: Final = Modifier(
     sources=("S11",),
     note="In use before 2017; the start date of the modifier itself is not encoded.",
 )
+"""JW: Drug amount discarded (single-dose container); reported on its own line."""
 JZ: Final = Modifier(
     code="JZ",
     summary="Zero drug amount discarded (single-dose container)",
@@ -64,6 +65,7 @@ JZ: Final = Modifier(
     sources=("S11", "S12"),
     note="Claims missing JW/JZ may be returned from 2023-10-01.",
 )
+"""JZ: Zero drug amount discarded (single-dose container)."""
 JG: Final = Modifier(
     code="JG",
     summary="Drug acquired through the 340B program",
@@ -71,6 +73,7 @@ JG: Final = Modifier(
     certainty=Certainty.SECONDARY,
     sources=("S18",),
 )
+"""JG: Drug acquired through the 340B program."""
 TB: Final = Modifier(
     code="TB",
     summary="340B-acquired drug, informational, for certain hospital types",
@@ -82,10 +85,12 @@ TB: Final = Modifier(
     "off-campus departments; other 340B entities use JG. A line carries JG or TB, never both. "
     "Which applies to a provider is the provider's own knowledge.",
 )
+"""TB: 340B-acquired drug, informational, for certain hospital types."""
 
 _TABLE: Final = CodeTable("Modifier", (JW, JZ, JG, TB), normalise=lambda t: t.strip().upper())
 
 CODES: Final[Mapping[str, Modifier]] = _TABLE.codes
+"""Every entry of this code set by its code (read-only)."""
 
 
 def lookup(code: str, on: datetime.date | None = None) -> Modifier:

@@ -48,12 +48,14 @@ __all__ = [
 ]
 
 POS_11: Final = CodeEntry(code="11", summary="Office", certainty=Certainty.SECONDARY)
+"""11: Office."""
 POS_19: Final = CodeEntry(
     code="19",
     summary="Off-campus outpatient hospital",
     effective=_dt.date(2016, 1, 1),
     certainty=Certainty.VERIFIED,
 )
+"""19: Off-campus outpatient hospital."""
 POS_22: Final = CodeEntry(
     code="22",
     summary="On-campus outpatient hospital",
@@ -61,6 +63,7 @@ POS_22: Final = CodeEntry(
     certainty=Certainty.VERIFIED,
     note="Called 'outpatient hospital' before 2016-01-01.",
 )
+"""22: On-campus outpatient hospital."""
 
 POS_49: Final = CodeEntry(
     code="49",
@@ -68,10 +71,12 @@ POS_49: Final = CodeEntry(
     certainty=Certainty.SECONDARY,
     note="A clinic that is not part of a hospital and bills on professional claims.",
 )
+"""49: Independent clinic."""
 
 _TABLE: Final = CodeTable("Place of service", (POS_11, POS_19, POS_22, POS_49))
 
 CODES: Final[Mapping[str, CodeEntry]] = _TABLE.codes
+"""Every entry of this code set by its code (read-only)."""
 
 
 def lookup(code: str, on: _dt.date | None = None) -> CodeEntry:
@@ -89,16 +94,19 @@ class TypeOfBill(CodeEntry):
 TOB_013X: Final = TypeOfBill(
     code="013x", facility_code="13", summary="Hospital outpatient", certainty=Certainty.SECONDARY
 )
+"""013x: Hospital outpatient."""
 TOB_085X: Final = TypeOfBill(
     code="085x",
     facility_code="85",
     summary="Critical access hospital outpatient",
     certainty=Certainty.SECONDARY,
 )
+"""085x: Critical access hospital outpatient."""
 
 TYPE_OF_BILL: Final[Mapping[str, TypeOfBill]] = types.MappingProxyType(
     {t.code: t for t in (TOB_013X, TOB_085X)}
 )
+"""The type-of-bill prefixes by code (read-only)."""
 
 
 class Frequency(enum.StrEnum):

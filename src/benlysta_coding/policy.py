@@ -278,18 +278,28 @@ MEDICARE_PART_B: Final = PayerPolicy(
     jw_required_from=modifiers.JW.required_from,
     jz_required_from=modifiers.JZ.required_from,
 )
-"""Medicare Part B: JW from 2017-01-01, JZ from 2023-07-01, SC excluded (self-administered)."""
+"""Medicare Part B: JW from 2017-01-01, JZ from 2023-07-01, SC excluded (self-administered).
+
+:meta hide-value:
+"""
 
 COMMERCIAL: Final = PayerPolicy(
     name="commercial",
     sc_on_medical_benefit=False,
     jz_required_from=None,
 )
-"""A generic commercial payer: waste on a JW line, no JZ requirement; adjust to the contract."""
+"""A generic commercial payer: waste on a JW line, no JZ requirement; adjust to the contract.
+
+:meta hide-value:
+"""
 
 POLICIES: Final[Mapping[str, PayerPolicy]] = types.MappingProxyType(
     {p.name: p for p in (MEDICARE_PART_B, COMMERCIAL)}
 )
+"""The built-in payer policies by name (read-only).
+
+:meta hide-value:
+"""
 
 
 def lookup(name: str) -> PayerPolicy:

@@ -123,6 +123,7 @@ VIAL_120: Final = Product(
     device_certainty=Certainty.VERIFIED,
     sources=("S1", "S2", "S6"),
 )
+"""BENLYSTA 120 mg lyophilized powder, single-dose vial (NDC 49401-101-01)."""
 VIAL_400: Final = Product(
     ndc11="49401010201",
     ndc10="49401-102-01",
@@ -140,6 +141,7 @@ VIAL_400: Final = Product(
     device_certainty=Certainty.VERIFIED,
     sources=("S1", "S2", "S6"),
 )
+"""BENLYSTA 400 mg lyophilized powder, single-dose vial (NDC 49401-102-01)."""
 SC_AUTOINJECTOR_1: Final = Product(
     ndc11="49401008802",
     ndc10="49401-088-02",
@@ -157,6 +159,7 @@ SC_AUTOINJECTOR_1: Final = Product(
     device_certainty=Certainty.SECONDARY,
     sources=("S1", "S16"),
 )
+"""BENLYSTA 200 mg/mL SC, carton of 1 (NDC 49401-088-02)."""
 SC_AUTOINJECTOR_4: Final = Product(
     ndc11="49401008835",
     ndc10="49401-088-35",
@@ -174,6 +177,7 @@ SC_AUTOINJECTOR_4: Final = Product(
     device_certainty=Certainty.SECONDARY,
     sources=("S1", "S16"),
 )
+"""BENLYSTA 200 mg/mL SC, carton of 4 (NDC 49401-088-35)."""
 SC_SYRINGE_4: Final = Product(
     ndc11="49401008847",
     ndc10="49401-088-47",
@@ -191,6 +195,7 @@ SC_SYRINGE_4: Final = Product(
     device_certainty=Certainty.SECONDARY,
     sources=("S1", "S16"),
 )
+"""BENLYSTA 200 mg/mL SC prefilled syringe, carton of 4 (NDC 49401-088-47)."""
 SC_CARTON_088_61: Final = Product(
     ndc11="49401008861",
     ndc10="49401-088-61",
@@ -207,6 +212,7 @@ SC_CARTON_088_61: Final = Product(
     device_certainty=Certainty.UNVERIFIED,
     note="Listed on the label; one Medicaid list calls it an autoinjector; count unknown.",
 )
+"""BENLYSTA 200 mg/mL SC, NDC 49401-088-61 (contents not verified) (NDC 49401-088-61)."""
 
 CODES: Final[Mapping[str, Product]] = types.MappingProxyType(
     {

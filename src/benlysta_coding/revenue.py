@@ -48,12 +48,15 @@ REV_0636: Final = CodeEntry(
     certainty=Certainty.VERIFIED,
     sources=("S6",),
 )
+"""0636: Drugs requiring detailed coding."""
 REV_0260: Final = CodeEntry(
     code="0260", summary="IV therapy", certainty=Certainty.VERIFIED, sources=("S6",)
 )
+"""0260: IV therapy."""
 REV_0250: Final = CodeEntry(
     code="0250", summary="Pharmacy, general", certainty=Certainty.VERIFIED, sources=("S6",)
 )
+"""0250: Pharmacy, general."""
 REV_0637: Final = CodeEntry(
     code="0637",
     summary="Self-administrable drugs",
@@ -61,7 +64,9 @@ REV_0637: Final = CodeEntry(
     note="Its use for SC Benlysta in hospital outpatient was not verified; Medicare usually does "
     "not cover self-administered drugs.",
 )
+"""0637: Self-administrable drugs."""
 REV_0510: Final = CodeEntry(code="0510", summary="Clinic, general", certainty=Certainty.SECONDARY)
+"""0510: Clinic, general."""
 
 
 def _normalise(text: str) -> str:
@@ -74,6 +79,7 @@ _TABLE: Final = CodeTable(
 )
 
 CODES: Final[Mapping[str, CodeEntry]] = _TABLE.codes
+"""Every entry of this code set by its code (read-only)."""
 
 
 def lookup(code: str, on: _dt.date | None = None) -> CodeEntry:

@@ -11,8 +11,8 @@ More information:
 * https://hl7.org/fhir/R4/claim.html
 
 >>> import datetime
->>> from benlysta_coding import build_claim, encounter, _examples
->>> enc = encounter.from_dict(_examples.OFFICE_IV)
+>>> from benlysta_coding import build_claim, encounter, examples
+>>> enc = encounter.from_dict(examples.OFFICE_IV)
 >>> claim = build_claim(enc, prices={"J0490": "12.50", "96365": "150"},
 ...                     today=datetime.date(2026, 1, 1))
 >>> resource = claim_resource(claim, created=datetime.date(2025, 3, 4))
@@ -38,9 +38,13 @@ from benlysta_coding.parties import Parties
 __all__ = ["CPT", "HCPCS", "ICD10CM", "NDC", "claim_resource", "dumps"]
 
 HCPCS: Final = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+"""The HCPCS code system URI."""
 CPT: Final = "http://www.ama-assn.org/go/cpt"
+"""The CPT code system URI."""
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+"""The ICD-10-CM code system URI."""
 NDC: Final = "http://hl7.org/fhir/sid/ndc"
+"""The NDC code system URI."""
 NPI: Final = "http://hl7.org/fhir/sid/us-npi"
 REVENUE: Final = "https://www.nubc.org/CodeSystem/RevenueCodes"
 CLAIM_TYPE: Final = "http://terminology.hl7.org/CodeSystem/claim-type"

@@ -17,8 +17,8 @@ More information:
 * S15 UB-04 form-locator guides (FL 43), https://www.nubc.org/
 
 >>> import datetime
->>> from benlysta_coding import build_claim, encounter, _examples
->>> claim = build_claim(encounter.from_dict(_examples.OFFICE_IV), prices={"J0490": "12.50",
+>>> from benlysta_coding import build_claim, encounter, examples
+>>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), prices={"J0490": "12.50",
 ...                     "96365": "150"}, today=datetime.date(2026, 1, 1))
 >>> form = cms1500(claim)
 >>> form["rows"][1]["shaded"], form["rows"][1]["24D"], form["rows"][1]["24F"]
@@ -38,7 +38,9 @@ from benlysta_coding.errors import InvalidFormat
 __all__ = ["CMS1500_LINES_PER_FORM", "UB04_LINES_PER_PAGE", "cms1500", "ub04"]
 
 CMS1500_LINES_PER_FORM = 6
+"""Service lines on one CMS-1500 form."""
 UB04_LINES_PER_PAGE = 22
+"""Service lines on one UB-04 page."""
 _LETTERS = "ABCDEFGHIJKL"
 
 

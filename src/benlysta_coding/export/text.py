@@ -5,8 +5,8 @@ a banner that says so; severities are coloured when ``colour`` is true (the comm
 on for a terminal and honours ``NO_COLOR``).
 
 >>> import datetime
->>> from benlysta_coding import build_claim, encounter, _examples
->>> claim = build_claim(encounter.from_dict(_examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
+>>> from benlysta_coding import build_claim, encounter, examples
+>>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
 >>> text = render(claim, width=60)
 >>> max(len(line) for line in text.splitlines()) <= 60
 True

@@ -1,4 +1,6 @@
-"""Example encounters, kept as Python data so the demo works installed or vendored.
+"""Example encounters as JSON-like dicts: ready to load with :func:`benlysta_coding.encounter.from_dict`.
+
+Kept as Python data so that the demo works installed or vendored.
 
 ``examples/encounter-office-iv.json``, ``examples/encounter-hospital-iv.json``,
 ``examples/encounter-dependant-office-iv.json`` and ``examples/encounter-replacement-hospital-iv.json``
