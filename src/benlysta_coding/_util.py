@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from decimal import Context, Decimal, InvalidOperation
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import datetime as _dt
 
 from benlysta_coding.errors import InvalidFormat
 
@@ -129,6 +131,8 @@ def to_date(value: object, field: str) -> _dt.date:
     A ``datetime`` is refused: a date of service is a calendar date, and nothing may shift it through
     a time zone.
     """
+    import datetime as _dt  # loaded on first use, so that importing ndc stays light
+
     if isinstance(value, _dt.datetime):
         raise TypeError(f"{field}: expected a date, not a datetime (pass its .date() on purpose)")
     if isinstance(value, _dt.date):
