@@ -22,6 +22,18 @@ def hospital(**changes: Any) -> dict[str, Any]:
     return _changed(_examples.HOSPITAL_IV, changes)
 
 
+def sc(**changes: Any) -> dict[str, Any]:
+    """The office example given subcutaneously to a commercial payer, with changes."""
+    base: dict[str, Any] = {
+        "route": "sc",
+        "infusion_minutes": None,
+        "payer": "commercial",
+        "diagnoses": ["M32.13"],
+    }
+    base.update(changes)
+    return office(**base)
+
+
 def _changed(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     data = copy.deepcopy(base)
     for key, value in changes.items():

@@ -16,7 +16,7 @@ from benlysta_coding.claim import Claim, LineKind, ServiceLine
 from benlysta_coding.errors import ClaimHasErrors, InvalidComponent
 from benlysta_coding.export import fhir, forms, x12
 from benlysta_coding.ndc import Unit
-from tests.helpers import TODAY, claim_of, codes, hospital, office
+from tests.helpers import TODAY, claim_of, codes, hospital, office, sc
 
 PRICES = {"J0490": "12.50", "96365": "150", "96366": "50", "96413": "200", "96372": "25"}
 
@@ -206,17 +206,6 @@ class TestModifiersOnTheEncounter:
         assert [] == list(ok.errors)
         both = claim_of(hospital(drug_modifiers=["JG", "TB"]))
         assert "modifier-jg-tb" in [f.code for f in both.errors]
-
-
-def sc(**changes: Any) -> dict[str, Any]:
-    base = {
-        "route": "sc",
-        "infusion_minutes": None,
-        "payer": "commercial",
-        "diagnoses": ["M32.13"],
-    }
-    base.update(changes)
-    return office(**base)
 
 
 class TestSubcutaneous:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from benlysta_coding import ndc, units
-from tests.helpers import claim_of, codes, hospital, office
+from tests.helpers import claim_of, codes, hospital, office, sc
 
 
 def test_a_record_holds_every_key_with_its_value() -> None:
@@ -78,17 +78,6 @@ def test_unknown_module_attributes_raise_attribute_error() -> None:
     for module in (units, ndc):
         with pytest.raises(AttributeError, match="has no attribute 'nothing_here'"):
             getattr(module, "nothing_here")  # noqa: B009
-
-
-def sc(**changes: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "route": "sc",
-        "infusion_minutes": None,
-        "payer": "commercial",
-        "diagnoses": ["M32.13"],
-    }
-    base.update(changes)
-    return office(**base)
 
 
 def test_the_sc_device_shorthand() -> None:

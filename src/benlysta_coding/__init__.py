@@ -49,30 +49,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
 
 __version__ = "0.2.0.dev0"
 
-_SUBMODULES: Final = frozenset(
-    {
-        "checks",
-        "claim",
-        "cpt",
-        "dosing",
-        "drug",
-        "encounter",
-        "errors",
-        "examples",
-        "facts",
-        "hcpcs",
-        "icd10",
-        "lines",
-        "modifiers",
-        "ndc",
-        "parties",
-        "place_of_service",
-        "policy",
-        "products",
-        "revenue",
-        "units",
-    }
-)
 _NAMES: Final = {
     "Claim": "claim",
     "ServiceLine": "claim",
@@ -115,6 +91,12 @@ __all__ = [
     "revenue",
     "units",
 ]
+
+
+_SUBMODULES: Final = frozenset(
+    name for name in __all__ if name.islower() and name not in _NAMES and not name.startswith("_")
+)
+"""The submodules loaded on first use: the lower-case names of ``__all__`` that are not functions."""
 
 
 def __getattr__(name: str) -> Any:

@@ -36,7 +36,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Final
@@ -272,6 +272,20 @@ def _code(text: str, source: Source, row: int, column: str) -> str:
     return code
 
 
+def _data_rows(
+    rows: Sequence[Sequence[str]], header: int, columns: Mapping[str, int], source: Source
+) -> Iterator[tuple[int, Sequence[str]]]:
+    """(row number in the file, cells) of each non-empty row under the header, checked to hold
+    every column the header named."""
+    needed = max(columns.values())
+    for number, row in enumerate(rows[header + 1 :], start=header + 2):
+        if not any(row):
+            continue
+        if len(row) <= needed:
+            raise InvalidFormat(f"{source.name}: row {number}: fewer columns than the header")
+        yield number, row
+
+
 def load_asp(
     path: str | os.PathLike[str] | bytes,
     *,
@@ -288,11 +302,7 @@ def load_asp(
         (n for n, cell in enumerate(rows[header]) if cell.lower().startswith("co-insurance")), None
     )
     limits = {}
-    for number, row in enumerate(rows[header + 1 :], start=header + 2):
-        if not any(row):
-            continue
-        if len(row) <= max(columns.values()):
-            raise InvalidFormat(f"{source.name}: row {number}: fewer columns than the header")
+    for number, row in _data_rows(rows, header, columns, source):
         code = _code(row[columns["hcpcs code"]], source, number, "HCPCS Code")
         limit = _amount(row[columns["payment limit"]], source, number, "Payment Limit")
         share = None
@@ -317,11 +327,7 @@ def load_crosswalk(
     header, columns = _header(rows, source, (r"_\d{4}_code", r"ndc2?"), "NDC-HCPCS crosswalk")
     units = next((n for n, cell in enumerate(rows[header]) if cell.upper() == "BILLUNITSPKG"), None)
     entries = []
-    for number, row in enumerate(rows[header + 1 :], start=header + 2):
-        if not any(row):
-            continue
-        if len(row) <= max(columns.values()):
-            raise InvalidFormat(f"{source.name}: row {number}: fewer columns than the header")
+    for number, row in _data_rows(rows, header, columns, source):
         code = _code(row[columns[r"_\d{4}_code"]], source, number, "HCPCS code")
         try:
             ndc11 = _ndc.validate(row[columns[r"ndc2?"]])
@@ -362,11 +368,7 @@ def load_mue(
     )
     rationale = next((n for n, c in enumerate(rows[header]) if c.lower() == "mue rationale"), None)
     entries = {}
-    for number, row in enumerate(rows[header + 1 :], start=header + 2):
-        if not any(row):
-            continue
-        if len(row) <= max(columns.values()):
-            raise InvalidFormat(f"{source.name}: row {number}: fewer columns than the header")
+    for number, row in _data_rows(rows, header, columns, source):
         code = _code(row[columns[r"hcpcs/cpt code"]], source, number, "HCPCS/CPT Code")
         raw = row[columns[r"(practitioner|outpatient hospital) services mue values?"]]
         if not raw.isdigit():

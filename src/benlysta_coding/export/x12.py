@@ -62,7 +62,15 @@ from benlysta_coding.claim import (
 )
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, ValidationError
 from benlysta_coding.ndc import Unit as NDCUnit
-from benlysta_coding.parties import Address, Parties, Patient, Receiver, Submitter, Subscriber
+from benlysta_coding.parties import (
+    Address,
+    Insurance,
+    Parties,
+    Patient,
+    Receiver,
+    Submitter,
+    Subscriber,
+)
 from benlysta_coding.policy import FILING_CODES
 
 __all__ = [
@@ -336,13 +344,7 @@ def _other_payer(w: _Out, claim: Claim, parties: Parties) -> None:
         "MI",
         w.ident(parties.other_member_id, "other_member_id"),
     )
-    w.name(
-        "PR",
-        w.text(payer.payer_name, "other_insurance.payer_name"),
-        "",
-        "PI",
-        w.ident(payer.payer_id, "other_insurance.payer_id"),
-    )
+    _payer(w, payer, "other_insurance")
 
 
 def _line_adjudication(
@@ -440,6 +442,12 @@ def _person(
         w.seg("DMG", "D8", _d8(who.birth_date), who.sex)
 
 
+def _payer(w: _Out, payer: Insurance, field: str) -> None:
+    """A payer's NM1*PR (loops 2010BB and 2330B)."""
+    name = w.text(payer.payer_name, f"{field}.payer_name")
+    w.name("PR", name, "", "PI", w.ident(payer.payer_id, f"{field}.payer_id"))
+
+
 def _subscriber(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     """Loops 2000B (and 2000C when the patient is a dependant); returns the HLs written."""
     subscriber, patient, payer = parties.subscriber, parties.patient, parties.insurance
@@ -452,13 +460,7 @@ def _subscriber(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
         _person(w, "IL", patient, "patient", patient.member_id)
     else:
         _person(w, "IL", subscriber, "subscriber", subscriber.member_id)
-    w.name(
-        "PR",
-        w.text(payer.payer_name, "insurance.payer_name"),
-        "",
-        "PI",
-        w.ident(payer.payer_id, "insurance.payer_id"),
-    )
+    _payer(w, payer, "insurance")
     if subscriber is None:
         return 1
     w.seg("HL", str(hl + 2), str(hl + 1), "23", "0")
