@@ -120,3 +120,66 @@ def test_sc_dose_check_applies_from_18() -> None:
     eighteen = sc(dose_mg="300", patient__birth_date="2007-03-03")  # 18 that day
     assert "sc-dose-unusual" not in codes(claim_of(seventeen))
     assert "sc-dose-unusual" in codes(claim_of(eighteen))
+
+
+def test_unit_findings_messages_and_paths() -> None:
+    import attrs
+
+    from benlysta_coding import checks, policy
+
+    claim = claim_of(office())
+    plan = units.plan_vials(683)
+    more = [attrs.evolve(claim.lines[0], units=70), *claim.lines[1:]]
+    found = [
+        (f.code, f.path, f.message)
+        for f in checks.check_lines(None, more, policy.MEDICARE_PART_B, plan)
+    ]
+    assert (
+        "units-dose-mismatch",
+        "$.lines",
+        "70 administered units; the dose 683 mg is 69 units (rounded up)",
+    ) in found
+    assert (
+        "units-exceed-vials",
+        "$.lines",
+        "70 administered + 3 wasted units are 730 mg; the vials opened hold 720 mg",
+    ) in found
+
+
+def test_capacity_in_millilitres_and_milligrams() -> None:
+    import attrs
+
+    from benlysta_coding import checks, policy
+    from benlysta_coding.ndc import Unit
+
+    # SC: one 1 mL device of 200 mg under the millilitre basis holds 20 units; 21 do not fit
+    claim = claim_of(sc())
+    assert (Unit.ML, Decimal(1)) == (claim.lines[0].ndc_unit, claim.lines[0].ndc_quantity)
+    over = [attrs.evolve(claim.lines[0], units=21), *claim.lines[1:]]
+    codes_found = [f.code for f in checks.check_lines(None, over, policy.COMMERCIAL, None)]
+    assert "ndc-quantity-mismatch" in codes_found
+    assert "units-exceed-vials" in codes_found
+    # milligram quantities add up: 683 mg + 37 mg = 720 mg hold 72 units, not 73
+    grams = attrs.evolve(policy.MEDICARE_PART_B, vial_ndc_unit="milligrams")
+    mg_claim = claim_of(office(), policy=grams)
+    assert [Unit.ME, Unit.ME] == [line.ndc_unit for line in mg_claim.lines[:2]]
+    plan = units.plan_vials(683)
+    assert [] == checks.check_lines(None, mg_claim.lines, grams, plan)
+    extra = [mg_claim.lines[0], attrs.evolve(mg_claim.lines[1], units=4), mg_claim.lines[2]]
+    assert "units-exceed-vials" in [f.code for f in checks.check_lines(None, extra, grams, plan)]
+
+
+def test_records_of_a_340b_institutional_claim() -> None:
+    claim = claim_of(
+        hospital(drug_modifiers=["TB"], patient__weight_kg="55", payer="medicare_part_b")
+    )
+    records = claim.records()
+    assert "JW:TB" == records[1]["modifiers"]
+    assert ("", "0260") == (records[2]["ndc_unit"], records[2]["revenue_code"])
+    professional = claim_of(office()).records()
+    assert "" == professional[0]["revenue_code"]
+
+
+def test_lines_without_a_claim_id_get_line_control_numbers() -> None:
+    claim = claim_of(office(claim_id=None))
+    assert ["LINE-1", "LINE-2", "LINE-3"] == [line.control_number for line in claim.lines]

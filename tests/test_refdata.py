@@ -14,7 +14,7 @@ import pytest
 
 from benlysta_coding import cli, refdata
 from benlysta_coding.errors import InvalidFormat, ValidationError
-from tests.helpers import claim_of, codes, office
+from tests.helpers import claim_of, codes, hospital, office
 
 ASP_HEADER = [
     "HCPCS Code", "Short Description", "HCPCS Code Dosage", "Payment Limit",
@@ -238,3 +238,72 @@ def test_loading_a_full_size_file(tmp_path: Path) -> None:
     assert 1003 == len(table.limits)
     with pytest.raises(ValidationError):
         refdata.load_asp(b"", name="empty.csv")
+
+
+def outpatient_mue(folder: Path, value: str) -> Path:
+    header = [
+        "HCPCS/CPT Code",
+        "Outpatient Hospital Services MUE Values",
+        "MUE Adjudication Indicator",
+    ]
+    path = folder / "MCR_MUE_OutpatientHospitalServices_Eff_01-01-2025.csv"
+    path.write_bytes(
+        csv_text(["title"], header, [["J0490", value, "3 Date of Service Edit: Clinical"]])
+    )
+    return path
+
+
+def test_uncovered_lookups_are_named_on_the_service_date(files: dict[str, Path]) -> None:
+    claim = claim_of(office(service_date="2025-07-01"), reference=reference(files))
+    found = {f.message: f.path for f in claim.findings if f.code == "reference-not-covered"}
+    assert {
+        "no ASP file loaded covers 2025-07-01": "$.service_date",
+        "no NDC-HCPCS crosswalk loaded covers 2025-07-01": "$.service_date",
+    } == found
+    no_code = claim_of(
+        office(service_date="2025-03-03", infusion_minutes=95), reference=reference(files)
+    )
+    messages = [f.message for f in no_code.findings if f.code == "reference-not-covered"]
+    assert [f"96366 has no MUE in {files['mue'].name}"] == messages
+
+
+def test_each_setting_uses_its_own_mue_table(tmp_path: Path, files: dict[str, Path]) -> None:
+    both = refdata.Reference(
+        mue=(
+            refdata.load_mue(mue_file(tmp_path, "10")),
+            refdata.load_mue(outpatient_mue(tmp_path, "100")),
+        )
+    )
+    assert "mue-exceeded" in codes(claim_of(office(service_date="2025-03-03"), reference=both))
+    hospital_claim = claim_of(hospital(service_date="2025-03-03"), reference=both)  # 52 units
+    assert "mue-exceeded" not in codes(hospital_claim)
+    low = refdata.Reference(mue=(refdata.load_mue(outpatient_mue(tmp_path, "50")),))
+    (found,) = claim_of(hospital(service_date="2025-03-03"), reference=low).errors
+    assert found.message.startswith(
+        "52 J0490 units on 2025-03-03 exceed the outpatient_hospital MUE of 50"
+    )
+
+
+def test_crosswalk_findings_name_the_line_and_the_numbers(tmp_path: Path) -> None:
+    table = refdata.load_crosswalk(
+        crosswalk_file(tmp_path, units_120="10"), period=("2025-01-01", None)
+    )
+    claim = claim_of(office(), reference=refdata.Reference(crosswalk=(table,)))
+    found = [(f.path, f.message) for f in claim.findings if f.code == "crosswalk-units-disagree"]
+    name = "crosswalk-2025q1.csv"
+    message = f"{name} gives 10 billing units per package for NDC 49401010101; the product holds 12"
+    assert [("$.lines[0]", message), ("$.lines[1]", message)] == found
+    other = refdata.CrosswalkTable(table.period, table.source, table.entries[1:])
+    missed = claim_of(office(), reference=refdata.Reference(crosswalk=(other,)))
+    assert [("$.lines[0]", f"NDC 49401010101 is not in {name} for J0490")] == [
+        (f.path, f.message) for f in missed.findings if f.code == "ndc-not-in-crosswalk"
+    ][:1]
+
+
+def test_expected_allowed_only_on_medicare_drug_lines(files: dict[str, Path]) -> None:
+    commercial = claim_of(
+        office(payer="commercial", service_date="2025-03-03"), reference=reference(files)
+    )
+    assert all(line.expected_allowed is None for line in commercial.lines)
+    medicare = claim_of(office(service_date="2025-03-03"), reference=reference(files))
+    assert [True, True, False] == [line.expected_allowed is not None for line in medicare.lines]
