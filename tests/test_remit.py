@@ -256,3 +256,26 @@ def test_medicare_as_secondary_payer(tmp_path: Path) -> None:
     status, _, err = secondary_text(without_type, answers, tmp_path)
     assert 2 == status
     assert "insurance_type" in err
+
+
+def test_institutional_secondary(tmp_path: Path) -> None:
+    from tests.helpers import hospital
+
+    data = hospital(payer="medicare_part_b", secondary_insurance=SECONDARY)
+    prices = {"J0490": "12.50", "96365": "150", "96366": "50"}
+    claim = claim_of(data, prices=prices)
+    (tmp_path / "e.json").write_text(json.dumps(data))
+    (tmp_path / "r.835").write_text(remittance([(claim, "1", {})]))
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(
+        ["claim", str(tmp_path / "e.json"), "--format", "837i", "--price", "J0490=12.50",
+         "--price", "96365=150", "--price", "96366=50", "--primary-remittance",
+         str(tmp_path / "r.835")],
+        out, err,
+    )  # fmt: skip
+    assert 0 == status, err.getvalue()
+    text = out.getvalue()
+    assert [] == pyx12_errors(text)
+    assert "SBR*S*18*******CI~" in text
+    assert "SBR*P*18*******MA~" in text  # Medicare institutional primary: MA
+    assert text.count("SVD*") == len(claim.lines)

@@ -361,7 +361,7 @@ def _line_adjudication(
         w.ident(payer.payer_id, "other_insurance.payer_id"),
         _signed(found.paid, f"{where}.paid"),
         procedure,
-        "",
+        line.revenue_code or "",  # SVD04: required on the 837I, not used on the 837P
         str(found.units),
     )
     _cas(w, found.adjustments, f"{where}.adjustments")
