@@ -34,7 +34,11 @@ __all__ = ["check_lines", "diagnosis_findings", "diagnosis_pointers"]
 
 
 def diagnosis_pointers(diagnoses: Sequence[str], drug: Drug = BELIMUMAB) -> tuple[int, ...]:
-    """The pointers (1-based, at most 4) to the diagnoses that support the drug; else the first."""
+    """The pointers (1-based, at most 4) to the diagnoses that support the drug; else the first.
+
+    >>> diagnosis_pointers(["Z79.899", "M32.14", "M32.13"])
+    (2, 3)
+    """
     supporting = drug.supporting_diagnoses
     pointing = [i for i, code in enumerate(diagnoses, start=1) if code in supporting]
     return tuple((pointing or [1])[:4])

@@ -307,6 +307,11 @@ def exportable(claim: object, *, allow_errors: bool = False) -> Claim:
     Raises :class:`TypeError` for anything but a :class:`Claim`, and
     :class:`~benlysta_coding.errors.ClaimHasErrors` (carrying the findings) for a claim with error
     findings, unless ``allow_errors`` is true (a draft: the forms and FHIR accept it; X12 never).
+
+    >>> exportable("not a claim")
+    Traceback (most recent call last):
+        ...
+    TypeError: claim: expected a benlysta_coding.claim.Claim
     """
     if not isinstance(claim, Claim):
         raise TypeError("claim: expected a benlysta_coding.claim.Claim")

@@ -166,7 +166,11 @@ FAMILIES: Final[Mapping[str, InfusionFamily]] = types.MappingProxyType(
 
 
 def lookup(code: str, on: _dt.date | None = None) -> CPTCode:
-    """Return the entry for ``code``; with ``on``, also check it is in effect on that date."""
+    """Return the entry for ``code``; with ``on``, also check it is in effect on that date.
+
+    >>> lookup("96366").add_on_to
+    '96365'
+    """
     return _TABLE.lookup(code, on)
 
 
@@ -179,7 +183,11 @@ def _minutes(minutes: int) -> int:
 
 
 def infusion_qualifies(minutes: int) -> bool:
-    """Return whether an administration of ``minutes`` counts as an infusion (more than 15 minutes)."""
+    """Return whether an administration of ``minutes`` counts as an infusion (more than 15 minutes).
+
+    >>> infusion_qualifies(15), infusion_qualifies(16)
+    (False, True)
+    """
     return _minutes(minutes) > PUSH_MAX_MINUTES
 
 
@@ -187,6 +195,9 @@ def additional_hour_units(minutes: int) -> int:
     """Return the units of the additional-hour add-on (96366 / 96415) for a total infusion time.
 
     Each unit needs more than 30 minutes beyond the last full hour: 91 minutes give one unit, 151 two.
+
+    >>> additional_hour_units(90), additional_hour_units(91), additional_hour_units(151)
+    (0, 1, 2)
     """
     beyond_first_hour = _minutes(minutes) - 60 - ADDITIONAL_HOUR_THRESHOLD_MINUTES
     if beyond_first_hour <= 0:

@@ -170,7 +170,11 @@ def pounds_to_kg(pounds: Decimal | int | str) -> Decimal:
 def check_weight(
     weight_kg: Decimal | int | str, weight_range: tuple[Decimal, Decimal] = WEIGHT_RANGE_KG
 ) -> Decimal:
-    """Return the weight as a Decimal, or raise if it is not a plausible weight in kg."""
+    """Return the weight as a Decimal, or raise if it is not a plausible weight in kg.
+
+    >>> check_weight("63.4")
+    Decimal('63.4')
+    """
     weight = to_decimal(weight_kg, "weight_kg")
     if weight_range is WEIGHT_RANGE_KG:  # the constant's bounds are already checked Decimals
         low, high = WEIGHT_RANGE_KG
@@ -189,7 +193,11 @@ def check_weight(
 def iv_dose_mg(
     weight_kg: Decimal | int | str, weight_range: tuple[Decimal, Decimal] = WEIGHT_RANGE_KG
 ) -> Decimal:
-    """Return the IV dose, 10 mg/kg, exactly."""
+    """Return the IV dose, 10 mg/kg, exactly.
+
+    >>> iv_dose_mg(70)
+    Decimal('700')
+    """
     return check_weight(weight_kg, weight_range) * IV_MG_PER_KG
 
 
@@ -237,6 +245,9 @@ def regimen_for(
 
     The IV regimen's ``dose_mg`` is the weight-based dose. Under 5 years is an error; the paediatric
     SC lupus nephritis regimen is not verified and is refused.
+
+    >>> regimen_for("sc", "lupus_nephritis", age_years=40).loading_dose_mg
+    Decimal('400')
     """
     chosen_route, chosen_indication = _route(route), _indication(indication)
     if isinstance(age_years, bool) or not isinstance(age_years, int):
@@ -280,7 +291,11 @@ def dose_dates(
 ) -> tuple[tuple[datetime.date, Decimal], ...]:
     """Return the dates and doses (mg) of the first ``count`` doses from ``first_dose``.
 
-    A calendar that would run past 9999-12-31 is refused (:class:`~benlysta_coding.errors.OutOfRange`)."""
+    A calendar that would run past 9999-12-31 is refused (:class:`~benlysta_coding.errors.OutOfRange`).
+
+    >>> [d.isoformat() for d, _ in dose_dates(SC_ADULT_SLE, "2025-01-06", 3)]
+    ['2025-01-06', '2025-01-13', '2025-01-20']
+    """
     require(regimen, Regimen, "regimen", "a benlysta_coding.dosing.Regimen")
     start = to_date(first_dose, "first_dose")
     if isinstance(count, bool) or not isinstance(count, int):

@@ -478,7 +478,11 @@ def reference(
     kind: type = Encounter, prefix: str = ""
 ) -> Iterator[tuple[str, str, bool, str, str]]:
     """Every key of the encounter JSON, nested keys included: (key, JSON type, required, example,
-    description). The docs' reference table is generated from this."""
+    description). The docs' reference table is generated from this.
+
+    >>> next(reference())[:3]
+    ('claim_id', 'string', False)
+    """
     for field in attrs.fields(kind):
         info = field.metadata
         key = f"{prefix}{field.name}"

@@ -556,7 +556,11 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
 
 
 def make(code: str, message: str, path: str = "$") -> Finding:
-    """Return a finding of the rule ``code`` with a specific message and path."""
+    """Return a finding of the rule ``code`` with a specific message and path.
+
+    >>> str(make("jw-missing", "3 unit(s) discarded without a JW line", "$.lines"))
+    'error: $.lines: 3 unit(s) discarded without a JW line [jw-missing]'
+    """
     rule = RULES[code]
     return Finding(
         code=code,

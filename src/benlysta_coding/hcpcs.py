@@ -79,5 +79,8 @@ def lookup(code: str, on: _dt.date | None = None) -> HCPCSCode:
     """Return the entry for ``code`` (case and surrounding space ignored).
 
     With ``on``, also check that the code is in effect on that date of service.
+
+    >>> lookup("j0490").billing_unit_mg
+    Decimal('10')
     """
     return _TABLE.lookup(code, on)

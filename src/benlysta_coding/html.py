@@ -58,7 +58,12 @@ def _table(caption: str, header: tuple[str, ...], rows: Sequence[tuple[str, ...]
 
 
 def finding_item(finding: Finding) -> str:
-    """A finding as an HTML fragment, coloured by severity."""
+    """A finding as an HTML fragment, coloured by severity.
+
+    >>> from benlysta_coding.findings import make
+    >>> "error" in finding_item(make("dx-no-sle", "no SLE code", "$.diagnoses"))
+    True
+    """
     colour = SEVERITY_COLOURS.get(str(finding.severity), "inherit")
     return (
         f'<span style="color:{colour}"><b>{escape(str(finding.severity))}</b> '

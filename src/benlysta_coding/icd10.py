@@ -207,12 +207,20 @@ def excludes1_conflicts(codes: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def compact(code: str) -> str:
-    """Return the code upper-cased, without the dot and surrounding space: ``"m32.14" -> "M3214"``."""
+    """Return the code upper-cased, without the dot and surrounding space: ``"m32.14" -> "M3214"``.
+
+    >>> compact("m32.14")
+    'M3214'
+    """
     return require_str(code, "ICD-10-CM code").strip().upper().replace(".", "", 1)
 
 
 def validate(code: str) -> str:
-    """Return the dotted form of a code of valid ICD-10-CM shape (known or not), or raise."""
+    """Return the dotted form of a code of valid ICD-10-CM shape (known or not), or raise.
+
+    >>> validate("m3219")
+    'M32.19'
+    """
     text = compact(code)
     if not _SHAPE.fullmatch(text):
         raise InvalidFormat(
@@ -223,12 +231,20 @@ def validate(code: str) -> str:
 
 
 def format(code: str) -> str:  # noqa: A001 - the stdnum interface name
-    """Return the dotted form: ``"M3214" -> "M32.14"``."""
+    """Return the dotted form: ``"M3214" -> "M32.14"``.
+
+    >>> format("M3214")
+    'M32.14'
+    """
     return validate(code)
 
 
 def is_valid(code: object) -> bool:
-    """Return whether ``code`` has a valid ICD-10-CM shape; never raises."""
+    """Return whether ``code`` has a valid ICD-10-CM shape; never raises.
+
+    >>> is_valid("M32.14"), is_valid("M32.1A9X9"), is_valid(3214)
+    (True, False, False)
+    """
     try:
         validate(code)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -254,5 +270,9 @@ _INHERITED: Final[Mapping[str, tuple[str, ...]]] = types.MappingProxyType(
 
 
 def lookup(code: str, on: _dt.date | None = None) -> DiagnosisCode:
-    """Return the entry for ``code``, given with or without the dot, in any case."""
+    """Return the entry for ``code``, given with or without the dot, in any case.
+
+    >>> lookup("M32.10").billable
+    True
+    """
     return _TABLE.lookup(code, on)

@@ -420,5 +420,9 @@ def administration_lines(
 
 
 def control_number(claim_id: str, number: int) -> str:
-    """The default line item control number: the claim id and the line number (``BEN-1-2``)."""
+    """The default line item control number: the claim id and the line number (``BEN-1-2``).
+
+    >>> control_number("BEN-1", 2), control_number("", 1)
+    ('BEN-1-2', 'LINE-1')
+    """
     return f"{claim_id or 'LINE'}-{number}"

@@ -94,5 +94,9 @@ CODES: Final[Mapping[str, Modifier]] = _TABLE.codes
 
 
 def lookup(code: str, on: datetime.date | None = None) -> Modifier:
-    """Return the modifier ``code``; with ``on``, also check it is in effect on that date."""
+    """Return the modifier ``code``; with ``on``, also check it is in effect on that date.
+
+    >>> lookup("jw").code
+    'JW'
+    """
     return _TABLE.lookup(code, on)

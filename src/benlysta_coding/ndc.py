@@ -244,6 +244,9 @@ def validate(value: str, catalogue: Mapping[str, str] | None = None) -> NDC11:
 
     ``catalogue`` maps known 11-digit NDCs to their labeled form; it is used only to read 10 bare
     digits. A non-string is a :class:`TypeError`.
+
+    >>> validate("49401-0102-01")
+    '49401010201'
     """
     if value.__class__ is str:  # the common spellings, read by one pattern
         match = _FAST.fullmatch(value)
@@ -257,7 +260,11 @@ def validate(value: str, catalogue: Mapping[str, str] | None = None) -> NDC11:
 
 
 def is_valid(value: object, catalogue: Mapping[str, str] | None = None) -> bool:
-    """Return whether ``value`` is an accepted NDC spelling; never raises, whatever it is given."""
+    """Return whether ``value`` is an accepted NDC spelling; never raises, whatever it is given.
+
+    >>> is_valid("49401-101-01"), is_valid("49401-101"), is_valid(None)
+    (True, False, False)
+    """
     try:
         validate(value, catalogue)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -276,7 +283,11 @@ def split(value: str, catalogue: Mapping[str, str] | None = None) -> tuple[str, 
 
 
 def format(value: str, catalogue: Mapping[str, str] | None = None) -> str:  # noqa: A001
-    """Return the hyphenated 11-digit 5-4-2 form, for example ``49401-0101-01``."""
+    """Return the hyphenated 11-digit 5-4-2 form, for example ``49401-0101-01``.
+
+    >>> format("49401-101-01")
+    '49401-0101-01'
+    """
     return "-".join(split(value, catalogue))
 
 

@@ -80,7 +80,11 @@ CODES: Final[Mapping[str, CodeEntry]] = _TABLE.codes
 
 
 def lookup(code: str, on: _dt.date | None = None) -> CodeEntry:
-    """Return the place of service ``code``; with ``on``, check it is in effect on that date."""
+    """Return the place of service ``code``; with ``on``, check it is in effect on that date.
+
+    >>> lookup("49").summary
+    'Independent clinic'
+    """
     return _TABLE.lookup(code, on)
 
 
@@ -123,7 +127,11 @@ class Frequency(enum.StrEnum):
 
 
 def bill_type(prefix: str, frequency: str = "1") -> str:
-    """Return the 4-character type of bill: prefix ``013x`` with frequency ``1`` gives ``0131``."""
+    """Return the 4-character type of bill: prefix ``013x`` with frequency ``1`` gives ``0131``.
+
+    >>> bill_type("085x", "7")
+    '0857'
+    """
     entry = TYPE_OF_BILL.get(prefix)
     if entry is None:
         raise UnknownCode(f"type of bill: expected one of {', '.join(TYPE_OF_BILL)}")

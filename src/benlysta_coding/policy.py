@@ -303,7 +303,11 @@ POLICIES: Final[Mapping[str, PayerPolicy]] = types.MappingProxyType(
 
 
 def lookup(name: str) -> PayerPolicy:
-    """Return a built-in policy by name (``"medicare_part_b"`` or ``"commercial"``)."""
+    """Return a built-in policy by name (``"medicare_part_b"`` or ``"commercial"``).
+
+    >>> lookup("medicare_part_b").filing_code(institutional=True)
+    'MA'
+    """
     policy = POLICIES.get(name) if isinstance(name, str) else None
     if policy is None:
         raise UnknownCode(f"payer policy: expected one of {', '.join(POLICIES)}")

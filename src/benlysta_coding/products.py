@@ -243,7 +243,11 @@ IV_VIALS: Final[tuple[Product, ...]] = (VIAL_120, VIAL_400)
 
 
 def lookup(ndc: str) -> Product:
-    """Return the presentation for an NDC in any accepted spelling (see :mod:`benlysta_coding.ndc`)."""
+    """Return the presentation for an NDC in any accepted spelling (see :mod:`benlysta_coding.ndc`).
+
+    >>> lookup("49401-102-01").strength_mg
+    Decimal('400')
+    """
     ndc11 = _ndc.validate(ndc, CATALOGUE)
     product = CODES.get(ndc11)
     if product is None:

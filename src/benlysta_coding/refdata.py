@@ -292,7 +292,15 @@ def load_asp(
     period: Period | tuple[object, object] | None = None,
     name: str | None = None,
 ) -> ASPTable:
-    """Read a CMS quarterly ASP pricing file (CSV as distributed); ``period`` overrides the title."""
+    r"""Read a CMS quarterly ASP pricing file (CSV as distributed); ``period`` overrides the title.
+
+    >>> data = (b"January 2026 ASP Pricing File\n"
+    ...         b"HCPCS Code,Short Description,HCPCS Code Dosage,Payment Limit\n"
+    ...         b"J0490,Belimumab,10 MG,24.811\n")
+    >>> table = load_asp(data, name="asp.csv")
+    >>> table.period.start, table.limits["J0490"].limit
+    (datetime.date(2026, 1, 1), Decimal('24.811'))
+    """
     text, source = _read(path, name)
     rows = _rows(text)
     header, columns = _header(

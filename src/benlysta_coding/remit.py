@@ -202,7 +202,13 @@ def load_code_list(path: str | os.PathLike[str]) -> Mapping[str, Explanation]:
 def explain(
     code: str, kind: str = "CARC", extra: Mapping[str, Explanation] | None = None
 ) -> Explanation:
-    """The explanation of a CARC (``kind="CARC"``) or RARC (``"RARC"``) code."""
+    """The explanation of a CARC (``kind="CARC"``) or RARC (``"RARC"``) code.
+
+    >>> explain("16").next_step
+    'fix what the remarks name and send a new claim (not an appeal)'
+    >>> explain("M119", "RARC").meaning
+    'the NDC is missing, incomplete, invalid, deactivated or withdrawn'
+    """
     table = CARC if kind == "CARC" else RARC
     key = code.strip().upper()
     if key in table:
@@ -341,6 +347,11 @@ def read_835(
     """Yield (remittance, claim payment) for each ``CLP`` of an 835, streaming.
 
     ``source`` is the 835 as text or bytes, a path (``pathlib.Path``), or an open text file.
+
+    >>> list(read_835(""))
+    Traceback (most recent call last):
+        ...
+    benlysta_coding.errors.InvalidFormat: segment 1: an X12 file starts with a 106-character ISA segment
     """
     try:
         stream = _open(source)

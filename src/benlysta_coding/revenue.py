@@ -83,5 +83,9 @@ CODES: Final[Mapping[str, CodeEntry]] = _TABLE.codes
 
 
 def lookup(code: str, on: _dt.date | None = None) -> CodeEntry:
-    """Return the revenue code entry (a 3-digit code is padded to 4)."""
+    """Return the revenue code entry (a 3-digit code is padded to 4).
+
+    >>> lookup("636").code
+    '0636'
+    """
     return _TABLE.lookup(code, on)
