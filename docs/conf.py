@@ -1,7 +1,8 @@
 """Sphinx configuration for benlysta_coding.
 
-The build runs with ``-n -W``: every cross-reference must resolve. Python's and attrs's own objects
-are not linked (the build is offline, so no intersphinx inventory can be fetched): they are listed in
+The build runs with ``-n -W``: every cross-reference must resolve. Python's and attrs's objects link
+to their sites through small inventories kept in ``_inventories/`` (the build is offline, so it cannot
+fetch theirs; ``scripts/make_inventories.py`` writes them); what those do not hold is listed in
 ``nitpick_ignore_regex`` below. ``_ext/public_names.py`` fails the build when a name in a module's
 ``__all__`` has no entry, and ``_ext/generated.py`` writes the tables that come from the library
 itself (never typed in).
@@ -21,6 +22,7 @@ author = "benlysta_coding developers"
 copyright = "2026, benlysta_coding developers"  # noqa: A001
 extensions = [
     "sphinx.ext.autodoc",
+    "sphinx.ext.intersphinx",
     "sphinx.ext.viewcode",
     "sphinx_copybutton",
     "myst_nb",
@@ -41,6 +43,10 @@ nb_execution_mode = "force"
 nb_execution_timeout = 120
 myst_enable_extensions = ["colon_fence"]
 suppress_warnings = ["myst.header"]
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3", str(HERE / "_inventories" / "python.inv")),
+    "attrs": ("https://www.attrs.org/en/stable", str(HERE / "_inventories" / "attrs.inv")),
+}
 nitpicky = True
 nitpick_ignore_regex = [
     # the standard library, attrs, typing and dateutil: not linked in an offline build
