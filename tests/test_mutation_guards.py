@@ -183,3 +183,93 @@ def test_records_of_a_340b_institutional_claim() -> None:
 def test_lines_without_a_claim_id_get_line_control_numbers() -> None:
     claim = claim_of(office(claim_id=None))
     assert ["LINE-1", "LINE-2", "LINE-3"] == [line.control_number for line in claim.lines]
+
+
+def test_a_secondary_claim_survives_a_json_round_trip() -> None:
+    import json
+
+    from benlysta_coding import remit
+    from benlysta_coding.claim import Claim
+    from benlysta_coding.policy import COMMERCIAL
+    from tests.remit835 import remittance
+
+    claim = claim_of(office(), prices={"J0490": "12.50", "96365": "150"})
+    answers = {1: {"paid": "690", "cas": [("PR", "2", "172.5")]}}
+    (remitted, payment), *_ = remit.read_835(remittance([(claim, "1", answers)]))
+    secondary = remit.secondary_claim(claim, payment, remitted, COMMERCIAL)
+    data = json.loads(json.dumps(secondary.to_dict()))
+    assert {
+        "filing_code": "MB",
+        "paid": "877.5",
+        "adjudicated": "2025-04-14",
+        "adjustments": [],
+    } == {k: data["other_payer"][k] for k in ("filing_code", "paid", "adjudicated", "adjustments")}
+    assert {"number": 1, "paid": "690", "units": 69} == {
+        k: data["other_payer"]["lines"][0][k] for k in ("number", "paid", "units")
+    }
+    assert [{"group": "PR", "reason": "2", "amount": "172.5", "quantity": None}] == data[
+        "other_payer"
+    ]["lines"][0]["adjustments"]
+    assert secondary == Claim.from_dict(data)
+    assert ("commercial", "CI") == (secondary.payer, secondary.filing_code)
+
+
+def test_plan_table_rows() -> None:
+    # 55 kg: 550 mg, five 120 mg vials (600 mg), 55 units, 5 wasted, 50 mg wasted
+    (row,) = units.plan_table(["55"])
+    assert {
+        "weight_kg": Decimal(55),
+        "dose_mg": Decimal(550),
+        "vials": "5 x 120 mg",
+        "administered_units": 55,
+        "wasted_units": 5,
+        "wasted_mg": Decimal(50),
+        "total_mg": Decimal(600),
+    } == row
+    (numeric,) = units.plan_table([70], numeric=True)
+    assert (700.0, 20.0, "6 x 120 mg") == (
+        numeric["dose_mg"],
+        numeric["wasted_mg"],
+        numeric["vials"],
+    )
+    fewest = units.plan_table(["120"], "fewest_vials")[0]
+    assert "3 x 400 mg" == fewest["vials"]
+    with pytest.raises(TypeError):
+        units.plan_table("55")
+
+
+def test_displays() -> None:
+    plan = units.plan_vials(683)
+    assert "683 mg: 6 x 120 mg; 69 units administered, 3 wasted" == str(plan)
+
+    class Printer:
+        def __init__(self) -> None:
+            self.text_seen = ""
+
+        def text(self, value: str) -> None:
+            self.text_seen = value
+
+    printer = Printer()
+    plan._repr_pretty_(printer, False)
+    assert "VialPlan(683 mg: 6 x 120 mg; 69 units administered, 3 wasted)" == printer.text_seen
+    html = plan._repr_html_()
+    assert "683 mg from the least_waste plan: 69 units administered, 3 wasted (37 mg)" in html
+    claim = claim_of(office(diagnoses=["M32.13", "M32.1"]))
+    page = claim._repr_html_()
+    assert (
+        "<caption>Claim BEN-2025-0001: professional, medicare_part_b, 2025-03-03; total - (no prices)</caption>"
+        in page
+    )
+    assert "color:#b00020" in page  # the error, in red
+
+
+def test_numeric_records() -> None:
+    import math
+
+    priced = claim_of(office(), prices={"J0490": "12.50"})  # no price for 96365
+    records = priced.records(numeric=True)
+    assert [862.5, 37.5] == [r["charge"] for r in records[:2]]
+    assert math.isnan(records[2]["charge"])
+    assert [6.0, 6.0, None] == [
+        r["ndc_quantity"] if r["ndc_quantity"] == r["ndc_quantity"] else None for r in records
+    ]
