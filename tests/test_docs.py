@@ -24,3 +24,29 @@ def test_the_notebook_executes() -> None:
     assert any("<table><caption>Claim BEN-2025-0001" in text for text in html)
     assert any("69 units administered, 3 wasted" in text for text in html)
     assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+def test_every_public_function_has_an_example() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import benlysta_coding
+
+    names = [m.name for m in pkgutil.walk_packages(benlysta_coding.__path__, "benlysta_coding.")]
+    missing = []
+    for name in names:
+        if name.rsplit(".", 1)[-1].startswith("_") or name.endswith(
+            (".cli", ".__main__", ".strategies")
+        ):
+            continue
+        module = importlib.import_module(name)
+        for public in getattr(module, "__all__", ()):
+            value = getattr(module, public)
+            if (
+                inspect.isfunction(value)
+                and value.__module__ == name
+                and ">>>" not in (value.__doc__ or "")
+            ):
+                missing.append(f"{name}.{public}")
+    assert [] == missing

@@ -49,7 +49,12 @@ def diagnosis_findings(
 ) -> list[Finding]:
     """Findings about the diagnoses of a claim for ``drug`` given for ``indication``: codes that do
     not exist or are headers, Excludes1 pairs, codes that do not support the drug or the indication,
-    and a first-listed code outside the drug's category."""
+    and a first-listed code outside the drug's category.
+
+    >>> from benlysta_coding.dosing import Indication
+    >>> [f.code for f in diagnosis_findings(["M32.14", "N08"], Indication.LUPUS_NEPHRITIS)]
+    ['dx-excludes1']
+    """
     found: list[Finding] = []
     known = []
     category = drug.diagnosis_category
@@ -147,6 +152,12 @@ def check_lines(
     ``plan`` is the vial plan the lines should bill (``None`` when unknown: the dose checks are then
     skipped); ``encounter`` is not needed and may be ``None``. ``sc_pharmacy_route`` leaves out the
     SC-product note when the claim already explains the pharmacy-benefit route.
+
+    >>> import datetime
+    >>> from benlysta_coding import build_claim, encounter, examples, policy, units
+    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
+    >>> [f.code for f in check_lines(None, claim.lines[::2], policy.MEDICARE_PART_B, units.plan_vials(683))]
+    ['jw-missing']
     """
     require(policy, PayerPolicy, "policy", "a benlysta_coding.policy.PayerPolicy")
     if isinstance(lines, str | bytes) or not all(isinstance(x, ServiceLine) for x in lines):

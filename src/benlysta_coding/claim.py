@@ -798,6 +798,12 @@ def build_claim(
     is the drug billed (:data:`benlysta_coding.drug.BELIMUMAB`). ``reference`` holds the CMS files
     you loaded (:mod:`benlysta_coding.refdata`): with it, Medicare drug lines get their expected
     allowed amount, and MUE and crosswalk checks run on the date of service.
+
+    >>> import datetime
+    >>> from benlysta_coding import encounter, examples
+    >>> claim = build_claim(encounter.from_dict(examples.HOSPITAL_IV), today=datetime.date(2026, 1, 1))
+    >>> [(line.revenue_code, line.code, line.units) for line in claim.lines]
+    [('0636', 'J0490', 40), ('0636', 'J0490', 12), ('0260', '96365', 1), ('0260', '96366', 1)]
     """
     chosen, price_table, drug_revenue, tolerance = _options(
         encounter, policy, prices, drug_revenue_code, dose_tolerance_percent

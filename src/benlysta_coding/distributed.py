@@ -15,19 +15,6 @@ What scales: partitions (work is per partition, with no shared state) and worker
 claim takes well under a millisecond of CPU). What does not: the control-number range is decided up
 front from the number of partitions, and the files are one per partition, so repartition the bag to
 the file sizes your clearinghouse accepts.
-
->>> import dask.bag
->>> from benlysta_coding import examples
->>> import json, tempfile
->>> records = dask.bag.from_sequence([json.dumps(examples.OFFICE_IV)] * 3, npartitions=2)
->>> with tempfile.TemporaryDirectory() as folder:
-...     report = write_837_partitions(
-...         records, folder, form="837p", prices={"J0490": "12.50", "96365": "150"},
-...         first_control_number=101, created="2026-01-01T12:00", scheduler="synchronous")
->>> [(f.partition, f.control_number, f.claims) for f in report.files]
-[(0, 101, 2), (1, 102, 1)]
->>> report.rejected
-()
 """
 
 from __future__ import annotations
@@ -141,6 +128,19 @@ def write_837_partitions(
     partition ``i`` gets control number ``first_control_number + i``; ``created`` (default: now) is
     written in every envelope. ``scheduler`` is passed to Dask (``None``: the current client or the
     default). A Dask dataframe with one column of JSON text can be passed as ``frame[col].to_bag()``.
+
+    >>> import dask.bag
+    >>> from benlysta_coding import examples
+    >>> import json, tempfile
+    >>> records = dask.bag.from_sequence([json.dumps(examples.OFFICE_IV)] * 3, npartitions=2)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     report = write_837_partitions(
+    ...         records, folder, form="837p", prices={"J0490": "12.50", "96365": "150"},
+    ...         first_control_number=101, created="2026-01-01T12:00", scheduler="synchronous")
+    >>> [(f.partition, f.control_number, f.claims) for f in report.files]
+    [(0, 101, 2), (1, 102, 1)]
+    >>> report.rejected
+    ()
     """
     dask: Any = importlib.import_module("dask")  # the optional extra, loaded only here
 

@@ -425,6 +425,10 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
 
     ``policies`` maps the names accepted in ``"payer"`` to policies (the built-ins by default; add your
     own). Raises :class:`~benlysta_coding.errors.InvalidInput` listing each problem with its JSON path.
+
+    >>> from benlysta_coding import examples
+    >>> from_dict(examples.OFFICE_IV).patient.weight_kg
+    Decimal('68.3')
     """
     reader = Reader()
     encounter = reader.read(Encounter, data, "$", overrides={"payer": _payer(policies)})
@@ -436,7 +440,19 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
 def from_json(
     text: str | bytes, policies: Mapping[str, PayerPolicy] = policy.POLICIES
 ) -> Encounter:
-    """Parse JSON text into an :class:`Encounter`; numbers are read as exact ``Decimal``."""
+    """Parse JSON text into an :class:`Encounter`; numbers are read as exact ``Decimal``.
+
+    >>> from_json('{"route": "iv"}').route
+    Traceback (most recent call last):
+        ...
+    benlysta_coding.errors.InvalidInput: 6 problems in the input:
+    $.service_date: required [missing]
+    $.indication: required [missing]
+    $.setting: required [missing]
+    $.payer: required [missing]
+    $.diagnoses: required [missing]
+    $.patient: required [missing]
+    """
     if not isinstance(text, str | bytes):
         raise TypeError(f"JSON text: expected str or bytes, not {type(text).__name__}")
     if len(text) > MAX_JSON_BYTES:
@@ -462,7 +478,11 @@ def from_json(
 def load(
     path: str | os.PathLike[str], policies: Mapping[str, PayerPolicy] = policy.POLICIES
 ) -> Encounter:
-    """Read an encounter JSON file (at most 1 MB); every problem is reported at once."""
+    """Read an encounter JSON file (at most 1 MB); every problem is reported at once.
+
+    >>> load("examples/encounter-hospital-iv.json").setting
+    <Setting.HOSPITAL_OUTPATIENT: 'hospital_outpatient'>
+    """
     file = Path(path)
     try:
         with file.open("rb") as handle:

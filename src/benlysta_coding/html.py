@@ -73,7 +73,14 @@ def finding_item(finding: Finding) -> str:
 
 
 def claim_table(claim: Claim) -> str:
-    """The service lines of a claim, its total, and its findings coloured by severity."""
+    """The service lines of a claim, its total, and its findings coloured by severity.
+
+    >>> import datetime
+    >>> from benlysta_coding import build_claim, encounter, examples
+    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
+    >>> claim_table(claim).count("<tr>")
+    4
+    """
     from benlysta_coding.claim import Claim
 
     if not isinstance(claim, Claim):
@@ -106,7 +113,12 @@ def claim_table(claim: Claim) -> str:
 
 
 def plan_table(plan: VialPlan) -> str:
-    """A vial plan: the vials, the units administered and wasted."""
+    """A vial plan: the vials, the units administered and wasted.
+
+    >>> from benlysta_coding import units
+    >>> plan_table(units.plan_vials(634)).count("<tr>")
+    3
+    """
     rows = [
         (use.product.ndc10, f"{plain(use.product.strength_mg)} mg", str(use.count))
         for use in plan.vials
@@ -120,13 +132,23 @@ def plan_table(plan: VialPlan) -> str:
 
 
 def regimen_summary(regimen: Regimen) -> str:
-    """A dosing regimen in one line."""
+    """A dosing regimen in one line.
+
+    >>> from benlysta_coding.dosing import SC_ADULT_SLE
+    >>> regimen_summary(SC_ADULT_SLE)
+    '<b>200 mg SC once weekly</b> (sc, sle)'
+    """
     return f"<b>{escape(regimen.description)}</b> ({escape(str(regimen.route))}, {escape(str(regimen.indication))})"
 
 
 def encounter_summary(encounter: Encounter) -> str:
     """An encounter without the patient's or subscriber's identity: what was given, where, to whom
-    as a payer sees it (policy, setting), and which parties are present."""
+    as a payer sees it (policy, setting), and which parties are present.
+
+    >>> from benlysta_coding import encounter, examples
+    >>> "SAMPLE" in encounter_summary(encounter.from_dict(examples.OFFICE_IV))
+    False
+    """
     present = [
         name
         for name in ("subscriber", "billing_provider", "attending", "rendering", "insurance")

@@ -275,7 +275,16 @@ def drug_service_lines(
     claim_id: str = "",
 ) -> list[ServiceLine]:
     """The drug's service lines for a plan, each explaining its code, units and modifier, numbered
-    from ``first_number`` with line control numbers made from ``claim_id``."""
+    from ``first_number`` with line control numbers made from ``claim_id``.
+
+    >>> import datetime
+    >>> from benlysta_coding import units
+    >>> from benlysta_coding.drug import BELIMUMAB
+    >>> from benlysta_coding.policy import COMMERCIAL
+    >>> made = drug_service_lines(BELIMUMAB, units.plan_vials(550), datetime.date(2025, 3, 3), COMMERCIAL, pointers=(1,), extra_modifiers=(), revenue_code=None, prices={}, claim_id="A1")
+    >>> [(line.modifiers, line.units, line.control_number) for line in made]
+    [((), 55, 'A1-1'), (('JW',), 5, 'A1-2')]
+    """
     code = drug.hcpcs.code
     lines = []
     for number, line in enumerate(drug_lines(plan, day, policy, drug=drug), start=first_number):
@@ -393,7 +402,17 @@ def administration_lines(
     found: list[Finding],
     claim_id: str = "",
 ) -> list[ServiceLine]:
-    """The administration lines (and the findings about the infusion time, into ``found``)."""
+    """The administration lines (and the findings about the infusion time, into ``found``).
+
+    >>> import datetime
+    >>> from benlysta_coding.drug import BELIMUMAB
+    >>> from benlysta_coding.policy import MEDICARE_PART_B
+    >>> from benlysta_coding.products import Route
+    >>> found = []
+    >>> made = administration_lines(BELIMUMAB, Route.IV, 95, MEDICARE_PART_B, None, day=datetime.date(2025, 3, 3), pointers=(1,), institutional=True, prices={}, first_number=3, found=found)
+    >>> [(line.number, line.code, line.revenue_code) for line in made]
+    [(3, '96365', '0260'), (4, '96366', '0260')]
+    """
     lines = []
     codes = _administration_codes(drug, route, minutes, policy, plan, found)
     for number, (code, count, why) in enumerate(codes, start=first_number):

@@ -450,6 +450,10 @@ def from_encounter(encounter: Any) -> Parties:
 
     ``encounter`` is a :class:`benlysta_coding.encounter.Encounter` (any object with its party
     attributes: this module does not import the loader).
+
+    >>> from benlysta_coding import encounter, examples
+    >>> from_encounter(encounter.from_dict(examples.OFFICE_IV)).insurance.payer_id
+    '00952'
     """
     if not all(hasattr(encounter, name) for name in ("patient", "submitter", "receiver")):
         raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter")
@@ -484,7 +488,14 @@ def from_encounter(encounter: Any) -> Parties:
 def for_secondary(encounter: Any) -> Parties:
     """The parties of the claim to the encounter's ``secondary_insurance``: the secondary payer is
     the payer, the member id with it goes in loop 2010BA, and the primary payer and its member id in
-    loops 2330A and 2330B."""
+    loops 2330A and 2330B.
+
+    >>> from benlysta_coding import encounter, examples
+    >>> secondary = {"payer_name": "ACME", "payer_id": "60054", "member_id": "A1", "policy": "commercial"}
+    >>> who = for_secondary(encounter.from_dict(examples.OFFICE_IV | {"secondary_insurance": secondary}))
+    >>> (who.insurance.payer_id, who.other_insurance.payer_id)
+    ('60054', '00952')
+    """
     secondary: SecondaryInsurance | None = getattr(encounter, "secondary_insurance", None)
     if secondary is None:
         raise InvalidInput(

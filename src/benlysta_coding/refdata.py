@@ -329,7 +329,12 @@ def load_crosswalk(
     period: Period | tuple[object, object] | None = None,
     name: str | None = None,
 ) -> CrosswalkTable:
-    """Read the ASP NDC-HCPCS crosswalk (code column ``_YYYY_CODE``, NDC column ``NDC2`` or ``NDC``)."""
+    r"""Read the ASP NDC-HCPCS crosswalk (code column ``_YYYY_CODE``, NDC column ``NDC2`` or ``NDC``).
+
+    >>> data = b"_2026_CODE,NDC2,BILLUNITSPKG\nJ0490,49401-0101-01,12\n"
+    >>> load_crosswalk(data, name="x.csv", period=("2026-01-01", "2026-03-31")).ndcs("J0490")
+    frozenset({'49401010101'})
+    """
     text, source = _read(path, name)
     rows = _rows(text)
     header, columns = _header(rows, source, (r"_\d{4}_code", r"ndc2?"), "NDC-HCPCS crosswalk")
@@ -359,8 +364,14 @@ def load_mue(
     effective: datetime.date | str | None = None,
     name: str | None = None,
 ) -> MUETable:
-    """Read a CMS practitioner or outpatient hospital MUE table; the effective date comes from the
-    file name (``..._Eff_01-01-2026.csv``) unless you give it."""
+    r"""Read a CMS practitioner or outpatient hospital MUE table; the effective date comes from the
+    file name (``..._Eff_01-01-2026.csv``) unless you give it.
+
+    >>> data = b"HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator\nJ0490,150,3\n"
+    >>> table = load_mue(data, name="MUE_PractitionerServices_Eff_01-01-2026.csv")
+    >>> (table.effective, table.entries["J0490"].value)
+    (datetime.date(2026, 1, 1), 150)
+    """
     text, source = _read(path, name)
     rows = _rows(text)
     header, columns = _header(

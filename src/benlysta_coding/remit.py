@@ -185,8 +185,16 @@ RARC: Final[Mapping[str, Explanation]] = dict(
 
 
 def load_code_list(path: str | os.PathLike[str]) -> Mapping[str, Explanation]:
-    """Read a code list from a CSV file of ``code,description`` rows (for example the published
-    CARC or RARC lists), to pass to :func:`explain` as ``extra``; the descriptions are yours."""
+    r"""Read a code list from a CSV file of ``code,description`` rows (for example the published
+    CARC or RARC lists), to pass to :func:`explain` as ``extra``; the descriptions are yours.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "carc.csv"
+    >>> path.write_text("code,description\n252,An attachment is required\n")
+    47
+    >>> load_code_list(path)["252"].meaning
+    'An attachment is required'
+    """
     found = {}
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         for number, row in enumerate(csv.reader(handle), start=1):
@@ -478,7 +486,13 @@ _DROPPABLE: Final = frozenset({"JW", "JZ"})
 
 
 def match(claim: Claim, payment: ClaimPayment) -> list[LineMatch]:
-    """Pair each remittance line with the claim line it answers; unmatched lines have ``None``."""
+    """Pair each remittance line with the claim line it answers; unmatched lines have ``None``.
+
+    >>> match("not a claim", None)
+    Traceback (most recent call last):
+        ...
+    TypeError: match: expected a Claim and a ClaimPayment
+    """
     if not isinstance(claim, Claim) or not isinstance(payment, ClaimPayment):
         raise TypeError("match: expected a Claim and a ClaimPayment")
     free = list(claim.lines)
@@ -511,7 +525,14 @@ def _find(paid: LinePayment, free: Sequence[ServiceLine]) -> tuple[ServiceLine |
 def predicted_by(
     findings: Iterable[Finding], adjustments: Iterable[Adjustment], remarks: Iterable[str] = ()
 ) -> list[Finding]:
-    """The claim builder's findings whose documented payer answer matches these adjustments."""
+    """The claim builder's findings whose documented payer answer matches these adjustments.
+
+    >>> from benlysta_coding.findings import make
+    >>> from benlysta_coding.claim import Adjustment
+    >>> finding = make("dx-not-billable", "M32.1 is a header", "$.diagnoses[0]")
+    >>> [f.code for f in predicted_by([finding], [Adjustment("CO", "16", 10)], ["M76"])]
+    ['dx-not-billable']
+    """
     given = {f"{a.group}-{a.reason}" for a in adjustments}
     notes = set(remarks)
     found = []
@@ -533,6 +554,11 @@ def secondary_claim(
     amount paid, and per line what was paid and adjusted) and the secondary payer's filing code.
     Every remittance line must match a claim line (:func:`match`); the adjudication date is the
     835's production date (``DTM*405``), or else its payment date (``BPR16``).
+
+    >>> secondary_claim(None, None, None, None)
+    Traceback (most recent call last):
+        ...
+    TypeError: policy: expected a benlysta_coding.policy.PayerPolicy
     """
     if not isinstance(policy, PayerPolicy):
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")

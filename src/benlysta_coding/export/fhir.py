@@ -110,6 +110,12 @@ def claim_resource(
     provider are written as display text only. ``created`` defaults to today. A claim with error
     findings is refused (:class:`~benlysta_coding.errors.ClaimHasErrors`) unless ``allow_errors`` is
     true, for a draft.
+
+    >>> import datetime
+    >>> from benlysta_coding import build_claim, encounter, examples
+    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1))
+    >>> claim_resource(claim, created=datetime.date(2026, 1, 2))["total"]
+    {'value': Decimal('1050.00'), 'currency': 'USD'}
     """
     exportable(claim, allow_errors=allow_errors)
     if parties is not None and not isinstance(parties, Parties):
@@ -176,7 +182,12 @@ def claim_resource(
 
 
 def dumps(value: Any, indent: int | None = None) -> str:
-    """Write JSON with every Decimal as an exact JSON number (no float on the way)."""
+    """Write JSON with every Decimal as an exact JSON number (no float on the way).
+
+    >>> from decimal import Decimal
+    >>> dumps({"value": Decimal("37.50"), "items": [1, 2]})
+    '{"value": 37.50, "items": [1, 2]}'
+    """
     return _dump(value, indent, 0)
 
 

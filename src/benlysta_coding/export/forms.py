@@ -68,6 +68,12 @@ def cms1500(claim: Claim, *, allow_errors: bool = False) -> dict[str, Any]:
 
     A claim with error findings is refused (:class:`~benlysta_coding.errors.ClaimHasErrors`) unless
     ``allow_errors`` is true, for a draft.
+
+    >>> import datetime
+    >>> from benlysta_coding import build_claim, encounter, examples
+    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1))
+    >>> cms1500(claim)["item_28"]
+    '1050.00'
     """
     _kind(claim, ClaimKind.PROFESSIONAL, "CMS-1500", allow_errors)
     if len(claim.diagnoses) > 12:
@@ -119,6 +125,12 @@ def ub04(claim: Claim, *, allow_errors: bool = False) -> dict[str, Any]:
 
     A claim with error findings is refused (:class:`~benlysta_coding.errors.ClaimHasErrors`) unless
     ``allow_errors`` is true, for a draft.
+
+    >>> import datetime
+    >>> from benlysta_coding import build_claim, encounter, examples
+    >>> claim = build_claim(encounter.from_dict(examples.HOSPITAL_IV), prices={"J0490": "12.50", "96365": "150", "96366": "40"}, today=datetime.date(2026, 1, 1))
+    >>> [(row["FL42"], row["FL44"]) for row in ub04(claim)["rows"]]
+    [('0636', 'J0490'), ('0636', 'J0490'), ('0260', '96365'), ('0260', '96366')]
     """
     _kind(claim, ClaimKind.INSTITUTIONAL, "UB-04", allow_errors)
     if not 1 <= len(claim.diagnoses) <= 18:

@@ -49,7 +49,14 @@ def _finding(finding: Finding, width: int, colour: bool) -> list[str]:
 
 def render(claim: Claim, *, width: int = 80, colour: bool = False) -> str:
     """A claim as readable text: a banner when it has errors, the header, diagnoses, lines with
-    why, the total, findings and what the record must show."""
+    why, the total, findings and what the record must show.
+
+    >>> import datetime
+    >>> from benlysta_coding import build_claim, encounter, examples
+    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
+    >>> render(claim).splitlines()[2]
+    'Route iv, indication sle, dose 683 mg'
+    """
     exportable(claim, allow_errors=True)
     if isinstance(width, bool) or not isinstance(width, int):
         raise TypeError("width: expected an int")

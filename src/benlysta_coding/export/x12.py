@@ -670,6 +670,13 @@ def write_837(
 
     Raises :class:`~benlysta_coding.errors.InvalidFormat` if no claim at all could be written (then
     nothing was written).
+
+    >>> import datetime, io
+    >>> from benlysta_coding import build_claim, encounter, examples, parties
+    >>> enc = encounter.from_dict(examples.OFFICE_IV)
+    >>> claim = build_claim(enc, prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1))
+    >>> write_837([(claim, parties.from_encounter(enc))] * 3, io.StringIO(), Envelope(control_number=8))
+    Summary(control_number=8, transactions=1, claims=3, segments=106)
     """
     writer = Interchange(out, envelope)
     for index, item in enumerate(items):
@@ -697,7 +704,16 @@ class Rendered:
 
 
 def render_claim(claim: Claim, parties: Parties, non_ascii: NonASCII | str = "reject") -> Rendered:
-    """Check and render one claim's loops (2000A onward) with HL numbers from 1."""
+    r"""Check and render one claim's loops (2000A onward) with HL numbers from 1.
+
+    >>> import datetime
+    >>> from benlysta_coding import build_claim, encounter, examples, parties
+    >>> enc = encounter.from_dict(examples.OFFICE_IV)
+    >>> claim = build_claim(enc, prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1))
+    >>> rendered = render_claim(claim, parties.from_encounter(enc))
+    >>> (rendered.levels, rendered.parts[0])
+    (2, 'HL*1**20*1~\n')
+    """
     exportable(claim)
     w = _Out(_non_ascii(non_ascii))
     levels = _claim(w, claim, parties, 1)
@@ -830,7 +846,16 @@ def _envelope(
 
 
 def render_837(claim: Claim, parties: Parties, envelope: Envelope | None = None) -> str:
-    """Return the interchange for one claim as text."""
+    """Return the interchange for one claim as text.
+
+    >>> import datetime
+    >>> from benlysta_coding import build_claim, encounter, examples, parties
+    >>> enc = encounter.from_dict(examples.OFFICE_IV)
+    >>> claim = build_claim(enc, prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1))
+    >>> text = render_837(claim, parties.from_encounter(enc), Envelope(control_number=7, created=datetime.datetime(2026, 1, 2, 8, 0)))
+    >>> text.splitlines()[-1]
+    'IEA*1*000000007~'
+    """
     buffer = io.StringIO()
     write_837([(claim, parties)], buffer, envelope)
     return buffer.getvalue()
