@@ -79,13 +79,14 @@ def _demo(prices: Sequence[str], out: TextIO, err: TextIO) -> int:
 
 def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path, form = args.file, args.format
+    limit = encounter.MAX_JSON_BYTES + 1  # a larger input is refused, not read whole
     try:
         if path == "-":
-            text = sys.stdin.read()
+            text: str | bytes = sys.stdin.buffer.read(limit)
         else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
+            with open(path, "rb") as handle:
+                text = handle.read(limit)
+    except OSError as error:
         err.write(f"{path}: cannot read the file ({type(error).__name__})\n")
         return 2
     try:
