@@ -8,8 +8,8 @@ from typing import Any
 import attrs
 import pytest
 
-from benlysta_coding import checks, policy, units
-from tests.helpers import claim_of, office, sc
+from benlysta_coding import checks, examples, policy, units
+from tests.helpers import claim_of, hospital, office, sc
 
 PLAUSIBLE = (
     "weight_kg: expected 10 to 350 kg (a plausibility range for patients aged 5 and older; a "
@@ -173,3 +173,232 @@ def test_jz_texts_and_paths() -> None:
             "JZ (nothing discarded) on a line while a JW line bills waste on 2024-01-02",
         )
     ] == [(f.code, f.path, f.message) for f in found if f.code == "jz-with-jw"]
+
+
+HEADER = "Category header, not billable: use M32.10 to M32.19."
+N059 = "N05.9: unspecified nephritic syndrome, not lupus nephritis (that is M32.14)"
+MORE_CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[tuple[str, str, str]]]] = [
+    (
+        "institutional without attending",
+        hospital(attending=None),
+        {},
+        [
+            (
+                "attending-missing",
+                "$.attending",
+                "an institutional claim needs the attending physician (837I loop 2310A): give "
+                "'attending' with first_name, last_name and npi",
+            )
+        ],
+    ),
+    (
+        "a place of service on an institutional claim",
+        hospital(place_of_service="11"),
+        {},
+        [
+            (
+                "pos-not-used",
+                "$.place_of_service",
+                "place_of_service 11 is not used: an institutional claim carries a type of bill "
+                "instead",
+            )
+        ],
+    ),
+    (
+        "place 22 on a professional claim",
+        office(place_of_service="22"),
+        {},
+        [
+            (
+                "pos-hospital-professional",
+                "$.place_of_service",
+                "place of service 22 (outpatient hospital): the hospital bills the drug and its "
+                "administration on its institutional claim; use setting 'hospital_outpatient' for "
+                "that claim",
+            )
+        ],
+    ),
+    (
+        "a Medicare Part B replacement",
+        office(frequency="replacement", payer_claim_number="P1"),
+        {},
+        [
+            (
+                "medicare-reopening",
+                "$.frequency",
+                "Medicare Part B professional claims are corrected by a reopening, not by a "
+                "replacement claim",
+            )
+        ],
+    ),
+    (
+        "a subscriber on a Medicare claim",
+        office(subscriber=examples.DEPENDANT_OFFICE_IV["subscriber"]),
+        {},
+        [
+            (
+                "subscriber-medicare",
+                "$.subscriber",
+                "a Medicare beneficiary is always the subscriber: remove 'subscriber'",
+            )
+        ],
+    ),
+    ("no claim id", office(claim_id=None), {}, [("claim-id-missing", "$.claim_id", "no claim_id")]),
+    (
+        "diagnoses: header, N05.9, drug-induced, unknown",
+        office(diagnoses=["M32.1", "N05.9", "M32.0", "Z79.899"]),
+        {},
+        [
+            ("dx-not-billable", "$.diagnoses[0]", f"M32.1 is a category header: {HEADER}"),
+            ("dx-indication-mismatch", "$.diagnoses[1]", N059),
+            ("dx-drug-induced", "$.diagnoses[2]", "M32.0: drug-induced SLE is not an indication"),
+            ("dx-not-in-library", "$.diagnoses[3]", "Z79.899 is not in this library's code set"),
+            ("dx-no-sle", "$.diagnoses", "no billable SLE code (M32.10-M32.19, M32.8, M32.9)"),
+        ],
+    ),
+    (
+        "N05.9 for lupus nephritis",
+        office(indication="lupus_nephritis", diagnoses=["M32.13", "N05.9"]),
+        {},
+        [
+            ("dx-n059-lupus-nephritis", "$.diagnoses[1]", N059),
+            (
+                "dx-indication-mismatch",
+                "$.diagnoses",
+                "indication is lupus nephritis but M32.14 is not among the diagnoses",
+            ),
+        ],
+    ),
+    (
+        "M32.14 billed for SLE",
+        office(diagnoses=["M32.14"]),
+        {},
+        [
+            (
+                "dx-indication-mismatch",
+                "$.indication",
+                "M32.14 (lupus nephritis) is billed but the indication is 'sle'",
+            )
+        ],
+    ),
+    (
+        "550 mg from 400 + 2 x 120 instead of 5 x 120",
+        office(
+            patient__weight_kg="55",
+            products_used=[
+                {"ndc": "49401-102-01", "count": 1},
+                {"ndc": "49401-101-01", "count": 2},
+            ],
+        ),
+        {},
+        [
+            (
+                "products-differ-from-plan",
+                "$.products_used",
+                "the record opened 1 x 400 mg + 2 x 120 mg; the least_waste plan is 5 x 120 mg, "
+                "so 40 mg more is wasted",
+            )
+        ],
+    ),
+    (
+        "five 120 mg vials for 683 mg",
+        office(products_used=[{"ndc": "49401-101-01", "count": 5}]),
+        {},
+        [
+            (
+                "products-insufficient",
+                "$.products_used",
+                "the products opened hold 600 mg, less than the dose 683 mg",
+            )
+        ],
+    ),
+    (
+        "a prefilled syringe for a 12-year-old",
+        sc(ndc="49401-088-47", patient__birth_date="2013-05-01", patient__weight_kg="45"),
+        {},
+        [
+            SC_ROUTE,
+            (
+                "dose-assumed",
+                "$.dose_mg",
+                "200 mg SC once weekly (children 40 kg or more; autoinjector only): billed as "
+                "200 mg (maintenance dose)",
+            ),
+            (
+                "sc-syringe-child",
+                "$.ndc",
+                "NDC 49401-088-47 is a prefilled_syringe for a patient under 18",
+            ),
+        ],
+    ),
+    (
+        "SC to Medicare Part B",
+        office(route="sc", infusion_minutes=None),
+        {},
+        [
+            (
+                "sc-medicare-part-b",
+                "$.route",
+                "SC Benlysta is self-administered and excluded from Medicare Part B",
+            ),
+            (
+                "dose-assumed",
+                "$.dose_mg",
+                "200 mg SC once weekly: billed as 200 mg (maintenance dose)",
+            ),
+        ],
+    ),
+    (
+        "no price for the administration code",
+        office(),
+        {"prices": {"J0490": "12.50"}},
+        [("price-missing", "$.prices", "no price given for 96365")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "options", "expected"), MORE_CASES, ids=[c[0] for c in MORE_CASES]
+)
+def test_claim_level_finding_texts(
+    name: str, data: dict[str, Any], options: dict[str, Any], expected: list[tuple[str, str, str]]
+) -> None:
+    claim = claim_of(data, **options)
+    found = [(f.code, f.path, f.message) for f in claim.findings if f.code != "products-from-plan"]
+    assert expected == found
+
+
+ORDER = "the order: drug, dose (mg), route and frequency"
+DIAGNOSIS = (
+    "the diagnosis supporting medical necessity (SLE or lupus nephritis, with organ involvement "
+    "where billed)"
+)
+NDCS = "the NDC and number of each vial or device used"
+
+
+def test_what_the_record_must_show() -> None:
+    assert (
+        ORDER,
+        DIAGNOSIS,
+        "the patient's weight on the date of service",
+        NDCS,
+        "infusion start and stop times (they support the administration codes)",
+        "the amount discarded (37 mg) and that it was discarded",
+        "the prior authorization on file",
+    ) == claim_of(office()).documentation
+    assert (
+        ORDER,
+        DIAGNOSIS,
+        "the patient's weight on the date of service",
+        NDCS,
+        "infusion start and stop times (they support the administration codes)",
+        "that no billable amount was discarded (supports JZ where required)",
+    ) == claim_of(office(patient__weight_kg="63.4", prior_authorization=None)).documentation
+    assert (
+        ORDER,
+        DIAGNOSIS,
+        "that SC administration in the clinic was medically needed",
+        NDCS,
+        "that no billable amount was discarded (supports JZ where required)",
+        "the prior authorization on file",
+    ) == claim_of(sc()).documentation
