@@ -3,6 +3,7 @@ out here (a mutation run found messages and paths that no test read)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -402,3 +403,26 @@ def test_what_the_record_must_show() -> None:
         "that no billable amount was discarded (supports JZ where required)",
         "the prior authorization on file",
     ) == claim_of(sc()).documentation
+
+
+def test_line_check_paths_and_texts() -> None:
+    """Findings about one line point at that line (line 2 is ``$.lines[1]``); an unknown modifier
+    that is not letters and digits is shown as ``(value)``, a long one cut to four characters."""
+    claim = claim_of(office())
+    plan = units.plan_vials(claim.dose_mg or 0)
+    lines = list(claim.lines)
+    assert ("J0490", ("JW",)) == (lines[1].code, lines[1].modifiers)
+    lines[1] = attrs.evolve(
+        lines[1], modifiers=("JW", "Q!", "ZZZZZ9", "JG", "TB"), charge=Decimal("1.005")
+    )
+    found = [
+        (f.code, f.path, f.message)
+        for f in checks.check_lines(None, lines, policy.MEDICARE_PART_B, plan)
+    ]
+    assert [
+        ("modifier-unknown", "$.lines[1]", "modifier (value) is not known"),
+        ("modifier-unknown", "$.lines[1]", "modifier ZZZZ is not known"),
+        ("modifier-jg-tb", "$.lines[1]", "the line carries both JG and TB"),
+        ("modifier-count", "$.lines[1]", "5 modifiers; a line holds 4"),
+        ("charge-precision", "$.lines[1]", "charge 1.005 has more than 2 decimals"),
+    ] == found

@@ -195,8 +195,8 @@ def _line_findings(line: ServiceLine, drug: Drug, sc_pharmacy_route: bool) -> li
     for modifier in line.modifiers:
         entry = modifiers.CODES.get(modifier)
         if entry is None:
-            shown = modifier if modifier.isascii() and modifier.isalnum() else "(value)"
-            found.append(make("modifier-unknown", f"modifier {shown[:4]} is not known", path))
+            shown = modifier[:4] if modifier.isascii() and modifier.isalnum() else "(value)"
+            found.append(make("modifier-unknown", f"modifier {shown} is not known", path))
         elif not entry.in_effect(line.service_date):
             found.append(
                 make(
