@@ -234,6 +234,12 @@ def test_plan_table_rows() -> None:
     )
     fewest = units.plan_table(["120"], "fewest_vials")[0]
     assert "3 x 400 mg" == fewest["vials"]
+    # 63.4 kg: 634 mg; least waste opens 400 + 2 x 120 (640 mg), fewest vials 2 x 400 (800 mg)
+    assert ["1 x 400 mg + 2 x 120 mg", "2 x 400 mg"] == [
+        units.plan_table(["63.4"], chosen)[0]["vials"] for chosen in ("least_waste", "fewest_vials")
+    ]
+    # exact by default: Decimal, not a float that compares equal
+    assert all(isinstance(row[key], Decimal) for key in ("weight_kg", "dose_mg", "wasted_mg"))
     with pytest.raises(TypeError):
         units.plan_table("55")
 
