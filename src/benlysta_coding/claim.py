@@ -882,9 +882,9 @@ def _with_reference(
                     )
                 )
             product = drug.by_ndc.get(line.ndc)
-            for row in crosswalk.entries:
-                if row.ndc11 != line.ndc or row.hcpcs != code or product is None:
-                    continue
+            if product is None:
+                continue
+            for row in crosswalk.rows(code, line.ndc):
                 expected = product.strength_mg / drug.unit_mg * (product.units_per_carton or 1)
                 if row.billing_units_per_package not in (None, expected):
                     found.append(

@@ -194,6 +194,8 @@ def _diagnosis(value: Any) -> str:
     return icd10.validate(value)
 
 
+_reference = pattern("[A-Za-z0-9-]{1,50}", "1 to 50 letters, digits or '-'")
+"""A payer's reference number: a prior authorization or the payer's claim number."""
 _diagnosis_list = items(_diagnosis, 12, "diagnoses (CMS-1500 and 837P hold 12)")
 
 
@@ -303,7 +305,7 @@ class Encounter:
     """The SC device given (any NDC spelling): shorthand; ``products_used`` is the general form."""
     prior_authorization: str | None = attrs.field(
         default=None,
-        converter=optional(pattern("[A-Za-z0-9-]{1,50}", "1 to 50 letters, digits or '-'")),
+        converter=optional(_reference),
         metadata=meta("prior authorization number (REF*G1)", "PA-778812"),
     )
     drug_modifiers: tuple[str, ...] = attrs.field(
@@ -324,7 +326,7 @@ class Encounter:
     )
     payer_claim_number: str | None = attrs.field(
         default=None,
-        converter=optional(pattern("[A-Za-z0-9-]{1,50}", "1 to 50 letters, digits or '-'")),
+        converter=optional(_reference),
         metadata=meta("the payer's number of the claim replaced or voided (REF*F8)", "2025123456"),
     )
     subscriber: Subscriber | None = attrs.field(

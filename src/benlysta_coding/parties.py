@@ -174,6 +174,7 @@ first_name = text(1, 35)
 last_name = text(1, 60)
 organisation = text(1, 60)
 _edi_id = pattern(r"[A-Za-z0-9]{2,15}", "2 to 15 letters or digits")
+_payer_id = pattern("[A-Za-z0-9]{2,80}", "2 to 80 letters or digits")
 
 
 @collecting("$.address")
@@ -349,7 +350,7 @@ class Insurance:
 
     payer_name: str = attrs.field(converter=organisation, metadata=meta("payer name", "MEDICARE"))
     payer_id: str = attrs.field(
-        converter=pattern("[A-Za-z0-9]{2,80}", "2 to 80 letters or digits"),
+        converter=_payer_id,
         metadata=meta("payer id", "12345"),
     )
 
@@ -369,7 +370,7 @@ class SecondaryInsurance:
         converter=organisation, metadata=meta("payer name", "ACME HEALTH")
     )
     payer_id: str = attrs.field(
-        converter=pattern("[A-Za-z0-9]{2,80}", "2 to 80 letters or digits"),
+        converter=_payer_id,
         metadata=meta("payer id", "60054"),
     )
     member_id: str = attrs.field(

@@ -128,9 +128,24 @@ class CrosswalkTable:
     period: Period
     source: Source
     entries: tuple[CrosswalkEntry, ...]
+    _index: Mapping[str, Mapping[str, tuple[CrosswalkEntry, ...]]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    """The entries by HCPCS code and NDC, built once so that each claim looks rows up, not scans."""
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, dict[str, tuple[CrosswalkEntry, ...]]] = {}
+        for entry in self.entries:
+            by_ndc = index.setdefault(entry.hcpcs, {})
+            by_ndc[entry.ndc11] = (*by_ndc.get(entry.ndc11, ()), entry)
+        object.__setattr__(self, "_index", index)
 
     def ndcs(self, hcpcs: str) -> frozenset[str]:
-        return frozenset(e.ndc11 for e in self.entries if e.hcpcs == hcpcs)
+        return frozenset(self._index.get(hcpcs, {}))
+
+    def rows(self, hcpcs: str, ndc11: str) -> tuple[CrosswalkEntry, ...]:
+        """The entries that pair ``hcpcs`` with ``ndc11``, in file order."""
+        return self._index.get(hcpcs, {}).get(ndc11, ())
 
 
 @attrs.frozen
