@@ -10,6 +10,10 @@ field's rule is written:
 * read from JSON, :func:`structure` calls each converter once, collects every problem with its JSON
   path, then builds the instance without running the converters a second time.
 
+A class declared with ``collecting(path, shared=True)`` (a provider, a payer, the submitter: the same
+in every record of a batch) is read once per distinct content: a mapping of plain text values is
+looked up in a bounded cache of the values already read, which are immutable.
+
 Field metadata (``attrs.field(metadata=...)``) says what the JSON reference in the docs shows:
 ``help``, ``example`` and ``json`` (the JSON type); ``kind`` names a nested value class, ``items``
 the class of the objects of a list.
@@ -17,6 +21,7 @@ the class of the objects of a list.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
@@ -113,6 +118,13 @@ class Reader:
         if isinstance(value, kind):
             return value
         plan = plan_of(kind)
+        if plan.shared and overrides is None and value.__class__ is dict:
+            key = _key(value)
+            if key is not None:
+                try:
+                    return _read_shared(kind, key)  # type: ignore[no-any-return,arg-type]
+                except _Refused:
+                    pass  # read below, to report its problems with their paths
         before = len(self.problems)
         data = self.mapping(value, path, plan.keys)
         if data is not value:
@@ -201,6 +213,52 @@ class Reader:
         return read
 
 
+class _Refused(Exception):
+    """A shared value that could not be read (never cached: it is read again to report why)."""
+
+
+SHARED_CACHE: Final = 1024
+"""Distinct shared values (providers, payers ...) kept read."""
+
+_Key = tuple[tuple[str, Any], ...]
+
+
+def _key(value: Mapping[str, Any]) -> _Key | None:
+    """The content of a mapping of text (and mappings of text) as a hashable key; ``None`` for any
+    other value, which is read without the cache."""
+    items: list[tuple[str, Any]] = []
+    for name, item in value.items():
+        if item.__class__ is str:
+            items.append((name, item))
+        elif item.__class__ is dict:
+            inner = _key(item)
+            if inner is None:
+                return None
+            items.append((name, inner))
+        else:
+            return None
+    return tuple(items)
+
+
+def _unkey(key: _Key) -> dict[str, Any]:
+    return {name: _unkey(item) if item.__class__ is tuple else item for name, item in key}
+
+
+@functools.lru_cache(maxsize=SHARED_CACHE)
+def _read_shared(kind: type, key: _Key) -> Any:
+    reader = Reader()
+    plan = plan_of(kind)
+    data = _unkey(key)
+    if reader.mapping(data, "$", plan.keys) is not data:  # pragma: no cover - _key took a dict
+        raise _Refused
+    values = reader._fields(plan, data, "$", None, 0)
+    if values is None or reader.problems:
+        raise _Refused
+    if plan.cross_check is not None and list(plan.cross_check(values)):
+        raise _Refused
+    return build(kind, values, plan)
+
+
 @attrs.frozen
 class Plan:
     """How to read one value class: its fields (name, optional, nested class, item class,
@@ -212,6 +270,8 @@ class Plan:
     cross_check: Any
     by_name: Mapping[str, tuple[bool, Any, Any, Any]]
     required: frozenset[str]
+    shared: bool = False
+    """Read once per distinct content (see the module's notes)."""
 
 
 def plan_of(kind: type) -> Plan:
@@ -220,7 +280,7 @@ def plan_of(kind: type) -> Plan:
     return plan if plan is not None else _make_plan(kind)
 
 
-def _make_plan(kind: type) -> Plan:
+def _make_plan(kind: type, shared: bool = False) -> Plan:
     fields = attrs.fields(kind)
     return Plan(
         fields=tuple(
@@ -247,6 +307,7 @@ def _make_plan(kind: type) -> Plan:
             for f in fields
         },
         required=frozenset(f.name for f in fields if f.default is attrs.NOTHING),
+        shared=shared,
     )
 
 
@@ -260,11 +321,11 @@ def build(kind: type[T], values: Mapping[str, Any], plan: Plan | None = None) ->
     return instance
 
 
-def collecting(path: str) -> Callable[[type[T]], type[T]]:
+def collecting(path: str, *, shared: bool = False) -> Callable[[type[T]], type[T]]:
     """Class decorator: when the attrs ``__init__`` refuses a value, report every problem at once.
 
     The error is an :class:`~benlysta_coding.errors.InvalidInput` whose problems carry paths under
-    ``path`` (``$.patient.weight_kg``).
+    ``path`` (``$.patient.weight_kg``). ``shared`` values are read once per distinct content.
     """
 
     def decorate(cls: type[T]) -> type[T]:
@@ -288,7 +349,7 @@ def collecting(path: str) -> Callable[[type[T]], type[T]]:
 
         __init__.__doc__ = init.__doc__
         cls.__init__ = __init__  # type: ignore[assignment,method-assign]
-        cls.__structure_plan__ = _make_plan(cls)  # type: ignore[attr-defined]
+        cls.__structure_plan__ = _make_plan(cls, shared)  # type: ignore[attr-defined]
         return cls
 
     return decorate

@@ -134,6 +134,10 @@ def diagnosis_findings(
 MAX_MODIFIERS: Final = 4
 """Modifiers a line holds: CMS-1500 item 24D and 837 SV101-3 to SV101-6."""
 
+_INITIAL_CODES: Final = frozenset(family.initial.code for family in cpt.FAMILIES.values())
+_CENT: Final = Decimal("0.01")
+_THOUSANDTH: Final = Decimal("0.001")
+
 
 def check_lines(
     encounter: Encounter | None,
@@ -217,7 +221,7 @@ def _line_findings(line: ServiceLine, drug: Drug, sc_pharmacy_route: bool) -> li
             )
         )
     if line.ndc_quantity is not None and line.ndc_quantity != line.ndc_quantity.quantize(
-        Decimal("0.001")
+        _THOUSANDTH
     ):
         found.append(
             make(
@@ -226,7 +230,7 @@ def _line_findings(line: ServiceLine, drug: Drug, sc_pharmacy_route: bool) -> li
                 path,
             )
         )
-    if line.charge is not None and line.charge != line.charge.quantize(Decimal("0.01")):
+    if line.charge is not None and line.charge != line.charge.quantize(_CENT):
         found.append(
             make("charge-precision", f"charge {line.charge} has more than 2 decimals", path)
         )
@@ -281,6 +285,8 @@ def _products_of(line: ServiceLine, drug: Drug) -> list[tuple[Product, Decimal, 
         product = drug.by_ndc.get(line.ndc)
         if product is not None:
             found.append((product, line.ndc_quantity, str(line.ndc_unit)))
+    if not line.ndc_note:
+        return found
     for text in filter(None, (part.strip() for part in line.ndc_note.split(";"))):
         try:
             part = ndc.parse_claim_string(text)
@@ -321,9 +327,7 @@ def _administration_findings(lines: Sequence[ServiceLine]) -> list[Finding]:
                         f"$.lines[{line.number - 1}]",
                     )
                 )
-        initial = [
-            line for line in on_day if line.code in {f.initial.code for f in cpt.FAMILIES.values()}
-        ]
+        initial = [line for line in on_day if line.code in _INITIAL_CODES]
         if sum(line.units for line in initial) > 1:
             found.append(
                 make(

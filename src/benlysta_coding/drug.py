@@ -73,25 +73,23 @@ class Drug:
     """The SC administration code, one unit per injection."""
     by_ndc: Mapping[str, Product] = attrs.field(init=False, repr=False, eq=False)
     """The presentations by 11-digit NDC."""
+    catalogue: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
+    """11-digit NDC -> labeled form, for :mod:`benlysta_coding.ndc`."""
+    supporting_diagnoses: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    """Every diagnosis that supports one of the indications."""
 
-    def __attrs_post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:  # derived once from the fields above
         by_ndc = types.MappingProxyType({p.ndc11: p for p in self.presentations})
-        object.__setattr__(self, "by_ndc", by_ndc)  # derived once from the presentations
+        object.__setattr__(self, "by_ndc", by_ndc)
+        catalogue = types.MappingProxyType({p.ndc11: p.ndc10 for p in self.presentations})
+        object.__setattr__(self, "catalogue", catalogue)
+        supporting = frozenset().union(*self.indication_diagnoses.values())
+        object.__setattr__(self, "supporting_diagnoses", supporting)
 
     @property
     def unit_mg(self) -> Decimal:
         """The drug in one billing unit (10 mg for J0490)."""
         return self.hcpcs.billing_unit_mg
-
-    @property
-    def catalogue(self) -> Mapping[str, str]:
-        """11-digit NDC -> labeled form, for :mod:`benlysta_coding.ndc`."""
-        return types.MappingProxyType({p.ndc11: p.ndc10 for p in self.presentations})
-
-    @property
-    def supporting_diagnoses(self) -> frozenset[str]:
-        """Every diagnosis that supports one of the indications."""
-        return frozenset().union(*self.indication_diagnoses.values())
 
     def presentation(self, ndc: str) -> Product | None:
         """The presentation of an NDC in any accepted spelling, or ``None`` when it is not this

@@ -297,7 +297,7 @@ class Subscriber:
     )
 
 
-@collecting("$.billing_provider")
+@collecting("$.billing_provider", shared=True)
 @attrs.frozen(kw_only=True)
 class Provider:
     """The billing provider: organisation name, NPI (check digit verified), tax id (EIN)."""
@@ -319,7 +319,7 @@ class Provider:
     )
 
 
-@collecting("$.clinician")
+@collecting("$.clinician", shared=True)
 @attrs.frozen(kw_only=True)
 class Clinician:
     """A physician by name and NPI: the attending (837I) or rendering (837P) provider."""
@@ -329,7 +329,7 @@ class Clinician:
     npi: str = attrs.field(converter=npi, metadata=meta("10-digit NPI", "1245319599"))
 
 
-@collecting("$.service_facility")
+@collecting("$.service_facility", shared=True)
 @attrs.frozen(kw_only=True)
 class ServiceFacility:
     """Where the service was given, when that is not the billing provider's address."""
@@ -343,7 +343,7 @@ class ServiceFacility:
     )
 
 
-@collecting("$.insurance")
+@collecting("$.insurance", shared=True)
 @attrs.frozen(kw_only=True)
 class Insurance:
     """The payer as a party: its name and payer id (as the clearinghouse knows it)."""
@@ -355,7 +355,7 @@ class Insurance:
     )
 
 
-@collecting("$.secondary_insurance")
+@collecting("$.secondary_insurance", shared=True)
 @attrs.frozen(kw_only=True)
 class SecondaryInsurance:
     """The secondary payer: billed after the primary's remittance, with the primary's adjudication.
@@ -389,7 +389,7 @@ class SecondaryInsurance:
     )
 
 
-@collecting("$.submitter")
+@collecting("$.submitter", shared=True)
 @attrs.frozen(kw_only=True)
 class Submitter:
     """Who sends the X12 file (the EDI submitter, often the practice or its billing service)."""
@@ -402,7 +402,7 @@ class Submitter:
     )
 
 
-@collecting("$.receiver")
+@collecting("$.receiver", shared=True)
 @attrs.frozen(kw_only=True)
 class Receiver:
     """Who receives the X12 file (the clearinghouse or payer)."""

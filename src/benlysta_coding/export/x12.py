@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import io
 import re
 import secrets
@@ -67,6 +68,7 @@ from benlysta_coding.parties import (
     Insurance,
     Parties,
     Patient,
+    Provider,
     Receiver,
     Submitter,
     Subscriber,
@@ -188,6 +190,15 @@ _UNSAFE: Final = re.compile(r"[*:~^\x00-\x1f\x7f]")
 
 
 def _ascii(value: str, field: str, policy: NonASCII) -> str:
+    if type(value) is str and value.isascii() and _UNSAFE.search(value) is None:
+        text = value.strip()
+        if text:
+            return text
+    return _ascii_checked(value, field, policy)
+
+
+def _ascii_checked(value: str, field: str, policy: NonASCII) -> str:
+    """:func:`_ascii` for a value that is not plain ASCII text already: transliterated or refused."""
     if not isinstance(value, str):
         raise TypeError(f"{field}: expected a str")
     if not value.isascii():
@@ -217,6 +228,14 @@ class _Out:
     def __init__(self, non_ascii: NonASCII) -> None:
         self.non_ascii = non_ascii
         self.parts: list[str] = []
+        self.hl_at: list[int] = []
+        """Where the ``HL`` segments are in ``parts``."""
+
+    def hl(self, number: int, parent: int | None, level: str, children: bool) -> None:
+        """An ``HL`` segment (its position is kept, to renumber it in another transaction)."""
+        self.hl_at.append(len(self.parts))
+        above = "" if parent is None else str(parent)
+        self.parts.append(f"HL*{number}*{above}*{level}*{1 if children else 0}~\n")
 
     def text(self, value: str, field: str) -> str:
         """Free text (names, addresses): checked and upper-cased."""
@@ -232,12 +251,21 @@ class _Out:
         self.seg("NM1", entity, kind, last_or_org, first, "", "", "", qualifier, ident)
 
     def seg(self, *elements: str) -> None:
+        if elements[-1]:
+            self.parts.append("*".join(elements) + "~\n")
+            return
         parts = list(elements)
         while parts and parts[-1] == "":
             parts.pop()
         self.parts.append("*".join(parts) + "~\n")
 
 
+_CACHE: Final = 4096
+"""Results the value-keyed caches below keep (pure functions of immutable values: dates, codes,
+amounts, providers); a claim stream repeats them, so each is checked and formatted once."""
+
+
+@functools.lru_cache(maxsize=_CACHE)
 def _d8(day: datetime.date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
@@ -263,17 +291,53 @@ def _match(pattern: re.Pattern[str], value: object, field: str, what: str) -> st
     return value
 
 
-def _procedure(line: ServiceLine, where: str) -> str:
-    code = _match(_CODE, line.code, f"{where}.code", "a 5-character HCPCS or CPT code")
-    if len(line.modifiers) > 4:
-        raise InvalidFormat(f"{where}.modifiers: a line holds at most 4 modifiers")
-    modifiers = [
-        _match(_MODIFIER, m, f"{where}.modifiers", "2-character modifiers") for m in line.modifiers
-    ]
+@functools.lru_cache(maxsize=_CACHE)
+def _procedure_text(code: str, modifiers: tuple[str, ...]) -> str | None:
+    """``HC:<code>:<modifiers>``, or ``None`` when a part is malformed (then :func:`_procedure`
+    names it)."""
+    if not _CODE.fullmatch(code) or len(modifiers) > 4:
+        return None
+    if not all(_MODIFIER.fullmatch(m) for m in modifiers):
+        return None
     return ":".join(("HC", code, *modifiers))
 
 
+def _procedure(line: ServiceLine, where: str) -> str:
+    modifiers = line.modifiers
+    if (  # the cache holds only values of the right types and lengths
+        type(line.code) is str
+        and len(line.code) == 5
+        and type(modifiers) is tuple
+        and len(modifiers) <= 4
+        and all(type(m) is str and len(m) == 2 for m in modifiers)
+    ):
+        text = _procedure_text(line.code, modifiers)
+        if text is not None:
+            return text
+    code = _match(_CODE, line.code, f"{where}.code", "a 5-character HCPCS or CPT code")
+    if len(line.modifiers) > 4:
+        raise InvalidFormat(f"{where}.modifiers: a line holds at most 4 modifiers")
+    checked = [
+        _match(_MODIFIER, m, f"{where}.modifiers", "2-character modifiers") for m in line.modifiers
+    ]
+    return ":".join(("HC", code, *checked))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _amount_text(value: Decimal) -> str | None:
+    """An amount as written, or ``None`` when it is out of range (then :func:`_amount` says so)."""
+    if not value.is_finite() or not 0 <= value <= _MAX_AMOUNT:
+        return None
+    if value != value.quantize(Decimal("0.01")):
+        return None
+    return plain(value)
+
+
 def _amount(value: object, field: str) -> str:
+    if type(value) is Decimal:
+        text = _amount_text(value)
+        if text is not None:
+            return text
     if not isinstance(value, Decimal) or not value.is_finite():
         raise InvalidFormat(f"{field}: expected a Decimal amount")
     if not 0 <= value <= _MAX_AMOUNT or value != value.quantize(Decimal("0.01")):
@@ -368,8 +432,24 @@ def _line_adjudication(
     w.seg("DTP", "573", "D8", _d8(other.adjudicated))
 
 
+@functools.lru_cache(maxsize=_CACHE)
+def _drug_segments(ndc: str, unit: NDCUnit, quantity: Decimal) -> tuple[str, str] | None:
+    """``LIN`` and ``CTP`` of well-formed values, or ``None`` (then :func:`_drug_identification`
+    names what is wrong)."""
+    if not _NDC.fullmatch(ndc) or not quantity.is_finite() or not 0 < quantity < _MAX_QUANTITY:
+        return None
+    if quantity != quantity.quantize(Decimal("0.001")):
+        return None
+    return f"LIN**N4*{ndc}~\n", f"CTP****{plain(quantity)}*{unit}~\n"
+
+
 def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
     """Loop 2410: ``LIN`` with the 11-digit NDC and ``CTP`` with its quantity and unit."""
+    ndc, unit, quantity = line.ndc, line.ndc_unit, line.ndc_quantity
+    if type(ndc) is str and len(ndc) == 11 and type(unit) is NDCUnit and type(quantity) is Decimal:
+        found = _drug_segments(ndc, unit, quantity)
+        if found is not None:
+            return found
     ndc11 = _match(_NDC, line.ndc, f"{where}.ndc", "11 digits")
     if line.ndc_unit is None or line.ndc_quantity is None:
         raise InvalidFormat(f"{where}.ndc_quantity: an NDC needs its unit and quantity")
@@ -381,13 +461,33 @@ def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
     return f"LIN**N4*{ndc11}~\n", f"CTP****{plain(quantity)}*{NDCUnit(line.ndc_unit)}~\n"
 
 
+@functools.lru_cache(maxsize=_CACHE)
+def _pointer_text(pointers: tuple[int, ...], diagnoses: int) -> str | None:
+    """``1:2``, or ``None`` when a pointer is missing, extra or out of range."""
+    if not 1 <= len(pointers) <= 4:
+        return None
+    if not all(1 <= p <= diagnoses for p in pointers):
+        return None
+    return ":".join(str(p) for p in pointers)
+
+
 def _pointers(line: ServiceLine, where: str, diagnoses: int) -> str:
     pointers = line.diagnosis_pointers
+    if type(pointers) is tuple and all(type(p) is int for p in pointers):  # True == 1: not a key
+        text = _pointer_text(pointers, diagnoses)
+        if text is not None:
+            return text
     if not 1 <= len(pointers) <= 4 or not all(
         isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= diagnoses for p in pointers
     ):
         raise InvalidFormat(f"{where}.diagnosis_pointers: expected 1 to 4 pointers to diagnoses")
     return ":".join(str(p) for p in pointers)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _diagnosis(code: str) -> str:
+    """An ICD-10-CM code as X12 writes it (checked, without the dot)."""
+    return icd10.compact(icd10.validate(code))
 
 
 def _check(claim: Claim, kind: ClaimKind) -> None:
@@ -444,14 +544,21 @@ def _person(
 
 def _payer(w: _Out, payer: Insurance, field: str) -> None:
     """A payer's NM1*PR (loops 2010BB and 2330B)."""
+    w.parts.append(_payer_segment(payer, field, w.non_ascii))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _payer_segment(payer: Insurance, field: str, non_ascii: NonASCII) -> str:
+    w = _Out(non_ascii)
     name = w.text(payer.payer_name, f"{field}.payer_name")
     w.name("PR", name, "", "PI", w.ident(payer.payer_id, f"{field}.payer_id"))
+    return w.parts[0]
 
 
 def _subscriber(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     """Loops 2000B (and 2000C when the patient is a dependant); returns the HLs written."""
     subscriber, patient, payer = parties.subscriber, parties.patient, parties.insurance
-    w.seg("HL", str(hl + 1), str(hl), "22", "0" if subscriber is None else "1")
+    w.hl(hl + 1, hl, "22", subscriber is not None)
     responsibility = "S" if claim.other_payer is not None else "P"
     kind = _match(_INSURANCE_TYPE, parties.insurance_type, "insurance_type", "an SBR05 code")
     relation = "18" if subscriber is None else ""
@@ -463,7 +570,7 @@ def _subscriber(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     _payer(w, payer, "insurance")
     if subscriber is None:
         return 1
-    w.seg("HL", str(hl + 2), str(hl + 1), "23", "0")
+    w.hl(hl + 2, hl + 1, "23", False)
     w.seg("PAT", subscriber.relationship.x12)
     _person(w, "QC", patient, "patient", "")
     return 2
@@ -497,22 +604,34 @@ def _clinician(w: _Out, entity: str, parties: Parties, field: str) -> None:
         )
 
 
-def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
-    """One claim's loops from 2000A; returns the number of HL segments written."""
-    provider = parties.billing_provider
-    w.seg("HL", str(hl), "", "20", "1")
+@functools.lru_cache(maxsize=_CACHE)
+def _billing_provider(provider: Provider, non_ascii: NonASCII) -> tuple[str, ...]:
+    """Loop 2010AA (``PRV`` to ``REF*EI``): the same for every claim of a provider."""
+    w = _Out(non_ascii)
     if provider.taxonomy:
         w.seg("PRV", "BI", "PXC", provider.taxonomy)
     w.name("85", w.text(provider.name, "billing_provider.name"), "", "XX", provider.npi)
     _address(w, provider.address, "billing_provider.address", nine_digit_zip=True)
     w.seg("REF", "EI", provider.tax_id)
+    return tuple(w.parts)
+
+
+def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
+    """One claim's loops from 2000A; returns the number of HL segments written."""
+    w.hl(hl, None, "20", True)
+    w.parts.extend(_billing_provider(parties.billing_provider, w.non_ascii))
     levels = 1 + _subscriber(w, claim, parties, hl)
     charges = [_charge(line, f"lines[{i}]") for i, line in enumerate(claim.lines)]
     total = claim.total_charge
     if total is None:  # pragma: no cover - _charge above refused every line without a charge
         raise ValidationError("lines: X12 needs a charge on every line")
     claim_id = w.ident(claim.claim_id, "claim_id")
-    codes = [icd10.compact(icd10.validate(code)) for code in claim.diagnoses]
+    codes = [
+        _diagnosis(code)
+        if type(code) is str and len(code) <= 8
+        else icd10.compact(icd10.validate(code))
+        for code in claim.diagnoses
+    ]
     frequency = claim.frequency.code
     if claim.kind == ClaimKind.PROFESSIONAL:
         place = _match(_PLACE, claim.place_of_service, "place_of_service", "2 digits")
@@ -701,6 +820,8 @@ class Rendered:
     receiver: Receiver
     parts: tuple[str, ...]
     levels: int
+    hl_at: tuple[int, ...] = ()
+    """Where the ``HL`` segments are in ``parts`` (found by looking when not given)."""
 
 
 def render_claim(claim: Claim, parties: Parties, non_ascii: NonASCII | str = "reject") -> Rendered:
@@ -717,7 +838,8 @@ def render_claim(claim: Claim, parties: Parties, non_ascii: NonASCII | str = "re
     exportable(claim)
     w = _Out(_non_ascii(non_ascii))
     levels = _claim(w, claim, parties, 1)
-    return Rendered(claim.kind, parties.submitter, parties.receiver, tuple(w.parts), levels)
+    parts = tuple(w.parts)
+    return Rendered(claim.kind, parties.submitter, parties.receiver, parts, levels, tuple(w.hl_at))
 
 
 def _shift(segment: str, offset: int) -> str:
@@ -761,10 +883,17 @@ class Interchange:
             raise InvalidFormat(f"the claim is {rendered.kind}; this file holds {kind} claims only")
         self._same_parties(rendered)
         offset = 0 if self._new_transaction() else self.hl
-        parts = rendered.parts
+        parts = list(rendered.parts)
         if offset:
-            parts = tuple(_shift(p, offset) if p.startswith("HL*") else p for p in parts)
-        self._write(list(parts), rendered.levels)
+            at = rendered.hl_at
+            if len(at) != rendered.levels or not all(
+                isinstance(i, int) and 0 <= i < len(parts) and parts[i].startswith("HL*")
+                for i in at
+            ):
+                at = tuple(i for i, part in enumerate(parts) if part.startswith("HL*"))
+            for i in at:
+                parts[i] = _shift(parts[i], offset)
+        self._write(parts, rendered.levels)
 
     def _open(self, kind: ClaimKind, parties: Parties | Rendered) -> ClaimKind:
         if self.first is None:  # the first claim that can be written sets the envelope

@@ -1,0 +1,157 @@
+"""The bounded caches behind the speed work: a cached result is never a different answer.
+
+Each test first warms a cache with a good value, then gives a value that is equal to it in Python
+(``1 == True``, ``Decimal(500) == 500``) or close to it, and checks that the answer is the one the
+uncached rules give: refused with the field named, or written exactly as the hand-written text says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from benlysta_coding import encounter
+from benlysta_coding._util import to_decimal
+from benlysta_coding.claim import Claim
+from benlysta_coding.errors import InvalidFormat, InvalidInput
+from benlysta_coding.export import parties, x12
+from tests.helpers import claim_of, office
+from tests.x12check import pyx12_errors
+
+PRICES = {"J0490": "12.50", "96365": "150", "96366": "50"}
+WHEN = dt.datetime(2025, 5, 1, 9, 30)
+
+
+def pair() -> tuple[Claim, parties.Parties]:
+    data = office()
+    return claim_of(data, prices=PRICES), parties.from_encounter(encounter.from_dict(data))
+
+
+def write(claim: Claim, who: parties.Parties) -> str:
+    return x12.render_837(claim, who, x12.Envelope(control_number=5, created=WHEN))
+
+
+def with_line(claim: Claim, **changes: Any) -> Claim:
+    return attrs.evolve(claim, lines=(attrs.evolve(claim.lines[0], **changes), *claim.lines[1:]))
+
+
+def test_an_int_charge_is_refused_after_the_equal_decimal_was_written() -> None:
+    claim, who = pair()
+    assert "SV1*HC:J0490*500*UN*69" in write(with_line(claim, charge=Decimal("500")), who)
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.charge: expected a Decimal amount"):
+        write(with_line(claim, charge=500), who)
+
+
+def test_a_bool_pointer_is_refused_after_pointer_1_was_written() -> None:
+    claim, who = pair()
+    write(claim, who)
+    assert claim.lines[0].diagnosis_pointers == (1, 2)
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.diagnosis_pointers"):
+        write(with_line(claim, diagnosis_pointers=(True, 2)), who)
+
+
+def test_codes_are_checked_whatever_was_cached() -> None:
+    claim, who = pair()
+    write(claim, who)
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.code: expected a 5-character"):
+        write(with_line(claim, code="j0490"), who)
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.modifiers: expected 2-character"):
+        write(with_line(claim, modifiers=("jw",)), who)
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.modifiers: a line holds at most 4"):
+        write(with_line(claim, modifiers=("JW", "KX", "GA", "GY", "59")), who)
+
+
+def test_a_list_of_modifiers_writes_what_the_tuple_writes() -> None:
+    claim, who = pair()
+    as_tuple = write(with_line(claim, modifiers=("KX",)), who)
+    as_list = write(with_line(claim, modifiers=["KX"]), who)
+    assert "SV1*HC:J0490:KX*862.5*UN*69***1:2~" in as_tuple
+    assert as_list == as_tuple
+
+
+def test_ndc_quantities_of_equal_value_write_the_same_text() -> None:
+    claim, who = pair()
+    first = write(with_line(claim, ndc_quantity=Decimal("1")), who)
+    second = write(with_line(claim, ndc_quantity=Decimal("1.000")), who)
+    assert "CTP****1*UN~" in first
+    assert first == second
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.ndc_quantity: expected more than 0"):
+        write(with_line(claim, ndc_quantity=Decimal("1.0001")), who)
+
+
+def test_a_changed_billing_provider_is_written_and_checked_anew() -> None:
+    claim, who = pair()
+    first = write(claim, who)
+    assert "NM1*85*2*PRAIRIE RHEUMATOLOGY*****XX*1234567893~" in first
+    renamed = attrs.evolve(who.billing_provider, name="Lakeside Clinic")
+    second = write(claim, attrs.evolve(who, billing_provider=renamed))
+    assert "NM1*85*2*LAKESIDE CLINIC*****XX*1234567893~" in second
+    accented = attrs.evolve(who.billing_provider, name="CLINIQUE SAINT-JOSÉ")
+    with pytest.raises(InvalidFormat, match=r"billing_provider\.name: non-ASCII"):
+        write(claim, attrs.evolve(who, billing_provider=accented))
+    envelope = x12.Envelope(control_number=5, created=WHEN, non_ascii="transliterate")
+    text = x12.render_837(claim, attrs.evolve(who, billing_provider=accented), envelope)
+    assert "NM1*85*2*CLINIQUE SAINT-JOSE*****XX*1234567893~" in text
+
+
+def test_rendered_claims_without_or_with_wrong_hl_positions_are_renumbered_all_the_same() -> None:
+    claim, who = pair()
+    rendered = x12.render_claim(claim, who)
+    assert rendered.hl_at == (0, 6)  # HL*1 then, after PRV NM1 N3 N4 REF, HL*2
+    outputs = []
+    for second in (
+        rendered,
+        attrs.evolve(rendered, hl_at=()),
+        attrs.evolve(rendered, hl_at=(1, 2)),
+    ):
+        out = io.StringIO()
+        writer = x12.Interchange(out, x12.Envelope(control_number=5, created=WHEN))
+        writer.add_rendered(rendered)
+        writer.add_rendered(second)
+        writer.finish()
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "HL*3**20*1~" in outputs[0]
+    assert "HL*4*3*22*0~" in outputs[0]
+    assert [] == pyx12_errors(outputs[0])
+
+
+def test_a_shared_party_is_read_once_and_a_bad_one_is_reported_every_time() -> None:
+    first = encounter.from_dict(office(claim_id="A"))
+    second = encounter.from_dict(office(claim_id="B"))
+    assert first.billing_provider == second.billing_provider
+    assert first.billing_provider is second.billing_provider  # read once, shared (immutable)
+    assert first.patient is not second.patient  # patients are read for each record
+    bad = office()
+    bad["billing_provider"] = dict(bad["billing_provider"], npi="1234567890")
+    for _ in range(2):
+        with pytest.raises(InvalidInput) as caught:
+            encounter.from_dict(bad)
+        assert ["$.billing_provider.npi"] == [p.path for p in caught.value.problems]
+
+
+def test_a_party_with_a_number_where_text_belongs_is_read_without_the_cache() -> None:
+    data = office()
+    data["billing_provider"] = dict(data["billing_provider"], tax_id=371234567)
+    with pytest.raises(InvalidInput) as caught:
+        encounter.from_dict(data)
+    assert [("$.billing_provider.tax_id", "invalid-type")] == [
+        (p.path, p.code) for p in caught.value.problems
+    ]
+
+
+def test_number_text_keeps_its_digits_and_refusals_name_the_field() -> None:
+    for _ in range(2):
+        assert str(to_decimal("12.50", "price")) == "12.50"
+        assert str(to_decimal("12.5", "price")) == "12.5"
+        with pytest.raises(InvalidFormat, match=r"^price: expected a decimal number"):
+            to_decimal("12,50", "price")
+        with pytest.raises(InvalidFormat, match=r"^weight_kg: expected a decimal number"):
+            to_decimal("1" * 100, "weight_kg")
+        with pytest.raises(InvalidFormat, match=r"^dose: expected a number with at most 18"):
+            to_decimal("1" * 30, "dose")
