@@ -15,9 +15,11 @@ from typing import Any
 import attrs
 import pytest
 
-from benlysta_coding import encounter
+from benlysta_coding import checks, encounter, units
 from benlysta_coding._util import to_decimal
 from benlysta_coding.claim import Claim
+from benlysta_coding.dosing import Indication
+from benlysta_coding.drug import BELIMUMAB
 from benlysta_coding.errors import InvalidFormat, InvalidInput
 from benlysta_coding.export import parties, x12
 from tests.helpers import claim_of, office
@@ -155,3 +157,56 @@ def test_number_text_keeps_its_digits_and_refusals_name_the_field() -> None:
             to_decimal("1" * 100, "weight_kg")
         with pytest.raises(InvalidFormat, match=r"^dose: expected a number with at most 18"):
             to_decimal("1" * 30, "dose")
+
+
+def test_diagnosis_findings_are_a_fresh_list_each_time() -> None:
+    first = checks.diagnosis_findings(["M32.1", "N08"], Indication.SLE)
+    assert ["dx-not-billable", "dx-no-sle"] == [f.code for f in first]
+    first.clear()  # the caller's list: changing it changes nothing kept
+    again = checks.diagnosis_findings(("M32.1", "N08"), Indication.SLE)
+    assert ["dx-not-billable", "dx-no-sle"] == [f.code for f in again]
+    assert (2, 3) == checks.diagnosis_pointers(["Z79.899", "M32.14", "M32.13"])
+    assert (2, 3) == checks.diagnosis_pointers(("Z79.899", "M32.14", "M32.13"))
+
+
+def test_diagnosis_checks_of_other_drugs_are_not_mixed_up() -> None:
+    narrow = attrs.evolve(
+        BELIMUMAB,
+        name="a drug for lupus nephritis only",
+        indication_diagnoses={
+            Indication.SLE: frozenset({"M32.14"}),
+            Indication.LUPUS_NEPHRITIS: frozenset({"M32.14"}),
+        },
+    )
+    assert narrow != BELIMUMAB
+    assert [] == [f.code for f in checks.diagnosis_findings(["M32.13"], Indication.SLE)]
+    assert ["dx-no-sle"] == [
+        f.code for f in checks.diagnosis_findings(["M32.13"], Indication.SLE, narrow)
+    ]
+    assert (1,) == checks.diagnosis_pointers(["Z79.899", "M32.13"], narrow)
+    assert (2,) == checks.diagnosis_pointers(["Z79.899", "M32.13"])
+
+
+def test_a_vial_plan_keeps_the_dose_as_it_was_given() -> None:
+    assert "683.0" == str(units.plan_vials(Decimal("683.0")).dose_mg)
+    assert "683" == str(units.plan_vials(Decimal("683")).dose_mg)
+    assert "683.0" == str(units.plan_vials("683.0").dose_mg)
+    least = units.plan_vials(850, "least_waste")
+    fewest = units.plan_vials(850, "fewest_vials")
+    assert [(u.product.strength_mg, u.count) for u in least.vials] == [
+        (Decimal(400), 1),
+        (Decimal(120), 4),
+    ]
+    assert [(u.product.strength_mg, u.count) for u in fewest.vials] == [
+        (Decimal(400), 2),
+        (Decimal(120), 1),
+    ]
+
+
+def test_infusion_time_findings_come_with_every_claim_of_that_time() -> None:
+    for _ in range(2):
+        claim = claim_of(office(infusion_minutes=85), prices=PRICES)
+        assert ["infusion-additional-hour"] == [
+            f.code for f in claim.findings if f.code.startswith("infusion")
+        ]
+        assert [("96365", 1)] == [(line.code, line.units) for line in claim.lines[-1:]]

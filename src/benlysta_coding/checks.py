@@ -12,6 +12,7 @@ you edited (JW/JZ, modifier dates, units per day, precision of amounts).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -39,6 +40,24 @@ def diagnosis_pointers(diagnoses: Sequence[str], drug: Drug = BELIMUMAB) -> tupl
     >>> diagnosis_pointers(["Z79.899", "M32.14", "M32.13"])
     (2, 3)
     """
+    if _plain_codes(diagnoses):
+        return _pointers(tuple(diagnoses), drug)
+    return _pointers.__wrapped__(diagnoses, drug)
+
+
+_CACHE: Final = 1024
+"""Distinct diagnosis lists whose findings and pointers are kept (claims repeat a few lists)."""
+
+
+def _plain_codes(diagnoses: object) -> bool:
+    """Whether ``diagnoses`` is a short list or tuple of text, which the caches may hold."""
+    if not isinstance(diagnoses, tuple | list) or len(diagnoses) > 12:
+        return False
+    return all(type(code) is str and len(code) <= 8 for code in diagnoses)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _pointers(diagnoses: Sequence[str], drug: Drug) -> tuple[int, ...]:
     supporting = drug.supporting_diagnoses
     pointing = [i for i, code in enumerate(diagnoses, start=1) if code in supporting]
     return tuple((pointing or [1])[:4])
@@ -55,6 +74,15 @@ def diagnosis_findings(
     >>> [f.code for f in diagnosis_findings(["M32.14", "N08"], Indication.LUPUS_NEPHRITIS)]
     ['dx-excludes1']
     """
+    if _plain_codes(diagnoses) and isinstance(indication, str):
+        return list(_diagnosis_findings(tuple(diagnoses), indication, drug))
+    return list(_diagnosis_findings.__wrapped__(diagnoses, indication, drug))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _diagnosis_findings(
+    diagnoses: Sequence[str], indication: Indication, drug: Drug
+) -> tuple[Finding, ...]:
     found: list[Finding] = []
     known = []
     category = drug.diagnosis_category
@@ -128,7 +156,7 @@ def diagnosis_findings(
                 "$.indication",
             )
         )
-    return found
+    return tuple(found)
 
 
 MAX_MODIFIERS: Final = 4
@@ -174,8 +202,13 @@ def check_lines(
         found.extend(_line_findings(line, drug, sc_pharmacy_route))
     found.extend(_administration_findings(lines))
     waste_billed = any(modifiers.JW.code in line.modifiers for line in drug_lines)
-    for day in sorted({line.service_date for line in drug_lines}):
-        on_day = [line for line in drug_lines if line.service_date == day]
+    days = {line.service_date for line in drug_lines}
+    for day in sorted(days):
+        on_day = (
+            drug_lines
+            if len(days) == 1
+            else [line for line in drug_lines if line.service_date == day]
+        )
         found.extend(_waste_findings(day, on_day, policy, plan, waste_billed))
         found.extend(_unit_findings(on_day, plan, drug))
         if policy.max_units_per_day is not None:
@@ -193,8 +226,29 @@ def check_lines(
 
 
 def _line_findings(line: ServiceLine, drug: Drug, sc_pharmacy_route: bool) -> list[Finding]:
-    found = []
     path = f"$.lines[{line.number - 1}]"
+    found = _modifier_findings(line, path) if line.modifiers else []
+    if line.ndc_quantity is not None and line.ndc_quantity != line.ndc_quantity.quantize(
+        _THOUSANDTH
+    ):
+        found.append(
+            make(
+                "ndc-quantity-precision",
+                f"NDC quantity {line.ndc_quantity} has more than 3 decimals",
+                path,
+            )
+        )
+    if line.charge is not None and line.charge != line.charge.quantize(_CENT):
+        found.append(
+            make("charge-precision", f"charge {line.charge} has more than 2 decimals", path)
+        )
+    if line.ndc:
+        found.extend(_ndc_findings(line, drug, path, sc_pharmacy_route))
+    return found
+
+
+def _modifier_findings(line: ServiceLine, path: str) -> list[Finding]:
+    found = []
     known = [m for m in line.modifiers if m in modifiers.CODES]
     for modifier in line.modifiers:
         entry = modifiers.CODES.get(modifier)
@@ -220,21 +274,6 @@ def _line_findings(line: ServiceLine, drug: Drug, sc_pharmacy_route: bool) -> li
                 path,
             )
         )
-    if line.ndc_quantity is not None and line.ndc_quantity != line.ndc_quantity.quantize(
-        _THOUSANDTH
-    ):
-        found.append(
-            make(
-                "ndc-quantity-precision",
-                f"NDC quantity {line.ndc_quantity} has more than 3 decimals",
-                path,
-            )
-        )
-    if line.charge is not None and line.charge != line.charge.quantize(_CENT):
-        found.append(
-            make("charge-precision", f"charge {line.charge} has more than 2 decimals", path)
-        )
-    found.extend(_ndc_findings(line, drug, path, sc_pharmacy_route))
     return found
 
 
@@ -312,9 +351,9 @@ def _capacity_mg(line: ServiceLine, drug: Drug) -> Decimal | None:
 
 def _administration_findings(lines: Sequence[ServiceLine]) -> list[Finding]:
     found = []
-    days = sorted({line.service_date for line in lines})
-    for day in days:
-        on_day = [line for line in lines if line.service_date == day]
+    days = {line.service_date for line in lines}
+    for day in sorted(days):
+        on_day = lines if len(days) == 1 else [line for line in lines if line.service_date == day]
         billed = {line.code for line in on_day}
         for line in on_day:
             entry = cpt.CODES.get(line.code)

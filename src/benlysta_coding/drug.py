@@ -40,9 +40,12 @@ from benlysta_coding.products import Device, Product, Route
 __all__ = ["BELIMUMAB", "Drug"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Drug:
-    """Everything the builder needs to know about one drug billed under one HCPCS code."""
+    """Everything the builder needs to know about one drug billed under one HCPCS code.
+
+    A drug is hashable (its mappings are left out of the hash, not out of equality), so that the
+    checks can remember their results per drug."""
 
     name: str
     hcpcs: HCPCSCode
@@ -61,21 +64,21 @@ class Drug:
     """The SC devices studied in children (an autoinjector only for belimumab)."""
     diagnosis_category: str
     """The ICD-10-CM category the first-listed diagnosis should come from (``M32``)."""
-    indication_diagnoses: Mapping[Indication, frozenset[str]]
+    indication_diagnoses: Mapping[Indication, frozenset[str]] = attrs.field(hash=False)
     """The billable diagnoses that support each indication."""
-    not_indicated: Mapping[str, str]
+    not_indicated: Mapping[str, str] = attrs.field(hash=False)
     """Diagnoses in the category that are not an indication, with why."""
-    misleading_diagnoses: Mapping[str, str]
+    misleading_diagnoses: Mapping[str, str] = attrs.field(hash=False)
     """Codes often billed by mistake for an indication, with the correction."""
     infusion_families: frozenset[str]
     """The IV administration families (:data:`benlysta_coding.cpt.FAMILIES`) that may apply."""
     injection: cpt.CPTCode
     """The SC administration code, one unit per injection."""
-    by_ndc: Mapping[str, Product] = attrs.field(init=False, repr=False, eq=False)
+    by_ndc: Mapping[str, Product] = attrs.field(init=False, repr=False, eq=False, hash=False)
     """The presentations by 11-digit NDC."""
-    catalogue: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
+    catalogue: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False, hash=False)
     """11-digit NDC -> labeled form, for :mod:`benlysta_coding.ndc`."""
-    supporting_diagnoses: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    supporting_diagnoses: frozenset[str] = attrs.field(init=False, repr=False, eq=False, hash=False)
     """Every diagnosis that supports one of the indications."""
 
     def __attrs_post_init__(self) -> None:  # derived once from the fields above

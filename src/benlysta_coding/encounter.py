@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -202,7 +203,25 @@ _diagnosis_list = items(_diagnosis, 12, "diagnoses (CMS-1500 and 837P hold 12)")
 def _diagnoses(value: Any) -> tuple[str, ...]:
     if isinstance(value, list | tuple) and not value:
         raise TypeError("expected a non-empty list of ICD-10-CM codes")
+    if (  # the common case: a few short codes, each read once per distinct text
+        type(value) is list
+        and len(value) <= 12
+        and all(type(code) is str and len(code) <= 10 for code in value)
+    ):
+        codes = [_known_shape(code) for code in value]
+        if None not in codes:
+            return tuple(dict.fromkeys(code for code in codes if code is not None))
     return tuple(dict.fromkeys(_diagnosis_list(value)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _known_shape(text: str) -> str | None:
+    """The dotted code of a text of ICD-10-CM shape, or ``None`` (then :func:`_diagnoses` reads
+    the list again to report each bad code at its path)."""
+    try:
+        return icd10.validate(text)
+    except ValidationError:
+        return None
 
 
 def _drug_modifiers(value: Any) -> tuple[str, ...]:
@@ -439,6 +458,10 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
     return encounter
 
 
+_JSON: Final = json.JSONDecoder(parse_float=json_float, parse_int=json_int, parse_constant=str)
+"""The reader of encounter JSON: exact numbers (made once; it holds no state between reads)."""
+
+
 def from_json(
     text: str | bytes, policies: Mapping[str, PayerPolicy] = policy.POLICIES
 ) -> Encounter:
@@ -462,7 +485,9 @@ def from_json(
             [Problem("$", "too-large", f"an encounter is at most {MAX_JSON_BYTES} bytes of JSON")]
         )
     try:
-        data = json.loads(text, parse_float=json_float, parse_int=json_int, parse_constant=str)
+        if not isinstance(text, str):  # as json.loads reads bytes
+            text = text.decode(json.detect_encoding(text), "surrogatepass")
+        data = _JSON.decode(text)
     except json.JSONDecodeError as error:
         problem = Problem(
             "$", "invalid-json", f"not valid JSON: {error.msg} at line {error.lineno}"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final
@@ -287,21 +288,13 @@ def drug_service_lines(
     """
     code = drug.hcpcs.code
     lines = []
-    for number, line in enumerate(drug_lines(plan, day, policy, drug=drug), start=first_number):
-        waste = line.modifier == modifiers.JW.code
-        vials = "vials from the record" if plan.policy is None else f"{plan.policy} vial plan"
-        why = f"{code} is {drug.name}, {plain(drug.unit_mg)} mg per unit; " + (
-            f"{line.reason}; NDC of the partly used vial {line.product.ndc10}"
-            if waste
-            else f"{line.units} unit(s) administered from {line.product.ndc10} (dose "
-            f"{plain(plan.dose_mg)} mg, rounded up to whole units; {vials})"
-        )
-        if line.modifier == modifiers.JZ.code:
-            why += f"; JZ: {line.reason}"
+    for number, (kind, line, why) in enumerate(
+        _drug_line_parts(drug, plan, day, policy), start=first_number
+    ):
         lines.append(
             ServiceLine(
                 number=number,
-                kind=LineKind.WASTE if waste else LineKind.DRUG,
+                kind=kind,
                 code=code,
                 modifiers=((line.modifier,) if line.modifier else ()) + extra_modifiers,
                 units=line.units,
@@ -320,6 +313,29 @@ def drug_service_lines(
     return lines
 
 
+@functools.lru_cache(maxsize=1024)
+def _drug_line_parts(
+    drug: Drug, plan: VialPlan, day: datetime.date, policy: PayerPolicy
+) -> tuple[tuple[LineKind, DrugLine, str], ...]:
+    """The drug lines of a plan with their kinds and explanations: the same for every claim of a
+    dose, a date and a policy (frozen values), so they are kept for the doses that recur."""
+    code = drug.hcpcs.code
+    found = []
+    for line in drug_lines(plan, day, policy, drug=drug):
+        waste = line.modifier == modifiers.JW.code
+        vials = "vials from the record" if plan.policy is None else f"{plan.policy} vial plan"
+        why = f"{code} is {drug.name}, {plain(drug.unit_mg)} mg per unit; " + (
+            f"{line.reason}; NDC of the partly used vial {line.product.ndc10}"
+            if waste
+            else f"{line.units} unit(s) administered from {line.product.ndc10} (dose "
+            f"{plain(plan.dose_mg)} mg, rounded up to whole units; {vials})"
+        )
+        if line.modifier == modifiers.JZ.code:
+            why += f"; JZ: {line.reason}"
+        found.append((LineKind.WASTE if waste else LineKind.DRUG, line, why))
+    return tuple(found)
+
+
 def _administration_codes(
     drug: Drug,
     route: products.Route,
@@ -327,17 +343,39 @@ def _administration_codes(
     policy: PayerPolicy,
     plan: VialPlan | None,
     found: list[Finding],
-) -> list[tuple[str, int, str]]:
+) -> tuple[tuple[str, int, str], ...]:
     if route == products.Route.SC:
         if plan is None:  # the dose, and so the number of injections, is unknown
-            return []
-        return [
+            return ()
+        return (
             (
                 drug.injection.code,
                 plan.vial_count,
                 f"{plan.vial_count} SC injection(s), one unit each",
-            )
-        ]
+            ),
+        )
+    if type(minutes) is not int and minutes is not None:  # not a key the cache may hold
+        codes, notes = _infusion_codes.__wrapped__(drug, minutes, policy)
+    else:
+        codes, notes = _infusion_codes(drug, minutes, policy)
+    found.extend(notes)
+    return codes
+
+
+@functools.lru_cache(maxsize=1024)
+def _infusion_codes(
+    drug: Drug, minutes: int | None, policy: PayerPolicy
+) -> tuple[tuple[tuple[str, int, str], ...], tuple[Finding, ...]]:
+    """The IV administration codes for an infusion time, and the findings about the time: the same
+    for every claim of a time and a policy, so they are kept for the times that recur."""
+    found: list[Finding] = []
+    codes = _iv_codes(drug, minutes, policy, found)
+    return tuple(codes), tuple(found)
+
+
+def _iv_codes(
+    drug: Drug, minutes: int | None, policy: PayerPolicy, found: list[Finding]
+) -> list[tuple[str, int, str]]:
     family = policy.administration.family
     if minutes is None:
         found.append(

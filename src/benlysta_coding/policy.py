@@ -210,7 +210,7 @@ def _mue(value: object) -> int | None:
     return value
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class PayerPolicy:
     """The billing rules of one payer.
 

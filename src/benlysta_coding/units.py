@@ -25,6 +25,7 @@ More information:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal
@@ -85,7 +86,7 @@ class VialUse:
         return self.product.strength_mg * self.count
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class VialPlan:
     """The vials that cover a dose, and the units administered and wasted.
 
@@ -209,12 +210,24 @@ def plan_vials(
     chosen = _vial_policy(policy)
     if vials is None:
         vials = drug.iv_vials
-    table = _IV_TABLE if vials is products.IV_VIALS else _sizes(vials, drug.unit_mg)
+    if type(vials) is tuple and all(type(v) is products.Product for v in vials):
+        return _cached_plan(str(dose), chosen, vials, drug.unit_mg)
+    return _cached_plan.__wrapped__(str(dose), chosen, vials, drug.unit_mg)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_plan(
+    dose_text: str, chosen: VialPolicy, vials: Sequence[products.Product], unit_mg: Decimal
+) -> VialPlan:
+    """The plan of :func:`plan_vials` (a frozen value), kept for the doses that recur. The dose is
+    given as its text, so that ``683`` and ``683.0`` stay what they were given as."""
+    dose = Decimal(dose_text)
+    table = _IV_TABLE if vials is products.IV_VIALS else _sizes(vials, unit_mg)
     best = _best_counts(math.ceil(dose), [size for size, _ in table], chosen)
     uses = [
         VialUse(product, count) for (_, product), count in zip(table, best, strict=True) if count
     ]
-    return _plan(dose, tuple(uses), chosen, drug.unit_mg)
+    return _plan(dose, tuple(uses), chosen, unit_mg)
 
 
 def _vial_policy(policy: object) -> VialPolicy:

@@ -130,10 +130,13 @@ def _check_created(
         raise TypeError("created: expected a datetime.datetime")
 
 
+_NON_ASCII_VALUES: Final = frozenset(member.value for member in NonASCII)
+
+
 def _non_ascii(value: object) -> NonASCII:
     if isinstance(value, NonASCII):
         return value
-    if isinstance(value, str) and value in {member.value for member in NonASCII}:
+    if isinstance(value, str) and value in _NON_ASCII_VALUES:
         return NonASCII(value)
     raise InvalidComponent("non_ascii: expected 'reject' or 'transliterate'")
 
