@@ -16,12 +16,13 @@ import attrs
 import pytest
 
 from benlysta_coding import checks, encounter, units
-from benlysta_coding._util import to_decimal
+from benlysta_coding._util import to_date, to_decimal
 from benlysta_coding.claim import Claim
 from benlysta_coding.dosing import Indication
 from benlysta_coding.drug import BELIMUMAB
 from benlysta_coding.errors import InvalidFormat, InvalidInput
 from benlysta_coding.export import parties, x12
+from benlysta_coding.products import Route
 from tests.helpers import claim_of, office
 from tests.x12check import pyx12_errors
 
@@ -210,3 +211,27 @@ def test_infusion_time_findings_come_with_every_claim_of_that_time() -> None:
             f.code for f in claim.findings if f.code.startswith("infusion")
         ]
         assert [("96365", 1)] == [(line.code, line.units) for line in claim.lines[-1:]]
+
+
+def test_date_text_is_read_once_and_bad_dates_are_refused_every_time() -> None:
+    for _ in range(2):
+        assert dt.date(2025, 3, 3) == to_date("2025-03-03", "service_date")
+        with pytest.raises(InvalidFormat, match=r"^service_date: not a real calendar date"):
+            to_date("2025-02-30", "service_date")
+        with pytest.raises(InvalidFormat, match=r"^birth_date: expected an ISO 8601 date"):
+            to_date("2025-3-03 ", "birth_date")
+        with pytest.raises(TypeError, match=r"^service_date: expected a date, not a datetime"):
+            to_date(dt.datetime(2025, 3, 3), "service_date")
+
+
+def test_named_choices_accept_their_values_and_members_only() -> None:
+    for route in ("iv", Route.IV):
+        assert Route.IV is encounter.from_dict(office(route=route)).route
+    for bad, code in (
+        ("IV", "invalid-value"),
+        ("intravenous", "invalid-value"),
+        (1, "invalid-type"),
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            encounter.from_dict(office(route=bad))
+        assert [("$.route", code)] == [(p.path, p.code) for p in caught.value.problems]

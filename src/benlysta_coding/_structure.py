@@ -22,6 +22,7 @@ the class of the objects of a list.
 from __future__ import annotations
 
 import functools
+import types
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
@@ -54,6 +55,18 @@ def _message(error: Exception, value: object) -> str:
             "parse_float=decimal.Decimal (from_json does) or give the number as a string"
         )
     return str(error)
+
+
+_NO_OVERRIDES: Final[Mapping[str, Converter]] = types.MappingProxyType({})
+_REFUSALS: Final = (
+    TypeError,
+    ValidationError,
+    ValueError,
+    ArithmeticError,
+    RecursionError,
+    MemoryError,
+)
+"""What a converter raises for a value it refuses (:class:`InvalidInput` is a ValidationError)."""
 
 
 class Reader:
@@ -150,15 +163,25 @@ class Reader:
         overrides: Mapping[str, Converter] | None,
         before: int,
     ) -> dict[str, Any] | None:
-        """The fields present in ``data``, converted; ``None`` at the first sign of a problem."""
+        """The fields present in ``data``, converted; ``None`` at the first sign of a problem (the
+        caller then reads every field in order to report each problem, :meth:`_fields_in_order`)."""
         values: dict[str, Any] = {}
         specs = plan.by_name
+        replaced = overrides or _NO_OVERRIDES
         for name, item in data.items():
             spec = specs.get(name)
             if spec is None:  # an unknown key: reported by mapping()
                 return None
             optional, nested, items, convert = spec
             if item is None or (optional and item == ""):
+                continue
+            if nested is None and items is None and convert is not None:  # most fields
+                if name in replaced:
+                    convert = replaced[name]
+                try:
+                    values[name] = convert(item)
+                except _REFUSALS:  # reported, with its path, by the reading in order
+                    return None
                 continue
             if nested is not None:
                 converted = self.read(nested, item, f"{path}.{name}")
@@ -167,7 +190,13 @@ class Reader:
             else:
                 if overrides and name in overrides:
                     convert = overrides[name]
-                converted = self.convert(convert, item, path, name) if convert else item
+                if convert is None:
+                    converted = item
+                else:
+                    try:
+                        converted = convert(item)
+                    except _REFUSALS:  # reported, with its path, by the reading in order
+                        return None
             if converted is None or len(self.problems) > before:
                 return None
             values[name] = converted

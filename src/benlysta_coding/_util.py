@@ -147,6 +147,10 @@ def to_date(value: object, field: str) -> _dt.date:
     A ``datetime`` is refused: a date of service is a calendar date, and nothing may shift it through
     a time zone.
     """
+    if type(value) is str and len(value) == 10:  # dates of service repeat: read each text once
+        found = _iso_date(value)
+        if found is not None:
+            return found
     import datetime as _dt  # loaded on first use, so that importing ndc stays light
 
     if isinstance(value, _dt.datetime):
@@ -163,6 +167,19 @@ def to_date(value: object, field: str) -> _dt.date:
                 f"{field}: not a real calendar date (expected YYYY-MM-DD)"
             ) from error
     raise TypeError(f"{field}: expected a date or 'YYYY-MM-DD' text, not {type(value).__name__}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_date(text: str) -> _dt.date | None:
+    """The date a ``YYYY-MM-DD`` text names, or ``None`` (then :func:`to_date` says why)."""
+    import datetime as _dt
+
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def plain(value: Decimal) -> str:

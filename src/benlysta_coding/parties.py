@@ -109,16 +109,17 @@ def pattern(regex: str, what: str) -> Callable[[Any], str]:
 def choice(kind: type[enum.StrEnum]) -> Callable[[Any], Any]:
     """A converter to a member of ``kind`` from the member or its value."""
     accepted = ", ".join(repr(m.value) for m in kind)
+    members = {m.value: m for m in kind}
 
     def convert(value: Any) -> Any:
         if isinstance(value, kind):
             return value
         if not isinstance(value, str):
             raise TypeError(f"expected a string, one of {accepted}")
-        try:
-            return kind(value)
-        except ValueError:
-            raise ValidationError(f"expected one of {accepted}") from None
+        member = members.get(value)
+        if member is None:
+            raise ValidationError(f"expected one of {accepted}")
+        return member
 
     return convert
 
