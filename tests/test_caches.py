@@ -14,14 +14,16 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from benlysta_coding import checks, encounter, units
+from benlysta_coding import checks, encounter, parties, units
 from benlysta_coding._util import to_date, to_decimal
 from benlysta_coding.claim import Claim
 from benlysta_coding.dosing import Indication
 from benlysta_coding.drug import BELIMUMAB
-from benlysta_coding.errors import InvalidFormat, InvalidInput
-from benlysta_coding.export import parties, x12
+from benlysta_coding.errors import InvalidFormat, InvalidInput, ValidationError
+from benlysta_coding.export import x12
 from benlysta_coding.products import Route
 from tests.helpers import claim_of, office
 from tests.x12check import pyx12_errors
@@ -235,3 +237,15 @@ def test_named_choices_accept_their_values_and_members_only() -> None:
         with pytest.raises(InvalidInput) as caught:
             encounter.from_dict(office(route=bad))
         assert [("$.route", code)] == [(p.path, p.code) for p in caught.value.problems]
+
+
+@given(st.text(max_size=70))
+def test_free_text_accepts_exactly_the_printable_texts_of_its_length(value: str) -> None:
+    name = parties.first_name  # 1 to 35 characters, no control characters, ends trimmed
+    stripped = value.strip()
+    printable = all(not ("\x00" <= c <= "\x1f" or c == "\x7f") for c in stripped)
+    if printable and 1 <= len(stripped) <= 35:
+        assert stripped == name(value)
+    else:
+        with pytest.raises(ValidationError, match="expected 1 to 35 printable characters"):
+            name(value)

@@ -167,21 +167,23 @@ class Reader:
         caller then reads every field in order to report each problem, :meth:`_fields_in_order`)."""
         values: dict[str, Any] = {}
         specs = plan.by_name
-        replaced = overrides or _NO_OVERRIDES
+        plain = plan.plain if not overrides else {**plan.plain, **overrides}
+        optional_names = plan.optional
         for name, item in data.items():
+            convert = plain.get(name)
+            if convert is not None:  # most fields: a value and its converter
+                if item is None or (item == "" and name in optional_names):
+                    continue
+                try:
+                    values[name] = convert(item)
+                except _REFUSALS:  # reported, with its path, by the reading in order
+                    return None
+                continue
             spec = specs.get(name)
             if spec is None:  # an unknown key: reported by mapping()
                 return None
             optional, nested, items, convert = spec
             if item is None or (optional and item == ""):
-                continue
-            if nested is None and items is None and convert is not None:  # most fields
-                if name in replaced:
-                    convert = replaced[name]
-                try:
-                    values[name] = convert(item)
-                except _REFUSALS:  # reported, with its path, by the reading in order
-                    return None
                 continue
             if nested is not None:
                 converted = self.read(nested, item, f"{path}.{name}")
@@ -301,6 +303,12 @@ class Plan:
     required: frozenset[str]
     shared: bool = False
     """Read once per distinct content (see the module's notes)."""
+    setters: tuple[tuple[Callable[[Any, Any], None], str, Any], ...] = ()
+    """(set the field on an instance, name, default) for each field: :func:`build`."""
+    plain: Mapping[str, Converter] = types.MappingProxyType({})
+    """The converters of the fields that hold a value (not a nested value or a list)."""
+    optional: frozenset[str] = frozenset()
+    """The fields with a default."""
 
 
 def plan_of(kind: type) -> Plan:
@@ -337,16 +345,39 @@ def _make_plan(kind: type, shared: bool = False) -> Plan:
         },
         required=frozenset(f.name for f in fields if f.default is attrs.NOTHING),
         shared=shared,
+        setters=tuple((_setter(kind, f.name), f.name, f.default) for f in fields),
+        plain={
+            f.name: getattr(f.converter, "__wrapped__", f.converter)
+            for f in fields
+            if f.converter is not None
+            and f.metadata.get("kind") is None
+            and f.metadata.get("items") is None
+        },
+        optional=frozenset(f.name for f in fields if f.default is not attrs.NOTHING),
     )
+
+
+def _setter(kind: type, name: str) -> Callable[[Any, Any], None]:
+    """What sets the field ``name`` on an instance of a frozen class: the slot itself when the
+    class has slots (quicker than ``object.__setattr__``, which looks the slot up by name)."""
+    for klass in kind.__mro__:
+        slot = klass.__dict__.get(name)
+        if isinstance(slot, types.MemberDescriptorType):
+            setter: Callable[[Any, Any], None] = slot.__set__
+            return setter
+    return functools.partial(_set_by_name, name=name)
+
+
+def _set_by_name(instance: Any, value: Any, *, name: str) -> None:
+    object.__setattr__(instance, name, value)
 
 
 def build(kind: type[T], values: Mapping[str, Any], plan: Plan | None = None) -> T:
     """Make an instance from converted values without running the converters again."""
     instance = object.__new__(kind)
-    set_field = object.__setattr__
     get = values.get
-    for name, default in (plan or plan_of(kind)).defaults:
-        set_field(instance, name, get(name, default))
+    for setter, name, default in (plan or plan_of(kind)).setters:
+        setter(instance, get(name, default))
     return instance
 
 

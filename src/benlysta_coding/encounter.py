@@ -232,10 +232,6 @@ def _drug_modifiers(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _builtin_payer(value: Any) -> PayerPolicy:
-    return _payer(policy.POLICIES)(value)
-
-
 def _payer(policies: Mapping[str, PayerPolicy]) -> Callable[[Any], PayerPolicy]:
     def convert(value: Any) -> PayerPolicy:
         if isinstance(value, PayerPolicy):
@@ -248,6 +244,9 @@ def _payer(policies: Mapping[str, PayerPolicy]) -> Callable[[Any], PayerPolicy]:
 
     return convert
 
+
+_builtin_payer: Final = _payer(policy.POLICIES)
+"""The ``payer`` converter: a built-in policy by name (:func:`from_dict` takes other policies)."""
 
 _PLACES: Final = ("11", "19", "22", "49")
 
@@ -452,7 +451,8 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
     Decimal('68.3')
     """
     reader = Reader()
-    encounter = reader.read(Encounter, data, "$", overrides={"payer": _payer(policies)})
+    overrides = None if policies is policy.POLICIES else {"payer": _payer(policies)}
+    encounter = reader.read(Encounter, data, "$", overrides=overrides)
     if encounter is None:
         raise InvalidInput(reader.problems)
     return encounter

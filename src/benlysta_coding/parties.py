@@ -85,9 +85,12 @@ def text(low: int, high: int) -> Callable[[Any], str]:
         if not isinstance(value, str):
             raise TypeError("expected a string")
         stripped = value.strip()
-        if not pattern.fullmatch(stripped):
-            raise ValidationError(f"expected {low} to {high} printable characters")
-        return stripped
+        if stripped.isascii() and stripped.isprintable():  # the pattern, for ASCII text
+            if low <= len(stripped) <= high:
+                return stripped
+        elif pattern.fullmatch(stripped):
+            return stripped
+        raise ValidationError(f"expected {low} to {high} printable characters")
 
     return convert
 
