@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benlysta_coding import checks, encounter, parties, units
+from benlysta_coding._structure import Reader, collecting
 from benlysta_coding._util import to_date, to_decimal
 from benlysta_coding.claim import Claim
 from benlysta_coding.dosing import Indication
@@ -249,3 +250,28 @@ def test_free_text_accepts_exactly_the_printable_texts_of_its_length(value: str)
     else:
         with pytest.raises(ValidationError, match="expected 1 to 35 printable characters"):
             name(value)
+
+
+def _name(value: Any) -> str:
+    return parties.first_name(value)
+
+
+def _note(value: Any) -> str:
+    return "" if value == "" else parties.last_name(value)
+
+
+@collecting("$.thing")
+@attrs.frozen(kw_only=True, slots=False)
+class _Unslotted:
+    name: str = attrs.field(converter=_name)
+    note: str = attrs.field(default="", converter=_note)
+
+
+def test_a_class_without_slots_is_read_field_by_field_as_well() -> None:
+    reader = Reader()
+    read = reader.read(_Unslotted, {"name": " Ann "}, "$.thing")
+    assert _Unslotted(name="Ann") == read
+    assert read is not None
+    assert ("Ann", "") == (read.name, read.note)
+    assert reader.read(_Unslotted, {"name": ""}, "$.thing") is None
+    assert ["$.thing.name"] == [p.path for p in reader.problems]
