@@ -275,3 +275,23 @@ def test_a_class_without_slots_is_read_field_by_field_as_well() -> None:
     assert ("Ann", "") == (read.name, read.note)
     assert reader.read(_Unslotted, {"name": ""}, "$.thing") is None
     assert ["$.thing.name"] == [p.path for p in reader.problems]
+
+
+def test_diagnosis_lists_the_cache_does_not_hold_get_the_same_checks() -> None:
+    fourteen = ["Z79.899"] * 7 + [
+        "M32.13",
+        "M32.19",
+        "M32.10",
+        "M32.11",
+        "M32.12",
+        "M32.8",
+        "M32.9",
+    ]
+    assert (8, 9, 10, 11) == checks.diagnosis_pointers(fourteen)  # at most 4, in order
+    long_code = ["M32.13", "M32.1999999"]  # longer than any code: read without the cache
+    assert (1,) == checks.diagnosis_pointers(long_code)
+    codes = [f.code for f in checks.diagnosis_findings(long_code, Indication.SLE)]
+    assert ["dx-invalid"] == codes
+    assert ["dx-not-in-library"] * 7 + ["dx-first-not-category"] == [
+        f.code for f in checks.diagnosis_findings(fourteen, Indication.SLE)
+    ]  # Z79.899 is not in the library's code set; the first code is not M32

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import types
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -163,6 +164,10 @@ MAX_MODIFIERS: Final = 4
 """Modifiers a line holds: CMS-1500 item 24D and 837 SV101-3 to SV101-6."""
 
 _INITIAL_CODES: Final = frozenset(family.initial.code for family in cpt.FAMILIES.values())
+_ADD_ONS: Final = types.MappingProxyType(
+    {code: entry for code, entry in cpt.CODES.items() if entry.add_on_to}
+)
+"""The add-on codes (each needs its primary code billed the same day)."""
 _CENT: Final = Decimal("0.01")
 _THOUSANDTH: Final = Decimal("0.001")
 
@@ -356,8 +361,8 @@ def _administration_findings(lines: Sequence[ServiceLine]) -> list[Finding]:
         on_day = lines if len(days) == 1 else [line for line in lines if line.service_date == day]
         billed = {line.code for line in on_day}
         for line in on_day:
-            entry = cpt.CODES.get(line.code)
-            if entry is not None and entry.add_on_to and entry.add_on_to not in billed:
+            entry = _ADD_ONS.get(line.code)
+            if entry is not None and entry.add_on_to not in billed:
                 found.append(
                     make(
                         "addon-without-primary",
@@ -366,6 +371,8 @@ def _administration_findings(lines: Sequence[ServiceLine]) -> list[Finding]:
                         f"$.lines[{line.number - 1}]",
                     )
                 )
+        if billed.isdisjoint(_INITIAL_CODES):
+            continue
         initial = [line for line in on_day if line.code in _INITIAL_CODES]
         if sum(line.units for line in initial) > 1:
             found.append(
@@ -384,8 +391,12 @@ def _unit_findings(
 ) -> list[Finding]:
     found = []
     jw = modifiers.JW.code
-    administered = sum(line.units for line in on_day if jw not in line.modifiers)
-    wasted = sum(line.units for line in on_day if jw in line.modifiers)
+    administered = wasted = 0
+    for line in on_day:
+        if jw in line.modifiers:
+            wasted += line.units
+        else:
+            administered += line.units
     if plan is not None and administered != plan.administered_units:
         found.append(
             make(

@@ -634,6 +634,13 @@ def _documentation(encounter: Encounter, plan: units.VialPlan | None) -> tuple[s
     return tuple(needs)
 
 
+def _price(code: str, value: object) -> Decimal:
+    try:
+        return to_decimal(value, "price")
+    except (ValidationError, TypeError):
+        return to_decimal(value, f"price of {code}")  # raises, naming the code
+
+
 def _options(
     encounter: object,
     policy: object,
@@ -649,9 +656,7 @@ def _options(
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
     if prices is not None and not isinstance(prices, Mapping):
         raise TypeError("prices: expected a mapping of code to price, such as {'J0490': '12.50'}")
-    price_table = {
-        code: to_decimal(value, f"price of {code}") for code, value in (prices or {}).items()
-    }
+    price_table = {code: _price(code, value) for code, value in (prices or {}).items()}
     if any(price < 0 for price in price_table.values()):
         raise OutOfRange("prices: expected prices of zero or more")
     drug_revenue = (
