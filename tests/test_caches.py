@@ -295,3 +295,12 @@ def test_diagnosis_lists_the_cache_does_not_hold_get_the_same_checks() -> None:
     assert ["dx-not-in-library"] * 7 + ["dx-first-not-category"] == [
         f.code for f in checks.diagnosis_findings(fourteen, Indication.SLE)
     ]  # Z79.899 is not in the library's code set; the first code is not M32
+
+
+def test_a_huge_amount_is_checked_without_the_cache() -> None:
+    claim, who = pair()
+    huge = Decimal("1." + "0" * 5000 + "1")  # over 2 decimals: refused, and never kept
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.charge: expected 0 to 9999999999\.99"):
+        write(with_line(claim, charge=huge), who)
+    exact = Decimal("500." + "0" * 40)  # equal to 500: written as 500, checked without the cache
+    assert "SV1*HC:J0490*500*UN*69" in write(with_line(claim, charge=exact), who)

@@ -257,18 +257,24 @@ _Key = tuple[tuple[str, Any], ...]
 def _key(value: Mapping[str, Any]) -> _Key | None:
     """The content of a mapping of text (and mappings of text) as a hashable key; ``None`` for any
     other value, which is read without the cache."""
-    items: list[tuple[str, Any]] = []
-    for name, item in value.items():
+    items = tuple(value.items())
+    for _, item in items:
+        if item.__class__ is not str:
+            break
+    else:
+        return items  # text only: the common case
+    found: list[tuple[str, Any]] = []
+    for name, item in items:
         if item.__class__ is str:
-            items.append((name, item))
+            found.append((name, item))
         elif item.__class__ is dict:
             inner = _key(item)
             if inner is None:
                 return None
-            items.append((name, inner))
+            found.append((name, inner))
         else:
             return None
-    return tuple(items)
+    return tuple(found)
 
 
 def _unkey(key: _Key) -> dict[str, Any]:

@@ -326,6 +326,12 @@ def _procedure(line: ServiceLine, where: str) -> str:
     return ":".join(("HC", code, *checked))
 
 
+def _small(value: Decimal) -> bool:
+    """Whether a number is small enough for a cache to keep (a claim's amounts and quantities are;
+    a number of a million digits, made by hand, is checked without the cache)."""
+    return len(value.as_tuple().digits) <= 20
+
+
 @functools.lru_cache(maxsize=_CACHE)
 def _amount_text(value: Decimal) -> str | None:
     """An amount as written, or ``None`` when it is out of range (then :func:`_amount` says so)."""
@@ -337,7 +343,7 @@ def _amount_text(value: Decimal) -> str | None:
 
 
 def _amount(value: object, field: str) -> str:
-    if type(value) is Decimal:
+    if type(value) is Decimal and _small(value):
         text = _amount_text(value)
         if text is not None:
             return text
@@ -449,7 +455,13 @@ def _drug_segments(ndc: str, unit: NDCUnit, quantity: Decimal) -> tuple[str, str
 def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
     """Loop 2410: ``LIN`` with the 11-digit NDC and ``CTP`` with its quantity and unit."""
     ndc, unit, quantity = line.ndc, line.ndc_unit, line.ndc_quantity
-    if type(ndc) is str and len(ndc) == 11 and type(unit) is NDCUnit and type(quantity) is Decimal:
+    if (
+        type(ndc) is str
+        and len(ndc) == 11
+        and type(unit) is NDCUnit
+        and type(quantity) is Decimal
+        and _small(quantity)
+    ):
         found = _drug_segments(ndc, unit, quantity)
         if found is not None:
             return found
