@@ -326,10 +326,14 @@ def _procedure(line: ServiceLine, where: str) -> str:
     return ":".join(("HC", code, *checked))
 
 
+_DECIMAL_SIZE: Final = Decimal(0).__sizeof__()
+
+
 def _small(value: Decimal) -> bool:
-    """Whether a number is small enough for a cache to keep (a claim's amounts and quantities are;
-    a number of a million digits, made by hand, is checked without the cache)."""
-    return len(value.as_tuple().digits) <= 20
+    """Whether a number takes no more memory than an ordinary one, so that a cache may keep it (a
+    claim's amounts and quantities do; a number of a million digits, made by hand, is checked
+    without the cache)."""
+    return value.__sizeof__() <= _DECIMAL_SIZE
 
 
 @functools.lru_cache(maxsize=_CACHE)
