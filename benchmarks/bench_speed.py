@@ -10,7 +10,7 @@ machines. Rows:
 2. ``ndc.to_10`` of hyphenated 10-digit NDCs, beside a bare regular expression match;
 3. ``import benlysta_coding`` and ``import benlysta_coding.ndc`` in a fresh interpreter, beside
    ``import attrs, dateutil`` (CPU time of the child processes), every module loaded from its
-   compiled bytecode as in an installed package (and, for information, compiled from source);
+   compiled bytecode as in an installed package;
 4. ``encounter.from_json`` of one encounter, beside ``json.loads`` of the same text;
 5. build + streamed 837P per claim, beside an f-string writer of exactly the same bytes for the same
    claims (asserted identical on the sample) that does no checking and no billing;
@@ -136,13 +136,6 @@ def bench_import(repeats: int) -> None:
             ours = statistics.median(child_cpu(code, env) for _ in range(runs)) * 1e3
             print(f"  import {module:<37} +{ours - base * 1e3:6.1f} ms over attrs + dateutil "
                   f"({base * 1e3:.1f} ms)  (target <= +{target} ms)")  # fmt: skip
-    with tempfile.TemporaryDirectory() as empty:  # every module compiled from its source
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": empty}
-        base = statistics.median(child_cpu("import attrs, dateutil", env) for _ in range(5))
-        code = "import attrs, dateutil, benlysta_coding.ndc"
-        ours = statistics.median(child_cpu(code, env) for _ in range(5))
-        print(f"  (without bytecode, every module compiled: import benlysta_coding.ndc "
-              f"+{(ours - base) * 1e3:.1f} ms over attrs + dateutil, {base * 1e3:.1f} ms)")  # fmt: skip
 
 
 # 4: from_json ------------------------------------------------------------------------------
