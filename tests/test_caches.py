@@ -8,7 +8,9 @@ uncached rules give: refused with the field named, or written exactly as the han
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import io
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -20,13 +22,14 @@ from hypothesis import strategies as st
 from benlysta_coding import checks, encounter, parties, units
 from benlysta_coding._structure import Reader, collecting
 from benlysta_coding._util import to_date, to_decimal
-from benlysta_coding.claim import Claim
+from benlysta_coding.claim import Adjustment, Claim, OtherPayer, OtherPayerLine
+from benlysta_coding.claim import _to_json as claim_json
 from benlysta_coding.dosing import Indication
 from benlysta_coding.drug import BELIMUMAB
 from benlysta_coding.errors import InvalidFormat, InvalidInput, ValidationError
 from benlysta_coding.export import x12
 from benlysta_coding.products import Route
-from tests.helpers import claim_of, office
+from tests.helpers import claim_of, hospital, office
 from tests.x12check import pyx12_errors
 
 PRICES = {"J0490": "12.50", "96365": "150", "96366": "50"}
@@ -304,3 +307,62 @@ def test_a_huge_amount_is_checked_without_the_cache() -> None:
         write(with_line(claim, charge=huge), who)
     exact = Decimal("500." + "0" * 40)  # equal to 500: written as 500, checked without the cache
     assert "SV1*HC:J0490*500*UN*69" in write(with_line(claim, charge=exact), who)
+
+
+def _as_json(value: Any) -> Any:
+    """The reference: ``attrs.asdict``, then JSON types by hand (as to_dict did before it walked
+    the values itself)."""
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json(item) for item in value]
+    if isinstance(value, Decimal):
+        return (
+            format(value.normalize(), "f") if value == value.to_integral_value() else f"{value:f}"
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        office(),
+        office(patient__weight_kg="120"),
+        office(route="sc", payer="commercial"),
+        hospital(),
+    ],
+)
+def test_to_dict_writes_what_asdict_holds(data: dict[str, Any]) -> None:
+    claim = claim_of(data, prices=PRICES)
+    secondary = attrs.evolve(
+        claim,
+        other_payer=OtherPayer(
+            filing_code="MB",
+            paid=Decimal("80.00"),
+            adjudicated=dt.date(2025, 4, 1),
+            adjustments=(Adjustment("PR", "1", Decimal("20.5"), Decimal("1")),),
+            lines=(OtherPayerLine(number=1, paid=Decimal("80"), units=69),),
+        ),
+    )
+    for value in (claim, secondary):
+        written = value.to_dict()
+        assert _as_json(attrs.asdict(value, recurse=True)) == written
+        assert json.loads(json.dumps(written)) == written
+        assert Claim.from_dict(written) == value
+
+
+def test_json_values_of_every_shape() -> None:
+    class Pair(tuple[int, int]):
+        pass
+
+    value = {
+        "a": Pair((1, 2)),
+        "b": [Decimal("1.50"), dt.date(2025, 1, 2)],
+        "c": 0.5,
+        "d": Route.SC,
+    }
+    assert {"a": [1, 2], "b": ["1.50", "2025-01-02"], "c": 0.5, "d": "sc"} == claim_json(value)

@@ -216,7 +216,7 @@ class Claim:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: decimals as strings (exact), dates as ISO text."""
-        data: dict[str, Any] = _to_json(attrs.asdict(self, recurse=True))
+        data: dict[str, Any] = _to_json(self)
         return data
 
     @classmethod
@@ -370,16 +370,26 @@ def _decimal_or_none(value: object) -> Decimal | None:
 
 
 def _to_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _to_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
+    """A value as JSON holds it: attrs values as dicts of their fields, in order (as
+    ``attrs.asdict``), tuples as lists, exact decimals as text, dates as ISO text, enums as values."""
+    kind = value.__class__
+    if kind is str or kind is int or value is None or kind is bool:
+        return value
+    if kind is tuple or kind is list:
         return [_to_json(item) for item in value]
+    if isinstance(value, enum.Enum):
+        return value.value
     if isinstance(value, Decimal):
         return plain(value) if value == value.to_integral_value() else f"{value:f}"
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
+    fields = getattr(kind, "__attrs_attrs__", None)
+    if fields is not None:
+        return {field.name: _to_json(getattr(value, field.name)) for field in fields}
+    if isinstance(value, dict):
+        return {key: _to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_json(item) for item in value]
     return value
 
 
