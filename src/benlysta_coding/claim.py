@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
@@ -71,7 +72,7 @@ from benlysta_coding.findings import Finding, PayerAnswer, Remedy, Severity, mak
 from benlysta_coding.lines import LineKind, ServiceLine
 from benlysta_coding.ndc import Unit as NDCUnit
 from benlysta_coding.place_of_service import POS_11, Frequency, bill_type
-from benlysta_coding.policy import PayerPolicy
+from benlysta_coding.policy import PayerPolicy, VialPolicy
 
 __all__ = [
     "Adjustment",
@@ -515,6 +516,16 @@ def _recorded(
     return used if len(used) == len(encounter.products_used) else None
 
 
+@functools.lru_cache(maxsize=8)
+def _from_plan(vial_policy: VialPolicy) -> Finding:
+    """The note that the drug lines bill a policy's plan (a frozen finding, one per vial policy)."""
+    return make(
+        "products-from-plan",
+        f"products_used is not given: the drug lines bill the {vial_policy} plan, not the record",
+        "$.products_used",
+    )
+
+
 def _describe(plan: units.VialPlan) -> str:
     return " + ".join(f"{use.count} x {plain(use.product.strength_mg)} mg" for use in plan.vials)
 
@@ -537,14 +548,7 @@ def _plan(
         device = _sc_device(encounter, drug, found)
         choices = () if device is None else (device,)
     if not encounter.products_used:
-        found.append(
-            make(
-                "products-from-plan",
-                "products_used is not given: the drug lines bill the "
-                f"{policy.vial_policy} plan, not the record",
-                "$.products_used",
-            )
-        )
+        found.append(_from_plan(policy.vial_policy))
         return units.plan_vials(dose, policy.vial_policy, choices, drug=drug) if choices else None
     used = _recorded(encounter, drug, found)
     if used is None:
@@ -624,22 +628,36 @@ def _service_lines(
 
 
 def _documentation(encounter: Encounter, plan: units.VialPlan | None) -> tuple[str, ...]:
+    waste: tuple[str, Decimal | None]
+    if plan is None:
+        waste = ("no plan", None)
+    else:
+        waste = ("wasted", plan.wasted_mg) if plan.wasted_units else ("none", None)
+    return _needs(encounter.route, waste, bool(encounter.prior_authorization))
+
+
+@functools.lru_cache(maxsize=256)
+def _needs(
+    route: products.Route, waste: tuple[str, Decimal | None], authorized: bool
+) -> tuple[str, ...]:
+    """What the record must show, for a route, the waste and a prior authorization."""
     needs = [
         "the order: drug, dose (mg), route and frequency",
         "the diagnosis supporting medical necessity (SLE or lupus nephritis, with organ "
         "involvement where billed)",
         "the patient's weight on the date of service"
-        if encounter.route == products.Route.IV
+        if route == products.Route.IV
         else "that SC administration in the clinic was medically needed",
         "the NDC and number of each vial or device used",
     ]
-    if encounter.route == products.Route.IV:
+    if route == products.Route.IV:
         needs.append("infusion start and stop times (they support the administration codes)")
-    if plan is not None and plan.wasted_units:
-        needs.append(f"the amount discarded ({plain(plan.wasted_mg)} mg) and that it was discarded")
-    elif plan is not None:
+    kind, wasted_mg = waste
+    if wasted_mg is not None:
+        needs.append(f"the amount discarded ({plain(wasted_mg)} mg) and that it was discarded")
+    elif kind == "none":
         needs.append("that no billable amount was discarded (supports JZ where required)")
-    if encounter.prior_authorization:
+    if authorized:
         needs.append("the prior authorization on file")
     return tuple(needs)
 
