@@ -57,7 +57,6 @@ def _message(error: Exception, value: object) -> str:
     return str(error)
 
 
-_NO_OVERRIDES: Final[Mapping[str, Converter]] = types.MappingProxyType({})
 _REFUSALS: Final = (
     TypeError,
     ValidationError,
