@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -139,3 +140,38 @@ def test_generated_claims_validate_as_fhir_and_forms(
         page = forms.cms1500(claim)
         assert claim.total_charge == Decimal(page["item_28"])
         assert all(row["24E"] for row in page["rows"])
+
+
+def clear_caches() -> int:
+    """Empty every bounded cache of the library; returns how many there are."""
+    cleared = 0
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("benlysta_coding"):
+            continue
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)) and hasattr(value, "cache_info"):
+                value.cache_clear()
+                cleared += 1
+    return cleared
+
+
+@settings(max_examples=25)
+@given(st.booleans(), st.lists(st.tuples(st.data(), PRICES), min_size=2, max_size=6))
+def test_a_warm_cache_gives_what_a_cold_one_gives(
+    institutional: bool, draws: list[tuple[st.DataObject, dict[str, Decimal]]]
+) -> None:
+    made = [(data.draw(encounters(institutional)), prices) for data, prices in draws]
+    envelope = x12.Envelope(control_number=3, created=dt.datetime(2026, 1, 2, 3, 4))
+
+    def run() -> list[tuple[Any, str]]:
+        found = []
+        for data, prices in made:
+            claim, who = build(data, prices, policy.LinesPerNDC.ONE_PER_NDC)
+            text = x12.render_837(claim, who, envelope) if not claim.errors else ""
+            found.append((claim, text))
+        return found
+
+    warm = run()  # the later encounters meet the caches the earlier ones filled
+    assert clear_caches() >= 15
+    cold = run()
+    assert warm == cold
