@@ -71,6 +71,9 @@ def test_codes_are_checked_whatever_was_cached() -> None:
         write(with_line(claim, code="j0490"), who)
     with pytest.raises(InvalidFormat, match=r"lines\[0\]\.modifiers: expected 2-character"):
         write(with_line(claim, modifiers=("jw",)), who)
+    for odd in ((1,), ("J",), (b"JW",)):
+        with pytest.raises(InvalidFormat, match=r"lines\[0\]\.modifiers: expected 2-character"):
+            write(with_line(claim, modifiers=odd), who)
     with pytest.raises(InvalidFormat, match=r"lines\[0\]\.modifiers: a line holds at most 4"):
         write(with_line(claim, modifiers=("JW", "KX", "GA", "GY", "59")), who)
 
