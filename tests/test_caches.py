@@ -26,7 +26,7 @@ from benlysta_coding.claim import Adjustment, Claim, OtherPayer, OtherPayerLine
 from benlysta_coding.claim import _to_json as claim_json
 from benlysta_coding.dosing import Indication
 from benlysta_coding.drug import BELIMUMAB
-from benlysta_coding.errors import InvalidFormat, InvalidInput, ValidationError
+from benlysta_coding.errors import InvalidFormat, InvalidInput, OutOfRange, ValidationError
 from benlysta_coding.export import x12
 from benlysta_coding.products import Route
 from tests.helpers import claim_of, hospital, office
@@ -369,3 +369,16 @@ def test_json_values_of_every_shape() -> None:
         "d": Route.SC,
     }
     assert {"a": [1, 2], "b": ["1.50", "2025-01-02"], "c": 0.5, "d": "sc"} == claim_json(value)
+
+
+def test_prices_keep_their_digits_and_are_refused_every_time() -> None:
+    text = claim_of(office(), prices={"J0490": "12.50"})
+    exact = claim_of(office(), prices={"J0490": Decimal("12.5")})
+    assert "862.50" == str(text.lines[0].charge)  # 69 units x 12.50, the digits kept
+    assert "862.5" == str(exact.lines[0].charge)
+    assert "862.50" == str(claim_of(office(), prices={"J0490": "12.50"}).lines[0].charge)
+    for _ in range(2):
+        with pytest.raises(OutOfRange, match="prices: expected prices of zero or more"):
+            claim_of(office(), prices={"J0490": "-1"})
+        with pytest.raises(InvalidFormat, match=r"^price of J0490: expected a decimal number"):
+            claim_of(office(), prices={"J0490": "12,50"})

@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+import types
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
@@ -662,6 +663,30 @@ def _needs(
     return tuple(needs)
 
 
+def _price_table(prices: Mapping[Any, Any]) -> Mapping[str, Decimal]:
+    """The prices as exact decimals. A fee schedule of text (as the command line gives) is read once
+    and kept; other values are read each time (``Decimal("12.50")`` and ``Decimal("12.5")`` are
+    equal, but a claim keeps the digits it was given)."""
+    items = tuple(prices.items())
+    if len(items) <= 64 and all(
+        type(c) is str and type(v) is str and len(v) <= 64 for c, v in items
+    ):
+        return _text_prices(items)
+    return _read_prices(items)
+
+
+@functools.lru_cache(maxsize=64)
+def _text_prices(items: tuple[tuple[str, str], ...]) -> Mapping[str, Decimal]:
+    return _read_prices(items)
+
+
+def _read_prices(items: tuple[tuple[Any, Any], ...]) -> Mapping[str, Decimal]:
+    table = {code: _price(code, value) for code, value in items}
+    if any(price < 0 for price in table.values()):
+        raise OutOfRange("prices: expected prices of zero or more")
+    return types.MappingProxyType(table)
+
+
 def _price(code: str, value: object) -> Decimal:
     try:
         return to_decimal(value, "price")
@@ -675,7 +700,7 @@ def _options(
     prices: Mapping[str, Decimal | int | str] | None,
     drug_revenue_code: str,
     dose_tolerance_percent: object,
-) -> tuple[PayerPolicy, dict[str, Decimal], str, Decimal]:
+) -> tuple[PayerPolicy, Mapping[str, Decimal], str, Decimal]:
     """Check the arguments of :func:`build_claim`."""
     if not isinstance(encounter, Encounter):
         raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter")
@@ -684,9 +709,7 @@ def _options(
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
     if prices is not None and not isinstance(prices, Mapping):
         raise TypeError("prices: expected a mapping of code to price, such as {'J0490': '12.50'}")
-    price_table = {code: _price(code, value) for code, value in (prices or {}).items()}
-    if any(price < 0 for price in price_table.values()):
-        raise OutOfRange("prices: expected prices of zero or more")
+    price_table = _price_table(prices or {})
     drug_revenue = (
         drug_revenue_code
         if drug_revenue_code in lines.DRUG_REVENUE_CODES
