@@ -16,13 +16,15 @@ machines. Rows:
    claims (asserted identical on the sample) that does no checking and no billing;
 6. ``batch --format 837p`` over 10,000 lines: claims per CPU-second, and ``--jobs 2`` beside
    ``--jobs 1`` (wall clock: the point of jobs is to use the second core);
-7. cost per claim and peak traced memory while streaming 1,000, 10,000 and 100,000 claims.
+7. cost per claim and peak traced memory while streaming 1,000, 10,000 and 100,000 claims, and the
+   memory the bounded caches hold once 20,000 varied claims have filled them.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import io
 import json
 import os
@@ -339,6 +341,34 @@ def bench_scale(counts: list[int]) -> None:
               f"{peak / 1024:7.1f} KiB (over {min(count, 20_000)} claims)")  # fmt: skip
 
 
+def bench_cache_memory(count: int) -> None:
+    """What the library's bounded caches hold once varied claims have filled them: every claim with
+    its own patient, date of service, weight and price, and one of 3,000 billing providers."""
+    rng = random.Random(11)
+    records = []
+    for number, data in enumerate(sample(count)):
+        data["service_date"] = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        data["billing_provider"] = dict(
+            data["billing_provider"], name=f"CLINIC {rng.randint(1, 3000)}"
+        )
+        data["patient"]["last_name"] = f"PATIENT {number}"
+        records.append(json.dumps(data))
+    prices = [dict(PRICES, J0490=str(Decimal(rng.randint(1000, 1300)) / 100)) for _ in records]
+    gc.collect()
+    tracemalloc.start()
+    held = tracemalloc.get_traced_memory()[0]
+    writer = x12.Interchange(Sink(), ENVELOPE)  # type: ignore[arg-type]
+    for text, price in zip(records, prices, strict=True):
+        enc = encounter.from_json(text)
+        writer.add(build_claim(enc, prices=price, today=TODAY), parties.from_encounter(enc))
+    del writer, enc
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - held
+    tracemalloc.stop()
+    print(f"  the caches after {count} varied claims hold {held / 1e6:.1f} MB (bounded: they stop "
+          "growing when full)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=7)
@@ -353,6 +383,7 @@ def main() -> None:
     bench_claims(args.repeats, 200 if quick else 2_000)
     bench_batch(args.repeats, 1_000 if quick else 10_000)
     bench_scale([1_000, 10_000] if quick else [1_000, 10_000, 100_000])
+    bench_cache_memory(2_000 if quick else 20_000)
 
 
 if __name__ == "__main__":
