@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import pytest
 
-from benlysta_coding import checks, encounter, findings, parties, policy
+from benlysta_coding import checks, encounter, findings, parties, policy, units
 from benlysta_coding.claim import Claim, LineKind, ServiceLine
 from benlysta_coding.errors import ClaimHasErrors, InvalidComponent
 from benlysta_coding.export import fhir, forms, x12
@@ -117,6 +117,51 @@ class TestLineChecks:
             office(), lambda lines: [*lines, attrs.evolve(lines[2], code="96413", number=4)]
         )
         assert "initial-infusion-repeated" in line_codes(both)
+
+    def test_each_date_of_service_is_checked_on_its_own(self) -> None:
+        # the office example (J0490 x69, J0490-JW x3, 96365 x1, all 2025-03-03) billed again on
+        # 2025-03-17, renumbered 4 to 6: every check holds per day, so the copy is clean too
+        later = dt.date(2025, 3, 17)
+
+        def twice(lines: list[ServiceLine]) -> list[ServiceLine]:
+            again = [attrs.evolve(x, service_date=later, number=x.number + 3) for x in lines]
+            return [*lines, *again]
+
+        assert [] == line_codes(edited(office(), twice))
+        # 96366 on the second day without that day's 96365: flagged at that line, on that day
+        data = office(infusion_minutes=95)  # 96365 + 96366 on each day
+        claim = edited(data, lambda lines: [*lines, attrs.evolve(lines[3], service_date=later)])
+        found = [
+            (f.code, f.path, f.message)
+            for f in checks.check_lines(None, claim.lines, policy.MEDICARE_PART_B, None)
+        ]
+        assert [
+            (
+                "addon-without-primary",
+                "$.lines[3]",
+                "96366 is an add-on to 96365, which is not billed on 2025-03-17",
+            )
+        ] == found
+        # one initial code on each of two days is not a repeat; two on one day is
+        two_days = edited(office(), lambda ls: [*ls, attrs.evolve(ls[2], service_date=later)])
+        assert "initial-infusion-repeated" not in line_codes(two_days)
+        one_day = edited(office(), lambda ls: [*ls, attrs.evolve(ls[2], number=4)])
+        assert "initial-infusion-repeated" in line_codes(one_day)
+
+    def test_units_per_day_add_up_per_day(self) -> None:
+        # 72 J0490 units (69 + 3 JW) a day; a maximum of 100 a day holds for 72 + 72 on two days
+        later = dt.date(2025, 3, 17)
+        capped = attrs.evolve(policy.MEDICARE_PART_B, max_units_per_day=100)
+        claim = claim_of(office())
+        again = [attrs.evolve(x, service_date=later, number=x.number + 3) for x in claim.lines]
+        plan = units.plan_vials(683)
+        two_days = checks.check_lines(None, [*claim.lines, *again], capped, plan)
+        assert [] == [f.code for f in two_days]
+        same_day = [attrs.evolve(x, number=x.number + 3) for x in claim.lines]
+        one_day = checks.check_lines(None, [*claim.lines, *same_day], capped, plan)
+        assert "144 J0490 units on 2025-03-03 exceed the maximum of 100 per day you supplied" in [
+            f.message for f in one_day if f.code == "mue-exceeded"
+        ]
 
     def test_jz_beside_jw(self) -> None:
         claim = edited(office(), evolve_line(0, modifiers=("JZ",)))

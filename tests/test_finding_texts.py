@@ -403,6 +403,15 @@ def test_what_the_record_must_show() -> None:
         "that no billable amount was discarded (supports JZ where required)",
         "the prior authorization on file",
     ) == claim_of(sc()).documentation
+    no_weight = office(prior_authorization=None)
+    del no_weight["patient"]["weight_kg"]  # no dose, so no vials: nothing said about waste
+    assert (
+        ORDER,
+        DIAGNOSIS,
+        "the patient's weight on the date of service",
+        NDCS,
+        "infusion start and stop times (they support the administration codes)",
+    ) == claim_of(no_weight).documentation
 
 
 def test_line_check_paths_and_texts() -> None:
