@@ -188,16 +188,8 @@ class Reader:
                 converted = self.read(nested, item, f"{path}.{name}")
             elif items is not None:
                 converted = self.read_list(items, item, f"{path}.{name}", convert)
-            else:
-                if overrides and name in overrides:
-                    convert = overrides[name]
-                if convert is None:
-                    converted = item
-                else:
-                    try:
-                        converted = convert(item)
-                    except _REFUSALS:  # reported, with its path, by the reading in order
-                        return None
+            else:  # a field without a converter (those with one are in ``plain``)
+                converted = item
             if converted is None or len(self.problems) > before:
                 return None
             values[name] = converted
@@ -284,10 +276,7 @@ def _unkey(key: _Key) -> dict[str, Any]:
 def _read_shared(kind: type, key: _Key) -> Any:
     reader = Reader()
     plan = plan_of(kind)
-    data = _unkey(key)
-    if reader.mapping(data, "$", plan.keys) is not data:  # pragma: no cover - _key took a dict
-        raise _Refused
-    values = reader._fields(plan, data, "$", None, 0)
+    values = reader._fields(plan, _unkey(key), "$", None, 0)  # None for an unknown key too
     if values is None or reader.problems:
         raise _Refused
     if plan.cross_check is not None and list(plan.cross_check(values)):

@@ -207,13 +207,7 @@ def check_lines(
         found.extend(_line_findings(line, drug, sc_pharmacy_route))
     found.extend(_administration_findings(lines))
     waste_billed = any(modifiers.JW.code in line.modifiers for line in drug_lines)
-    days = {line.service_date for line in drug_lines}
-    for day in sorted(days):
-        on_day = (
-            drug_lines
-            if len(days) == 1
-            else [line for line in drug_lines if line.service_date == day]
-        )
+    for day, on_day in _by_day(drug_lines):
         found.extend(_waste_findings(day, on_day, policy, plan, waste_billed))
         found.extend(_unit_findings(on_day, plan, drug))
         if policy.max_units_per_day is not None:
@@ -354,11 +348,19 @@ def _capacity_mg(line: ServiceLine, drug: Drug) -> Decimal | None:
     return total
 
 
+def _by_day(
+    lines: Sequence[ServiceLine],
+) -> list[tuple[datetime.date, Sequence[ServiceLine]]]:
+    """The lines grouped by date of service, earliest first (every check counts per day)."""
+    days = sorted({line.service_date for line in lines})
+    if len(days) == 1:
+        return [(days[0], lines)]
+    return [(day, [line for line in lines if line.service_date == day]) for day in days]
+
+
 def _administration_findings(lines: Sequence[ServiceLine]) -> list[Finding]:
     found = []
-    days = {line.service_date for line in lines}
-    for day in sorted(days):
-        on_day = lines if len(days) == 1 else [line for line in lines if line.service_date == day]
+    for day, on_day in _by_day(lines):
         billed = {line.code for line in on_day}
         for line in on_day:
             entry = _ADD_ONS.get(line.code)

@@ -629,19 +629,17 @@ def _service_lines(
 
 
 def _documentation(encounter: Encounter, plan: units.VialPlan | None) -> tuple[str, ...]:
-    waste: tuple[str, Decimal | None]
-    if plan is None:
-        waste = ("no plan", None)
-    else:
-        waste = ("wasted", plan.wasted_mg) if plan.wasted_units else ("none", None)
-    return _needs(encounter.route, waste, bool(encounter.prior_authorization))
+    wasted_mg = plan.wasted_mg if plan is not None and plan.wasted_units else None
+    authorized = bool(encounter.prior_authorization)
+    return _needs(encounter.route, plan is not None, wasted_mg, authorized)
 
 
 @functools.lru_cache(maxsize=256)
 def _needs(
-    route: products.Route, waste: tuple[str, Decimal | None], authorized: bool
+    route: products.Route, planned: bool, wasted_mg: Decimal | None, authorized: bool
 ) -> tuple[str, ...]:
-    """What the record must show, for a route, the waste and a prior authorization."""
+    """What the record must show, for a route, the vials billed (if any), their waste and a prior
+    authorization."""
     needs = [
         "the order: drug, dose (mg), route and frequency",
         "the diagnosis supporting medical necessity (SLE or lupus nephritis, with organ "
@@ -653,10 +651,9 @@ def _needs(
     ]
     if route == products.Route.IV:
         needs.append("infusion start and stop times (they support the administration codes)")
-    kind, wasted_mg = waste
     if wasted_mg is not None:
         needs.append(f"the amount discarded ({plain(wasted_mg)} mg) and that it was discarded")
-    elif kind == "none":
+    elif planned:
         needs.append("that no billable amount was discarded (supports JZ where required)")
     if authorized:
         needs.append("the prior authorization on file")

@@ -64,7 +64,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import functools
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -203,25 +202,12 @@ _diagnosis_list = items(_diagnosis, 12, "diagnoses (CMS-1500 and 837P hold 12)")
 def _diagnoses(value: Any) -> tuple[str, ...]:
     if isinstance(value, list | tuple) and not value:
         raise TypeError("expected a non-empty list of ICD-10-CM codes")
-    if (  # the common case: a few short codes, each read once per distinct text
-        type(value) is list
-        and len(value) <= 12
-        and all(type(code) is str and len(code) <= 10 for code in value)
-    ):
-        codes = [_known_shape(code) for code in value]
-        if None not in codes:
-            return tuple(dict.fromkeys(code for code in codes if code is not None))
+    if type(value) is list and len(value) <= 12:  # the common case, read without a Reader
+        try:
+            return tuple(dict.fromkeys(icd10.validate(code) for code in value))
+        except (ValidationError, TypeError):
+            pass  # read below, to report each bad code at its path
     return tuple(dict.fromkeys(_diagnosis_list(value)))
-
-
-@functools.lru_cache(maxsize=1024)
-def _known_shape(text: str) -> str | None:
-    """The dotted code of a text of ICD-10-CM shape, or ``None`` (then :func:`_diagnoses` reads
-    the list again to report each bad code at its path)."""
-    try:
-        return icd10.validate(text)
-    except ValidationError:
-        return None
 
 
 def _drug_modifiers(value: Any) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ False
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import types
 from collections.abc import Mapping, Sequence
@@ -221,12 +222,22 @@ def validate(code: str) -> str:
     >>> validate("m3219")
     'M32.19'
     """
-    text = compact(code)
-    if not _SHAPE.fullmatch(text):
+    short = type(code) is str and len(code) <= 10  # claims repeat a few codes: read each once
+    dotted = _dotted(code) if short else _dotted.__wrapped__(code)
+    if dotted is None:
         raise InvalidFormat(
             "ICD-10-CM code: expected a letter, two characters, then up to four more, "
             "with or without a dot after the third (for example M32.14)"
         )
+    return dotted
+
+
+@functools.lru_cache(maxsize=1024)
+def _dotted(code: str) -> str | None:
+    """The dotted form of a code of valid shape, else ``None`` (then :func:`validate` raises)."""
+    text = compact(code)
+    if not _SHAPE.fullmatch(text):
+        return None
     return text if len(text) == 3 else f"{text[:3]}.{text[3:]}"
 
 

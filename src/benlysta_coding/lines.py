@@ -368,33 +368,23 @@ def _infusion_codes(
 ) -> tuple[tuple[tuple[str, int, str], ...], tuple[Finding, ...]]:
     """The IV administration codes for an infusion time, and the findings about the time: the same
     for every claim of a time and a policy, so they are kept for the times that recur."""
-    found: list[Finding] = []
-    codes = _iv_codes(drug, minutes, policy, found)
-    return tuple(codes), tuple(found)
-
-
-def _iv_codes(
-    drug: Drug, minutes: int | None, policy: PayerPolicy, found: list[Finding]
-) -> list[tuple[str, int, str]]:
     family = policy.administration.family
     if minutes is None:
-        found.append(
-            make(
-                "infusion-minutes-missing",
-                "no infusion_minutes for an IV administration; administration lines are left out",
-                "$.infusion_minutes",
-            )
+        missing = make(
+            "infusion-minutes-missing",
+            "no infusion_minutes for an IV administration; administration lines are left out",
+            "$.infusion_minutes",
         )
-        return []
+        return (), (missing,)
     if not cpt.infusion_qualifies(minutes):
-        found.append(
-            make(
-                "infusion-too-short",
-                f"{minutes} minutes is a push, not an infusion",
-                "$.infusion_minutes",
-            )
+        push = make(
+            "infusion-too-short",
+            f"{minutes} minutes is a push, not an infusion",
+            "$.infusion_minutes",
         )
-        return [(family.push.code, 1, f"{minutes} minutes: 15 or less is coded as a push")]
+        return ((family.push.code, 1, f"{minutes} minutes: 15 or less is coded as a push"),), (
+            push,
+        )
     codes = [
         (
             family.initial.code,
@@ -413,8 +403,9 @@ def _iv_codes(
                 "minutes past the last full hour",
             )
         )
+    notes = []
     if cpt.additional_hour_units(minutes + NEAR_THRESHOLD_MINUTES) > extra:
-        found.append(
+        notes.append(
             make(
                 "infusion-additional-hour",
                 f"{minutes} minutes end just below the time that adds a unit of "
@@ -422,7 +413,7 @@ def _iv_codes(
                 "$.infusion_minutes",
             )
         )
-    return codes
+    return tuple(codes), tuple(notes)
 
 
 def administration_lines(

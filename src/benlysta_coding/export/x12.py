@@ -91,7 +91,6 @@ IMPLEMENTATION: Final = {
     ClaimKind.PROFESSIONAL: "005010X222A1",
     ClaimKind.INSTITUTIONAL: "005010X223A2",
 }
-_FORBIDDEN: Final = frozenset("*:~^")
 
 
 class NonASCII(enum.StrEnum):
@@ -503,12 +502,6 @@ def _pointers(line: ServiceLine, where: str, diagnoses: int) -> str:
     return ":".join(str(p) for p in pointers)
 
 
-@functools.lru_cache(maxsize=_CACHE)
-def _diagnosis(code: str) -> str:
-    """An ICD-10-CM code as X12 writes it (checked, without the dot)."""
-    return icd10.compact(icd10.validate(code))
-
-
 def _check(claim: Claim, kind: ClaimKind) -> None:
     exportable(claim)
     if claim.kind != kind:
@@ -645,12 +638,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     if total is None:  # pragma: no cover - _charge above refused every line without a charge
         raise ValidationError("lines: X12 needs a charge on every line")
     claim_id = w.ident(claim.claim_id, "claim_id")
-    codes = [
-        _diagnosis(code)
-        if type(code) is str and len(code) <= 8
-        else icd10.compact(icd10.validate(code))
-        for code in claim.diagnoses
-    ]
+    codes = [icd10.compact(icd10.validate(code)) for code in claim.diagnoses]
     frequency = claim.frequency.code
     if claim.kind == ClaimKind.PROFESSIONAL:
         place = _match(_PLACE, claim.place_of_service, "place_of_service", "2 digits")
