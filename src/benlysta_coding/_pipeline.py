@@ -1,5 +1,6 @@
-"""One encounter record in, one result out: the step that ``batch``, ``batch --jobs N`` and the Dask
-integration share, so that all three report the same problems and write the same claims.
+"""Encounter records in, one result per record out: the step that ``batch``, ``batch --jobs N`` and
+the Dask integration share, so that all three report the same problems and write the same claims.
+A chunk of records is done in stages (:func:`process_many`), each record's result as if alone.
 
 A record is JSON text (a line of a JSON Lines file) or an already parsed mapping. The result is a
 :class:`Result`: a problem (with the reason, never the claim id), a claim as a JSON line, or a claim
@@ -11,13 +12,13 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
 from benlysta_coding import encounter, parties, refdata
-from benlysta_coding.claim import ClaimKind, build_claim
+from benlysta_coding.claim import Claim, ClaimKind, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
 
 KINDS: Final = {"837p": ClaimKind.PROFESSIONAL, "837i": ClaimKind.INSTITUTIONAL}
@@ -49,29 +50,67 @@ class Result:
 
 def process(record: str | bytes | Mapping[str, Any] | None, options: Options) -> Result:
     """Load, build and render one record; every problem is a ``problem`` result, never a raise."""
+    return process_many([record], options)[0]
+
+
+def process_many(
+    records: Sequence[str | bytes | Mapping[str, Any] | None], options: Options
+) -> list[Result]:
+    """:func:`process` for each record, in order, done in stages: every record is loaded, then
+    every claim is built, then every claim is written. The results are those of :func:`process`
+    record by record; the stages only keep the processor on one kind of work at a time, which on a
+    chunk of a few hundred records is about a fifth faster (``benchmarks/bench_speed.py``)."""
+    results: list[Result] = [_SKIP] * len(records)
+    loaded: list[tuple[int, encounter.Encounter]] = []
+    for index, record in enumerate(records):
+        if record is None or (isinstance(record, str | bytes) and not record.strip()):
+            continue
+        try:
+            if isinstance(record, Mapping):
+                loaded.append((index, encounter.from_dict(record)))
+            else:
+                loaded.append((index, encounter.from_json(record)))
+        except ValidationError as error:
+            results[index] = _problem(error)
+    built: list[tuple[int, encounter.Encounter, Claim]] = []
+    for index, read in loaded:
+        try:
+            claim = build_claim(
+                read, prices=options.prices, today=options.today, reference=options.reference
+            )
+        except ValidationError as error:
+            results[index] = _problem(error)
+        else:
+            built.append((index, read, claim))
+    for index, read, claim in built:
+        try:
+            results[index] = _output(read, claim, options)
+        except ValidationError as error:
+            results[index] = _problem(error)
+    return results
+
+
+_SKIP: Final = Result("skip")
+
+
+def _output(read: encounter.Encounter, claim: Claim, options: Options) -> Result:
+    """The claim as a JSON line or rendered for X12, or why it is not written."""
     from benlysta_coding.export import x12
 
-    if record is None or (isinstance(record, str | bytes) and not record.strip()):
-        return Result("skip")
-    try:
-        if isinstance(record, Mapping):
-            loaded = encounter.from_dict(record)
-        else:
-            loaded = encounter.from_json(record)
-        claim = build_claim(
-            loaded, prices=options.prices, today=options.today, reference=options.reference
-        )
-        if claim.errors:
-            return Result("problem", "; ".join(str(f) for f in claim.errors), claim.claim_id)
-        if options.form == "json":
-            return Result("json", json.dumps(claim.to_dict()), claim.claim_id)
-        wanted = KINDS[options.form]
-        if claim.kind != wanted:
-            message = f"this {claim.kind} claim does not go in an {options.form} file"
-            return Result("problem", message, claim.claim_id)
-        who = parties.from_encounter(loaded)
-        return Result("x12", x12.render_claim(claim, who, options.non_ascii), claim.claim_id)
-    except InvalidInput as error:
+    if claim.errors:
+        return Result("problem", "; ".join(str(f) for f in claim.errors), claim.claim_id)
+    if options.form == "json":
+        return Result("json", json.dumps(claim.to_dict()), claim.claim_id)
+    wanted = KINDS[options.form]
+    if claim.kind != wanted:
+        message = f"this {claim.kind} claim does not go in an {options.form} file"
+        return Result("problem", message, claim.claim_id)
+    who = parties.from_encounter(read)
+    return Result("x12", x12.render_claim(claim, who, options.non_ascii), claim.claim_id)
+
+
+def _problem(error: ValidationError) -> Result:
+    """A problem result: every problem of a record, never its claim id."""
+    if isinstance(error, InvalidInput):
         return Result("problem", "; ".join(str(problem) for problem in error.problems))
-    except ValidationError as error:
-        return Result("problem", str(error))
+    return Result("problem", str(error))

@@ -265,37 +265,37 @@ def _lines(source: BinaryIO) -> Iterator[tuple[int, str | None, str]]:
 
 
 CHUNK_LINES: Final = 256
-"""Lines a worker process handles at a time under ``--jobs``."""
-
-
-def _one(line: tuple[int, str | None, str], options: _pipeline.Options) -> tuple[int, Any]:
-    """(line number, result), or (line number, why the line could not be read)."""
-    number, text, problem = line
-    return number, _pipeline.process(text, options) if text is not None else problem
+"""Lines handled at a time, in stages (all read, then all built, then all written): by the one
+process, or by each worker process under ``--jobs``."""
 
 
 def _work(task: tuple[list[tuple[int, str | None, str]], _pipeline.Options]) -> list[Any]:
-    """A worker's chunk, in order."""
+    """A chunk's (line number, result or why the line could not be read), in order."""
     lines, options = task
-    return [_one(line, options) for line in lines]
+    done = iter(_pipeline.process_many([text for _, text, _ in lines if text is not None], options))
+    return [(number, problem if text is None else next(done)) for number, text, problem in lines]
 
 
 def _results(source: BinaryIO, options: _pipeline.Options, jobs: int) -> Iterator[tuple[int, Any]]:
-    """(line number, result or problem text) for each line, in order; in ``jobs`` processes."""
-    if jobs == 1:
-        yield from (_one(line, options) for line in _lines(source))
-        return
-    import concurrent.futures
+    """(line number, result or problem text) for each line, in order; in ``jobs`` processes. The
+    input is streamed: at most a few chunks of lines are held at a time."""
     import itertools
-    import multiprocessing
 
     lines = _lines(source)
+    chunks = iter(lambda: list(itertools.islice(lines, CHUNK_LINES)), [])
+    if jobs == 1:
+        for chunk in chunks:
+            yield from _work((chunk, options))
+        return
+    import concurrent.futures
+    import multiprocessing
+
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
         pending: collections.deque[concurrent.futures.Future[list[Any]]] = collections.deque()
         while True:
             while len(pending) < 2 * jobs:  # a bounded window: the input is streamed, not loaded
-                chunk = list(itertools.islice(lines, CHUNK_LINES))
+                chunk = next(chunks, [])
                 if not chunk:
                     break
                 pending.append(pool.submit(_work, (chunk, options)))

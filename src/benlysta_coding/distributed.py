@@ -22,9 +22,9 @@ from __future__ import annotations
 import datetime
 import importlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -77,8 +77,7 @@ def _write_partition(
     envelope = x12.Envelope(control_number=control_number, created=created)
     with partial.open("w", encoding="ascii", newline="") as out:
         writer = x12.Interchange(out, envelope)
-        for position, record in enumerate(records):
-            result = _pipeline.process(record, options)
+        for position, result in enumerate(_results(records, options)):
             if result.kind == "x12":
                 try:
                     writer.add_rendered(result.value)
@@ -96,6 +95,15 @@ def _write_partition(
         return None, rejected
     os.replace(partial, path)
     return PartitionFile(partition, str(path), control_number, summary.claims), rejected
+
+
+_STAGE: Final = 256
+"""Records built in stages at a time (see :func:`benlysta_coding._pipeline.process_many`)."""
+
+
+def _results(records: Sequence[Any], options: _pipeline.Options) -> Iterator[_pipeline.Result]:
+    for start in range(0, len(records), _STAGE):
+        yield from _pipeline.process_many(records[start : start + _STAGE], options)
 
 
 def _created(value: datetime.datetime | str | None) -> datetime.datetime:

@@ -1,0 +1,75 @@
+"""The shared record step (`batch`, `batch --jobs`, Dask): records done in stages give, record for
+record and in order, what each record gives alone."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from benlysta_coding import _pipeline, cli
+from tests.helpers import TODAY, hospital, office
+
+PRICES = {"J0490": "12.50", "96365": "150", "96366": "50"}
+
+
+def _records() -> list[Any]:
+    return [
+        json.dumps(office(claim_id="A1")),
+        "   ",
+        b"{",
+        office(claim_id="A2", patient__weight_kg="63.4"),  # a mapping, not text
+        json.dumps(office(claim_id="A3", diagnoses=["M32.1"])),  # a claim with an error
+        json.dumps(hospital(claim_id="A4")),  # institutional: not for an 837P
+        None,
+        json.dumps(office(claim_id="A5", route="im")),  # refused when read
+        json.dumps(office(claim_id="A6")).encode(),
+    ]
+
+
+def test_each_record_gets_its_own_result_in_order() -> None:
+    options = _pipeline.Options(form="837p", prices=PRICES, today=TODAY)
+    results = _pipeline.process_many(_records(), options)
+    assert [
+        ("x12", "A1"),
+        ("skip", ""),
+        ("problem", ""),
+        ("x12", "A2"),
+        ("problem", "A3"),
+        ("problem", "A4"),
+        ("skip", ""),
+        ("problem", ""),
+        ("x12", "A6"),
+    ] == [(result.kind, result.claim_id) for result in results]
+    assert "this institutional claim does not go in an 837p file" == results[5].value
+    assert "$.route" in results[7].value
+    assert "A5" not in results[7].value  # a problem never echoes the record's identifiers
+    assert results[4].value.startswith("error: $.diagnoses[0]")
+
+
+def test_stages_give_what_each_record_gives_alone() -> None:
+    for form in ("837p", "837i", "json"):
+        options = _pipeline.Options(form=form, prices=PRICES, today=TODAY)
+        records = _records()
+        alone = [_pipeline.process_many([record], options)[0] for record in records]
+        assert alone == _pipeline.process_many(records, options)
+        assert alone == [_pipeline.process(record, options) for record in records]
+
+
+def test_batch_keeps_the_order_across_chunks(tmp_path: Path) -> None:
+    count = 2 * cli.CHUNK_LINES + 10
+    bad = {cli.CHUNK_LINES, cli.CHUNK_LINES + 1, count}  # line numbers (1-based) refused
+    lines = [
+        "{" if number in bad else json.dumps(office(claim_id=f"K{number}"))
+        for number in range(1, count + 1)
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(["batch", str(source), "--format", "json"], out, err)
+    assert 2 == status
+    expected = [f"K{number}" for number in range(1, count + 1) if number not in bad]
+    assert expected == [json.loads(line)["claim_id"] for line in out.getvalue().splitlines()]
+    reported = [line.split(":")[0] for line in err.getvalue().splitlines()[:-1]]
+    assert [f"line {number}" for number in sorted(bad)] == reported
