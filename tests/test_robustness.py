@@ -30,7 +30,7 @@ from benlysta_coding import (
     revenue,
     units,
 )
-from benlysta_coding.claim import Claim
+from benlysta_coding.claim import Claim, build_claims
 from benlysta_coding.errors import ValidationError
 from benlysta_coding.export import fhir, forms, x12
 from benlysta_coding.export import parties as export_parties
@@ -154,6 +154,8 @@ ENTRY_POINTS: list[Callable[[Any], object]] = [
     lambda value: checks.check_lines(None, CLAIM.lines, value, None),
     lambda value: build_claim(encounter.from_dict(office()), prices=value),
     lambda value: build_claim(encounter.from_dict(office()), today=value),
+    lambda value: list(build_claims(value)),
+    lambda value: list(build_claims([encounter.from_dict(office())], today=value, prices=value)),
     lambda value: x12.Envelope(created=value),
     lambda value: x12.Envelope(non_ascii=value),
     Claim.from_dict,

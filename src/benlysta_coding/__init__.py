@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         revenue,
         units,
     )
-    from benlysta_coding.claim import Claim, ServiceLine, build_claim
+    from benlysta_coding.claim import Claim, ServiceLine, build_claim, build_claims
     from benlysta_coding.encounter import Encounter
     from benlysta_coding.errors import InvalidInput, ValidationError
     from benlysta_coding.findings import Finding
@@ -53,6 +53,7 @@ _NAMES: Final = {
     "Claim": "claim",
     "ServiceLine": "claim",
     "build_claim": "claim",
+    "build_claims": "claim",
     "Encounter": "encounter",
     "InvalidInput": "errors",
     "ValidationError": "errors",
@@ -70,6 +71,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "build_claim",
+    "build_claims",
     "checks",
     "claim",
     "cpt",

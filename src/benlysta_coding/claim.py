@@ -41,8 +41,9 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+import itertools
 import types
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -76,6 +77,7 @@ from benlysta_coding.place_of_service import POS_11, Frequency, bill_type
 from benlysta_coding.policy import PayerPolicy, VialPolicy
 
 __all__ = [
+    "STAGE",
     "Adjustment",
     "Claim",
     "ClaimKind",
@@ -84,6 +86,7 @@ __all__ = [
     "OtherPayerLine",
     "ServiceLine",
     "build_claim",
+    "build_claims",
     "check_lines",
     "exportable",
 ]
@@ -691,18 +694,30 @@ def _price(code: str, value: object) -> Decimal:
         return to_decimal(value, f"price of {code}")  # raises, naming the code
 
 
-def _options(
-    encounter: object,
+@attrs.frozen
+class _Settings:
+    """The options of :func:`build_claim`, checked and converted once."""
+
+    policy: PayerPolicy | None
+    prices: Mapping[str, Decimal]
+    drug_revenue: str
+    tolerance: Decimal
+    today: datetime.date | None
+    drug: Drug
+    reference: refdata.Reference | None
+
+
+def _settings(
     policy: object,
-    prices: Mapping[str, Decimal | int | str] | None,
+    prices: object,
     drug_revenue_code: str,
     dose_tolerance_percent: object,
-) -> tuple[PayerPolicy, Mapping[str, Decimal], str, Decimal]:
-    """Check the arguments of :func:`build_claim`."""
-    if not isinstance(encounter, Encounter):
-        raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter")
-    chosen = encounter.payer if policy is None else policy
-    if not isinstance(chosen, PayerPolicy):
+    today: object,
+    drug: object,
+    reference: object,
+) -> _Settings:
+    """Check the options of :func:`build_claim` and :func:`build_claims`."""
+    if policy is not None and not isinstance(policy, PayerPolicy):
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
     if prices is not None and not isinstance(prices, Mapping):
         raise TypeError("prices: expected a mapping of code to price, such as {'J0490': '12.50'}")
@@ -719,7 +734,12 @@ def _options(
         if dose_tolerance_percent is DOSE_TOLERANCE_PERCENT
         else to_decimal(dose_tolerance_percent, "tolerance")
     )
-    return chosen, price_table, drug_revenue, tolerance
+    day = None if today is None else to_date(today, "today")
+    if not isinstance(drug, Drug):
+        raise TypeError("drug: expected a benlysta_coding.drug.Drug")
+    if reference is not None and not isinstance(reference, refdata.Reference):
+        raise TypeError("reference: expected a benlysta_coding.refdata.Reference")
+    return _Settings(policy, price_table, drug_revenue, tolerance, day, drug, reference)
 
 
 def _date_and_age(
@@ -836,7 +856,7 @@ def build_claim(
     *,
     policy: PayerPolicy | None = None,
     prices: Mapping[str, Decimal | int | str] | None = None,
-    today: datetime.date | None = None,
+    today: datetime.date | str | None = None,
     drug_revenue_code: str = revenue.REV_0636.code,
     dose_tolerance_percent: Decimal | int | str = DOSE_TOLERANCE_PERCENT,
     drug: Drug = BELIMUMAB,
@@ -846,8 +866,8 @@ def build_claim(
 
     ``policy`` overrides the encounter's payer policy. ``prices`` maps codes (``"J0490"``,
     ``"96365"`` ...) to a price per unit, for example from the CMS ASP file or your fee schedule;
-    no price is built in. ``today`` (default: the system date) is used only to flag dates of service
-    in the future. ``drug_revenue_code`` is ``0636`` or ``0250`` on institutional claims. ``drug``
+    no price is built in. ``today`` (a date or ``YYYY-MM-DD``; default: the system date) is used only to flag
+    dates of service in the future. ``drug_revenue_code`` is ``0636`` or ``0250`` on institutional claims. ``drug``
     is the drug billed (:data:`benlysta_coding.drug.BELIMUMAB`). ``reference`` holds the CMS files
     you loaded (:mod:`benlysta_coding.refdata`): with it, Medicare drug lines get their expected
     allowed amount, and MUE and crosswalk checks run on the date of service.
@@ -858,17 +878,87 @@ def build_claim(
     >>> [(line.revenue_code, line.code, line.units) for line in claim.lines]
     [('0636', 'J0490', 40), ('0636', 'J0490', 12), ('0260', '96365', 1), ('0260', '96366', 1)]
     """
-    chosen, price_table, drug_revenue, tolerance = _options(
-        encounter, policy, prices, drug_revenue_code, dose_tolerance_percent
+    settings = _settings(
+        policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference
     )
+    return _build(encounter, settings, settings.today or datetime.date.today())
+
+
+STAGE: Final = 256
+"""Encounters :func:`build_claims` builds at a time before handing their claims out."""
+
+
+def build_claims(
+    encounters: Iterable[Encounter],
+    *,
+    policy: PayerPolicy | None = None,
+    prices: Mapping[str, Decimal | int | str] | None = None,
+    today: datetime.date | str | None = None,
+    drug_revenue_code: str = revenue.REV_0636.code,
+    dose_tolerance_percent: Decimal | int | str = DOSE_TOLERANCE_PERCENT,
+    drug: Drug = BELIMUMAB,
+    reference: refdata.Reference | None = None,
+) -> Iterator[Claim]:
+    """The claims of many encounters, in order, each one the claim :func:`build_claim` gives for
+    its encounter with the same options.
+
+    The options are checked once, here, before any encounter is read (a bad option raises at the
+    call); ``today`` defaults to the system date at the call. The encounters are then read
+    :data:`STAGE` at a time and built together before their claims are handed out: memory stays
+    bounded whatever the number of encounters, and a stream of claims written to an 837 is about
+    15% faster than calling :func:`build_claim` for each (``benchmarks/bench_speed.py``). An
+    encounter that cannot be built (a ``TypeError`` or a :class:`~benlysta_coding.errors.ValidationError`)
+    raises once the claims before it have been handed out.
+
+    >>> import datetime
+    >>> from benlysta_coding import encounter, examples
+    >>> read = [encounter.from_dict(examples.OFFICE_IV), encounter.from_dict(examples.HOSPITAL_IV)]
+    >>> [(c.claim_id, str(c.kind)) for c in build_claims(read, today=datetime.date(2026, 1, 1))]
+    [('BEN-2025-0001', 'professional'), ('BEN-2025-0002', 'institutional')]
+    """
+    settings = _settings(
+        policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference
+    )
+    if isinstance(encounters, Encounter) or not isinstance(encounters, Iterable):
+        raise TypeError("encounters: expected an iterable of benlysta_coding.encounter.Encounter")
+    return _stream(iter(encounters), settings, settings.today or datetime.date.today())
+
+
+def _stream(
+    source: Iterator[Encounter], settings: _Settings, today: datetime.date
+) -> Iterator[Claim]:
+    while chunk := list(itertools.islice(source, STAGE)):
+        built: list[Claim] = []
+        failure: Exception | None = None
+        for item in chunk:
+            try:
+                built.append(_build(item, settings, today))
+            except (TypeError, ValidationError) as error:
+                failure = error
+                break
+        yield from built
+        if failure is not None:
+            raise failure
+
+
+def _build(encounter: Encounter, settings: _Settings, today: datetime.date) -> Claim:
+    """One claim, with options already checked."""
+    if not isinstance(encounter, Encounter):
+        raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter")
+    chosen = encounter.payer if settings.policy is None else settings.policy
+    if not isinstance(chosen, PayerPolicy):
+        raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
+    drug, price_table = settings.drug, settings.prices
     found: list[Finding] = []
-    age = _date_and_age(encounter, today or datetime.date.today(), drug, found)
+    age = _date_and_age(encounter, today, drug, found)
     _route_findings(encounter, chosen, found)
     found.extend(checks.diagnosis_findings(encounter.diagnoses, encounter.indication, drug))
-    dose = _dose(encounter, age, tolerance, drug, found)
+    dose = _dose(encounter, age, settings.tolerance, drug, found)
     plan = _plan(encounter, dose, chosen, drug, found)
     _check_child_devices(encounter, age, plan, drug, found)
-    claim_lines = _service_lines(encounter, plan, chosen, drug, price_table, drug_revenue, found)
+    claim_lines = _service_lines(
+        encounter, plan, chosen, drug, price_table, settings.drug_revenue, found
+    )
     pharmacy_route = encounter.route == products.Route.SC and not chosen.sc_on_medical_benefit
     found.extend(
         check_lines(
@@ -876,10 +966,10 @@ def build_claim(
         )
     )
     found.extend(_price_findings(claim_lines, price_table))
-    if reference is not None:
-        if not isinstance(reference, refdata.Reference):
-            raise TypeError("reference: expected a benlysta_coding.refdata.Reference")
-        claim_lines = _with_reference(encounter, claim_lines, chosen, drug, reference, found)
+    if settings.reference is not None:
+        claim_lines = _with_reference(
+            encounter, claim_lines, chosen, drug, settings.reference, found
+        )
     _claim_findings(encounter, chosen, found)
     return _assemble(encounter, chosen, dose, claim_lines, found, plan)
 

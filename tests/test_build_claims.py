@@ -1,0 +1,99 @@
+"""`build_claims`: many encounters with one set of options, built a stage at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from benlysta_coding import build_claim, build_claims, claim, encounter
+from benlysta_coding.errors import InvalidFormat, NotSupported
+from tests.helpers import TODAY, hospital, office
+
+PRICES = {"J0490": "12.50", "96365": "150", "96366": "50"}
+
+
+def _read(count: int) -> list[encounter.Encounter]:
+    read = []
+    for number in range(count):
+        data = office if number % 3 else hospital
+        weight = str(45 + number)
+        read.append(encounter.from_dict(data(claim_id=f"S{number}", patient__weight_kg=weight)))
+    return read
+
+
+def test_the_claims_of_build_claim_in_order_across_stages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(claim, "STAGE", 4)
+    read = _read(11)  # three stages: 4, 4 and 3
+    made = list(build_claims(read, prices=PRICES, today=TODAY))
+    assert [f"S{n}" for n in range(11)] == [c.claim_id for c in made]
+    assert ["institutional", "professional", "professional"] * 3 + [
+        "institutional",
+        "professional",
+    ] == [str(c.kind) for c in made]
+    assert [build_claim(e, prices=PRICES, today=TODAY) for e in read] == made
+    # S0 weighs 45 kg: 450 mg is 45 units from four 120 mg vials (480 mg), 30 mg (3 units) wasted
+    assert [("J0490", (), 45), ("J0490", ("JW",), 3)] == [
+        (line.code, line.modifiers, line.units) for line in made[0].lines[:2]
+    ]
+
+
+def test_encounters_are_read_a_stage_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(claim, "STAGE", 5)
+    taken = []
+
+    def source() -> Iterator[encounter.Encounter]:
+        for item in _read(12):
+            taken.append(item.claim_id)
+            yield item
+
+    made = build_claims(source(), today=TODAY)
+    assert [] == taken  # nothing is read before the first claim is asked for
+    assert "S0" == next(made).claim_id
+    assert 5 == len(taken)
+    assert 12 == len(list(made)) + 1
+
+
+def test_options_are_checked_at_the_call() -> None:
+    taken = []
+
+    def source() -> Iterator[Any]:
+        taken.append(1)
+        yield from _read(1)
+
+    with pytest.raises(InvalidFormat, match="price of J0490"):
+        build_claims(source(), prices={"J0490": "twelve"})
+    with pytest.raises(TypeError, match="today"):
+        build_claims(source(), today=dt.datetime(2026, 1, 1, 9))
+    with pytest.raises(TypeError, match="drug"):
+        build_claims(source(), drug="belimumab")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="encounters"):
+        build_claims(_read(1)[0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="encounters"):
+        build_claims(42)  # type: ignore[arg-type]
+    assert [] == taken
+
+
+def test_a_failing_encounter_raises_after_the_claims_before_it() -> None:
+    read = _read(3)
+    too_early = encounter.from_dict(office(claim_id="OLD", service_date="2010-06-01"))
+    made = build_claims([*read[:2], too_early, read[2]], today=TODAY)
+    assert ["S0", "S1"] == [next(made).claim_id, next(made).claim_id]
+    with pytest.raises(NotSupported, match="service_date"):
+        next(made)
+    made = build_claims([read[0], "not an encounter"], today=TODAY)  # type: ignore[list-item]
+    assert "S0" == next(made).claim_id
+    with pytest.raises(TypeError, match="encounter"):
+        next(made)
+
+
+def test_today_as_text() -> None:
+    read = encounter.from_dict(office(service_date="2026-02-02"))
+    future = [f.code for f in build_claim(read, today="2026-02-01").findings]
+    assert "service-date-future" in future
+    present = [f.code for f in build_claim(read, today="2026-02-02").findings]
+    assert "service-date-future" not in present
+    with pytest.raises(InvalidFormat, match="today"):
+        build_claim(read, today="02/02/2026")
