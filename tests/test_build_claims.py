@@ -97,3 +97,25 @@ def test_today_as_text() -> None:
     assert "service-date-future" not in present
     with pytest.raises(InvalidFormat, match="today"):
         build_claim(read, today="02/02/2026")
+
+
+@pytest.mark.parametrize("step", ["_start", "_lines_step", "_checks_step", "_finish"])
+def test_a_failure_in_any_step_keeps_the_claims_before_it(
+    monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    original = getattr(claim, step)
+
+    def failing(first: Any, *rest: Any) -> Any:
+        read = first if isinstance(first, encounter.Encounter) else first.encounter
+        if read.claim_id in ("S2", "S4"):
+            raise InvalidFormat(f"{step} refused {read.claim_id}")
+        return original(first, *rest)
+
+    monkeypatch.setattr(claim, step, failing)
+    read = _read(6)
+    made = build_claims(read, today=TODAY)
+    first_two = [next(made), next(made)]
+    with pytest.raises(InvalidFormat, match=f"{step} refused S2"):
+        next(made)
+    monkeypatch.setattr(claim, step, original)
+    assert [build_claim(e, today=TODAY) for e in read[:2]] == first_two

@@ -881,7 +881,10 @@ def build_claim(
     settings = _settings(
         policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference
     )
-    return _build(encounter, settings, settings.today or datetime.date.today())
+    made, failure = _build([encounter], settings, settings.today or datetime.date.today())
+    if failure is not None:
+        raise failure
+    return made[0]
 
 
 STAGE: Final = 256
@@ -928,50 +931,116 @@ def _stream(
     source: Iterator[Encounter], settings: _Settings, today: datetime.date
 ) -> Iterator[Claim]:
     while chunk := list(itertools.islice(source, STAGE)):
-        built: list[Claim] = []
-        failure: Exception | None = None
-        for item in chunk:
-            try:
-                built.append(_build(item, settings, today))
-            except (TypeError, ValidationError) as error:
-                failure = error
-                break
-        yield from built
+        made, failure = _build(chunk, settings, today)
+        yield from made
         if failure is not None:
             raise failure
 
 
-def _build(encounter: Encounter, settings: _Settings, today: datetime.date) -> Claim:
-    """One claim, with options already checked."""
+@attrs.define
+class _Job:
+    """One claim being built (private, mutable while its steps run)."""
+
+    encounter: Encounter
+    policy: PayerPolicy
+    found: list[Finding]
+    dose: Decimal | None = None
+    plan: units.VialPlan | None = None
+    lines: tuple[ServiceLine, ...] = ()
+
+
+def _build(
+    encounters: list[Encounter], settings: _Settings, today: datetime.date
+) -> tuple[list[Claim], Exception | None]:
+    """The claims of ``encounters``, in order, and the error of the first one that cannot be built
+    (its claim and those after it are left out).
+
+    Each step runs for every encounter before the next step starts, so the processor stays on one
+    kind of work at a time; each claim is still made from its own encounter alone, so a claim is the
+    same whichever encounters are built with it."""
+    jobs: list[_Job] = []
+    failure: Exception | None = None
+    for item in encounters:
+        try:
+            jobs.append(_start(item, settings, today))
+        except (TypeError, ValidationError) as error:
+            failure = error
+            break
+    for step in (_lines_step, _checks_step):
+        for index, job in enumerate(jobs):
+            try:
+                step(job, settings)
+            except (TypeError, ValidationError) as error:
+                del jobs[index:]
+                failure = error
+                break
+    made = []
+    for job in jobs:
+        try:
+            made.append(_finish(job, settings))
+        except (TypeError, ValidationError) as error:
+            failure = error
+            break
+    return made, failure
+
+
+def _start(encounter: Encounter, settings: _Settings, today: datetime.date) -> _Job:
+    """The claim-level findings, the dose and the vial plan."""
     if not isinstance(encounter, Encounter):
         raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter")
     chosen = encounter.payer if settings.policy is None else settings.policy
     if not isinstance(chosen, PayerPolicy):
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
-    drug, price_table = settings.drug, settings.prices
-    found: list[Finding] = []
+    drug = settings.drug
+    job = _Job(encounter, chosen, [])
+    found = job.found
     age = _date_and_age(encounter, today, drug, found)
     _route_findings(encounter, chosen, found)
     found.extend(checks.diagnosis_findings(encounter.diagnoses, encounter.indication, drug))
-    dose = _dose(encounter, age, settings.tolerance, drug, found)
-    plan = _plan(encounter, dose, chosen, drug, found)
-    _check_child_devices(encounter, age, plan, drug, found)
-    claim_lines = _service_lines(
-        encounter, plan, chosen, drug, price_table, settings.drug_revenue, found
+    job.dose = _dose(encounter, age, settings.tolerance, drug, found)
+    job.plan = _plan(encounter, job.dose, chosen, drug, found)
+    _check_child_devices(encounter, age, job.plan, drug, found)
+    return job
+
+
+def _lines_step(job: _Job, settings: _Settings) -> None:
+    job.lines = _service_lines(
+        job.encounter,
+        job.plan,
+        job.policy,
+        settings.drug,
+        settings.prices,
+        settings.drug_revenue,
+        job.found,
     )
+
+
+def _checks_step(job: _Job, settings: _Settings) -> None:
+    encounter, chosen = job.encounter, job.policy
     pharmacy_route = encounter.route == products.Route.SC and not chosen.sc_on_medical_benefit
-    found.extend(
+    job.found.extend(
         check_lines(
-            encounter, claim_lines, chosen, plan, drug=drug, sc_pharmacy_route=pharmacy_route
+            encounter,
+            job.lines,
+            chosen,
+            job.plan,
+            drug=settings.drug,
+            sc_pharmacy_route=pharmacy_route,
         )
     )
-    found.extend(_price_findings(claim_lines, price_table))
+
+
+def _finish(job: _Job, settings: _Settings) -> Claim:
+    """The price, reference and claim-level checks, and the claim."""
+    encounter, chosen, found = job.encounter, job.policy, job.found
+    found.extend(_price_findings(job.lines, settings.prices))
+    claim_lines = job.lines
     if settings.reference is not None:
         claim_lines = _with_reference(
-            encounter, claim_lines, chosen, drug, settings.reference, found
+            encounter, claim_lines, chosen, settings.drug, settings.reference, found
         )
     _claim_findings(encounter, chosen, found)
-    return _assemble(encounter, chosen, dose, claim_lines, found, plan)
+    return _assemble(encounter, chosen, job.dose, claim_lines, found, job.plan)
 
 
 def _with_reference(
