@@ -202,14 +202,35 @@ def check_lines(
     if plan is not None:
         require(plan, VialPlan, "plan", "a benlysta_coding.units.VialPlan or None")
     found: list[Finding] = []
-    drug_lines = [line for line in lines if line.code == drug.hcpcs.code]
+    code = drug.hcpcs.code
+    drug_lines = []
+    held: dict[int, list[tuple[Product, Decimal, str]]] = {}  # each line's NDCs, read once
     for line in lines:
-        found.extend(_line_findings(line, drug, sc_pharmacy_route))
+        if line.modifiers:
+            found.extend(_modifier_findings(line, _at(line)))
+        quantity, charge = line.ndc_quantity, line.charge
+        if quantity is not None and quantity != quantity.quantize(_THOUSANDTH):
+            found.append(
+                make(
+                    "ndc-quantity-precision",
+                    f"NDC quantity {quantity} has more than 3 decimals",
+                    _at(line),
+                )
+            )
+        if charge is not None and charge != charge.quantize(_CENT):
+            found.append(
+                make("charge-precision", f"charge {charge} has more than 2 decimals", _at(line))
+            )
+        if line.code == code:
+            drug_lines.append(line)
+            held[id(line)] = _products_of(line, drug)
+        if line.ndc:
+            found.extend(_ndc_findings(line, drug, sc_pharmacy_route, held.get(id(line))))
     found.extend(_administration_findings(lines))
     waste_billed = any(modifiers.JW.code in line.modifiers for line in drug_lines)
     for day, on_day in _by_day(drug_lines):
         found.extend(_waste_findings(day, on_day, policy, plan, waste_billed))
-        found.extend(_unit_findings(on_day, plan, drug))
+        found.extend(_unit_findings(on_day, plan, drug, held))
         if policy.max_units_per_day is not None:
             total = sum(line.units for line in on_day)
             if total > policy.max_units_per_day:
@@ -224,26 +245,9 @@ def check_lines(
     return found
 
 
-def _line_findings(line: ServiceLine, drug: Drug, sc_pharmacy_route: bool) -> list[Finding]:
-    path = f"$.lines[{line.number - 1}]"
-    found = _modifier_findings(line, path) if line.modifiers else []
-    if line.ndc_quantity is not None and line.ndc_quantity != line.ndc_quantity.quantize(
-        _THOUSANDTH
-    ):
-        found.append(
-            make(
-                "ndc-quantity-precision",
-                f"NDC quantity {line.ndc_quantity} has more than 3 decimals",
-                path,
-            )
-        )
-    if line.charge is not None and line.charge != line.charge.quantize(_CENT):
-        found.append(
-            make("charge-precision", f"charge {line.charge} has more than 2 decimals", path)
-        )
-    if line.ndc:
-        found.extend(_ndc_findings(line, drug, path, sc_pharmacy_route))
-    return found
+def _at(line: ServiceLine) -> str:
+    """The path of a line in findings."""
+    return f"$.lines[{line.number - 1}]"
 
 
 def _modifier_findings(line: ServiceLine, path: str) -> list[Finding]:
@@ -277,40 +281,48 @@ def _modifier_findings(line: ServiceLine, path: str) -> list[Finding]:
 
 
 def _ndc_findings(
-    line: ServiceLine, drug: Drug, path: str, sc_pharmacy_route: bool
+    line: ServiceLine,
+    drug: Drug,
+    sc_pharmacy_route: bool,
+    held: list[tuple[Product, Decimal, str]] | None,
 ) -> list[Finding]:
-    if not line.ndc:
-        return []
+    """``held`` is what :func:`_products_of` gives for a drug line (``None`` for other lines)."""
     code = drug.hcpcs.code
-    if line.code != code:
+    if line.code != code or held is None:
         return [
-            make("ndc-hcpcs-mismatch", f"{line.code} is not a drug code but carries an NDC", path)
+            make(
+                "ndc-hcpcs-mismatch",
+                f"{line.code} is not a drug code but carries an NDC",
+                _at(line),
+            )
         ]
-    product = drug.by_ndc.get(line.ndc)
+    product = drug.by_ndc.get(line.ndc or "")
     if product is None:
         return [
             make(
                 "ndc-hcpcs-mismatch",
                 f"NDC {line.ndc} is not a product of {code} ({drug.name})",
-                path,
+                _at(line),
             )
         ]
     found = []
     if product.route != products.Route.IV and not sc_pharmacy_route:
-        found.append(make("j0490-sc-product", f"{code} is billed with an SC product NDC", path))
+        found.append(
+            make("j0490-sc-product", f"{code} is billed with an SC product NDC", _at(line))
+        )
     if (
         modifiers.JW.code in line.modifiers
     ):  # the waste of all the vials: units-exceed-vials checks it
         return found
-    held = _capacity_mg(line, drug)
+    capacity = _capacity_mg(held)
     need = line.units * drug.unit_mg
-    if held is not None and held < need:
+    if capacity is not None and capacity < need:
         found.append(
             make(
                 "ndc-quantity-mismatch",
-                f"the NDC quantity holds {plain(held)} mg but the line bills {line.units} units "
-                f"({plain(need)} mg)",
-                path,
+                f"the NDC quantity holds {plain(capacity)} mg but the line bills {line.units} "
+                f"units ({plain(need)} mg)",
+                _at(line),
             )
         )
     return found
@@ -336,11 +348,11 @@ def _products_of(line: ServiceLine, drug: Drug) -> list[tuple[Product, Decimal, 
     return found
 
 
-def _capacity_mg(line: ServiceLine, drug: Drug) -> Decimal | None:
-    """The mg that the line's NDC quantities can hold (``None`` for milligram quantities, which
+def _capacity_mg(held: list[tuple[Product, Decimal, str]]) -> Decimal | None:
+    """The mg that a line's NDC quantities can hold (``None`` for milligram quantities, which
     state the drug itself rather than the containers)."""
     total = Decimal(0)
-    for product, quantity, unit in _products_of(line, drug):
+    for product, quantity, unit in held:
         if unit == "ME":
             return None
         count = quantity if unit == "UN" else quantity / product.volume_ml
@@ -389,7 +401,10 @@ def _administration_findings(lines: Sequence[ServiceLine]) -> list[Finding]:
 
 
 def _unit_findings(
-    on_day: Sequence[ServiceLine], plan: VialPlan | None, drug: Drug
+    on_day: Sequence[ServiceLine],
+    plan: VialPlan | None,
+    drug: Drug,
+    held_by_line: dict[int, list[tuple[Product, Decimal, str]]],
 ) -> list[Finding]:
     found = []
     jw = modifiers.JW.code
@@ -411,7 +426,7 @@ def _unit_findings(
     vials: dict[str, Decimal] = {}  # NDC -> mg: each vial counted once, whichever lines repeat it
     held = Decimal(0)  # milligram quantities state the drug itself: they add up
     for line in on_day:
-        for product, quantity, unit in _products_of(line, drug):
+        for product, quantity, unit in held_by_line[id(line)]:
             if unit == "ME":
                 held += quantity
             else:
