@@ -99,17 +99,18 @@ def test_today_as_text() -> None:
         build_claim(read, today="02/02/2026")
 
 
-@pytest.mark.parametrize("step", ["_start", "_lines_step", "_checks_step", "_finish"])
+@pytest.mark.parametrize(
+    "step", ["_date_and_age", "_service_lines", "check_lines", "_claim_findings", "_assemble"]
+)
 def test_a_failure_in_any_step_keeps_the_claims_before_it(
     monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     original = getattr(claim, step)
 
-    def failing(first: Any, *rest: Any) -> Any:
-        read = first if isinstance(first, encounter.Encounter) else first.encounter
+    def failing(read: encounter.Encounter, *rest: Any, **options: Any) -> Any:
         if read.claim_id in ("S2", "S4"):
             raise InvalidFormat(f"{step} refused {read.claim_id}")
-        return original(first, *rest)
+        return original(read, *rest, **options)
 
     monkeypatch.setattr(claim, step, failing)
     read = _read(6)
@@ -117,5 +118,7 @@ def test_a_failure_in_any_step_keeps_the_claims_before_it(
     first_two = [next(made), next(made)]
     with pytest.raises(InvalidFormat, match=f"{step} refused S2"):
         next(made)
+    with pytest.raises(InvalidFormat, match=f"{step} refused S4"):
+        build_claim(read[4], today=TODAY)
     monkeypatch.setattr(claim, step, original)
     assert [build_claim(e, today=TODAY) for e in read[:2]] == first_two

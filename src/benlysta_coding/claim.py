@@ -45,7 +45,7 @@ import itertools
 import types
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -694,8 +694,7 @@ def _price(code: str, value: object) -> Decimal:
         return to_decimal(value, f"price of {code}")  # raises, naming the code
 
 
-@attrs.frozen
-class _Settings:
+class _Settings(NamedTuple):
     """The options of :func:`build_claim`, checked and converted once."""
 
     policy: PayerPolicy | None
@@ -734,7 +733,7 @@ def _settings(
         if dose_tolerance_percent is DOSE_TOLERANCE_PERCENT
         else to_decimal(dose_tolerance_percent, "tolerance")
     )
-    day = None if today is None else to_date(today, "today")
+    day = today if today is None or type(today) is datetime.date else to_date(today, "today")
     if not isinstance(drug, Drug):
         raise TypeError("drug: expected a benlysta_coding.drug.Drug")
     if reference is not None and not isinstance(reference, refdata.Reference):
@@ -881,10 +880,9 @@ def build_claim(
     settings = _settings(
         policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference
     )
-    made, failure = _build([encounter], settings, settings.today or datetime.date.today())
-    if failure is not None:
-        raise failure
-    return made[0]
+    *_, made = _steps(encounter, settings, settings.today or datetime.date.today())
+    assert made is not None  # the last step gives the claim
+    return made
 
 
 STAGE: Final = 256
@@ -937,110 +935,72 @@ def _stream(
             raise failure
 
 
-@attrs.define
-class _Job:
-    """One claim being built (private, mutable while its steps run)."""
-
-    encounter: Encounter
-    policy: PayerPolicy
-    found: list[Finding]
-    dose: Decimal | None = None
-    plan: units.VialPlan | None = None
-    lines: tuple[ServiceLine, ...] = ()
-
-
 def _build(
     encounters: list[Encounter], settings: _Settings, today: datetime.date
 ) -> tuple[list[Claim], Exception | None]:
     """The claims of ``encounters``, in order, and the error of the first one that cannot be built
     (its claim and those after it are left out).
 
-    Each step runs for every encounter before the next step starts, so the processor stays on one
-    kind of work at a time; each claim is still made from its own encounter alone, so a claim is the
-    same whichever encounters are built with it."""
-    jobs: list[_Job] = []
+    Each step of :func:`_steps` runs for every encounter before the next step starts, so the
+    processor stays on one kind of work at a time; each claim is still made from its own encounter
+    alone, so a claim is the same whichever encounters are built with it."""
+    runs = [_steps(item, settings, today) for item in encounters]
     failure: Exception | None = None
-    for item in encounters:
-        try:
-            jobs.append(_start(item, settings, today))
-        except (TypeError, ValidationError) as error:
-            failure = error
-            break
-    for step in (_lines_step, _checks_step):
-        for index, job in enumerate(jobs):
+    made: list[Claim | None] = []
+    for _ in range(_PAUSES + 1):
+        made = []
+        for index, run in enumerate(runs):
             try:
-                step(job, settings)
+                made.append(next(run))
             except (TypeError, ValidationError) as error:
-                del jobs[index:]
+                del runs[index:]
                 failure = error
                 break
-    made = []
-    for job in jobs:
-        try:
-            made.append(_finish(job, settings))
-        except (TypeError, ValidationError) as error:
-            failure = error
-            break
-    return made, failure
+    return [claim for claim in made if claim is not None], failure
 
 
-def _start(encounter: Encounter, settings: _Settings, today: datetime.date) -> _Job:
-    """The claim-level findings, the dose and the vial plan."""
+_PAUSES: Final = 3
+"""The pauses of :func:`_steps` before it gives the claim."""
+
+
+def _steps(
+    encounter: Encounter, settings: _Settings, today: datetime.date
+) -> Iterator[Claim | None]:
+    """Build one claim in steps: it pauses (gives ``None``) :data:`_PAUSES` times, after the dose
+    and plan, the lines and the line checks, then gives the claim. :func:`build_claim` runs it
+    through; :func:`_build` runs each step for many encounters before the next."""
     if not isinstance(encounter, Encounter):
         raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter")
     chosen = encounter.payer if settings.policy is None else settings.policy
     if not isinstance(chosen, PayerPolicy):
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
-    drug = settings.drug
-    job = _Job(encounter, chosen, [])
-    found = job.found
+    drug, price_table = settings.drug, settings.prices
+    found: list[Finding] = []
     age = _date_and_age(encounter, today, drug, found)
     _route_findings(encounter, chosen, found)
     found.extend(checks.diagnosis_findings(encounter.diagnoses, encounter.indication, drug))
-    job.dose = _dose(encounter, age, settings.tolerance, drug, found)
-    job.plan = _plan(encounter, job.dose, chosen, drug, found)
-    _check_child_devices(encounter, age, job.plan, drug, found)
-    return job
-
-
-def _lines_step(job: _Job, settings: _Settings) -> None:
-    job.lines = _service_lines(
-        job.encounter,
-        job.plan,
-        job.policy,
-        settings.drug,
-        settings.prices,
-        settings.drug_revenue,
-        job.found,
+    dose = _dose(encounter, age, settings.tolerance, drug, found)
+    plan = _plan(encounter, dose, chosen, drug, found)
+    _check_child_devices(encounter, age, plan, drug, found)
+    yield None
+    claim_lines = _service_lines(
+        encounter, plan, chosen, drug, price_table, settings.drug_revenue, found
     )
-
-
-def _checks_step(job: _Job, settings: _Settings) -> None:
-    encounter, chosen = job.encounter, job.policy
+    yield None
     pharmacy_route = encounter.route == products.Route.SC and not chosen.sc_on_medical_benefit
-    job.found.extend(
+    found.extend(
         check_lines(
-            encounter,
-            job.lines,
-            chosen,
-            job.plan,
-            drug=settings.drug,
-            sc_pharmacy_route=pharmacy_route,
+            encounter, claim_lines, chosen, plan, drug=drug, sc_pharmacy_route=pharmacy_route
         )
     )
-
-
-def _finish(job: _Job, settings: _Settings) -> Claim:
-    """The price, reference and claim-level checks, and the claim."""
-    encounter, chosen, found = job.encounter, job.policy, job.found
-    found.extend(_price_findings(job.lines, settings.prices))
-    claim_lines = job.lines
+    yield None
+    found.extend(_price_findings(claim_lines, price_table))
     if settings.reference is not None:
         claim_lines = _with_reference(
-            encounter, claim_lines, chosen, settings.drug, settings.reference, found
+            encounter, claim_lines, chosen, drug, settings.reference, found
         )
     _claim_findings(encounter, chosen, found)
-    return _assemble(encounter, chosen, job.dose, claim_lines, found, job.plan)
+    yield _assemble(encounter, chosen, dose, claim_lines, found, plan)
 
 
 def _with_reference(
