@@ -21,6 +21,7 @@ def _records() -> list[Any]:
         b"{",
         office(claim_id="A2", patient__weight_kg="63.4"),  # a mapping, not text
         json.dumps(office(claim_id="A3", diagnoses=["M32.1"])),  # a claim with an error
+        json.dumps(office(claim_id="A7", service_date="2010-06-01")),  # refused when built
         json.dumps(hospital(claim_id="A4")),  # institutional: not for an 837P
         None,
         json.dumps(office(claim_id="A5", route="im")),  # refused when read
@@ -37,14 +38,16 @@ def test_each_record_gets_its_own_result_in_order() -> None:
         ("problem", ""),
         ("x12", "A2"),
         ("problem", "A3"),
+        ("problem", ""),
         ("problem", "A4"),
         ("skip", ""),
         ("problem", ""),
         ("x12", "A6"),
     ] == [(result.kind, result.claim_id) for result in results]
-    assert "this institutional claim does not go in an 837p file" == results[5].value
-    assert "$.route" in results[7].value
-    assert "A5" not in results[7].value  # a problem never echoes the record's identifiers
+    assert results[5].value.startswith("service_date: dates of service before 2012-01-01")
+    assert "this institutional claim does not go in an 837p file" == results[6].value
+    assert "$.route" in results[8].value
+    assert "A5" not in results[8].value  # a problem never echoes the record's identifiers
     assert results[4].value.startswith("error: $.diagnoses[0]")
 
 

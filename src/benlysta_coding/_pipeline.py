@@ -17,8 +17,9 @@ from typing import Any, Final
 
 import attrs
 
+from benlysta_coding import claim as claim_module
 from benlysta_coding import encounter, parties, refdata
-from benlysta_coding.claim import Claim, ClaimKind, build_claim
+from benlysta_coding.claim import Claim, ClaimKind
 from benlysta_coding.errors import InvalidInput, ValidationError
 
 KINDS: Final = {"837p": ClaimKind.PROFESSIONAL, "837i": ClaimKind.INSTITUTIONAL}
@@ -73,13 +74,15 @@ def process_many(
         except ValidationError as error:
             results[index] = _problem(error)
     built: list[tuple[int, encounter.Encounter, Claim]] = []
-    for index, read in loaded:
-        try:
-            claim = build_claim(
-                read, prices=options.prices, today=options.today, reference=options.reference
-            )
-        except ValidationError as error:
-            results[index] = _problem(error)
+    made = claim_module._each(
+        [read for _, read in loaded],
+        prices=options.prices,
+        today=options.today,
+        reference=options.reference,
+    )
+    for (index, read), claim in zip(loaded, made, strict=True):
+        if isinstance(claim, ValidationError):
+            results[index] = _problem(claim)
         else:
             built.append((index, read, claim))
     for index, read, claim in built:

@@ -959,6 +959,42 @@ def _build(
     return [claim for claim in made if claim is not None], failure
 
 
+def _each(
+    encounters: list[Encounter],
+    *,
+    prices: Mapping[str, Decimal | int | str] | None,
+    today: datetime.date | None,
+    reference: refdata.Reference | None,
+) -> list[Claim | ValidationError]:
+    """For each encounter, its claim or the error that refused it: :func:`build_claim` for each,
+    built in stages (for ``batch``, where one bad record must not stop the others)."""
+    try:
+        settings = _settings(
+            None,
+            prices,
+            revenue.REV_0636.code,
+            DOSE_TOLERANCE_PERCENT,
+            today,
+            BELIMUMAB,
+            reference,
+        )
+    except ValidationError as error:
+        return [error] * len(encounters)
+    day = settings.today or datetime.date.today()
+    found: list[Claim | ValidationError] = []
+    rest = encounters
+    while rest:
+        made, failure = _build(rest, settings, day)
+        found.extend(made)
+        if failure is None:
+            break
+        if not isinstance(failure, ValidationError):
+            raise failure
+        found.append(failure)
+        rest = rest[len(made) + 1 :]
+    return found
+
+
 _PAUSES: Final = 3
 """The pauses of :func:`_steps` before it gives the claim."""
 
