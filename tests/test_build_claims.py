@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -122,3 +123,18 @@ def test_a_failure_in_any_step_keeps_the_claims_before_it(
         build_claim(read[4], today=TODAY)
     monkeypatch.setattr(claim, step, original)
     assert [build_claim(e, today=TODAY) for e in read[:2]] == first_two
+
+
+def test_the_options_and_their_defaults_are_those_of_build_claim() -> None:
+    one = dict(inspect.signature(build_claim).parameters)
+    many = dict(inspect.signature(build_claims).parameters)
+    assert ["encounter"] == [name for name in one if name not in many]
+    assert ["encounters"] == [name for name in many if name not in one]
+    del one["encounter"], many["encounters"]
+    assert one == many
+    # batch builds with the defaults of build_claim: an institutional drug line bills 0636
+    read = [encounter.from_dict(hospital())]
+    (batch,) = claim._each(read, prices=None, today=TODAY, reference=None)
+    assert isinstance(batch, claim.Claim)
+    assert build_claim(read[0], today=TODAY) == batch
+    assert "0636" == batch.lines[0].revenue_code

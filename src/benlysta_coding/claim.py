@@ -865,11 +865,12 @@ def build_claim(
 
     ``policy`` overrides the encounter's payer policy. ``prices`` maps codes (``"J0490"``,
     ``"96365"`` ...) to a price per unit, for example from the CMS ASP file or your fee schedule;
-    no price is built in. ``today`` (a date or ``YYYY-MM-DD``; default: the system date) is used only to flag
-    dates of service in the future. ``drug_revenue_code`` is ``0636`` or ``0250`` on institutional claims. ``drug``
-    is the drug billed (:data:`benlysta_coding.drug.BELIMUMAB`). ``reference`` holds the CMS files
-    you loaded (:mod:`benlysta_coding.refdata`): with it, Medicare drug lines get their expected
-    allowed amount, and MUE and crosswalk checks run on the date of service.
+    no price is built in. ``today`` (a date or ``YYYY-MM-DD``; default: the system date) is used
+    only to flag dates of service in the future. ``drug_revenue_code`` is ``0636`` or ``0250`` on
+    institutional claims. ``drug`` is the drug billed (:data:`benlysta_coding.drug.BELIMUMAB`).
+    ``reference`` holds the CMS files you loaded (:mod:`benlysta_coding.refdata`): with it,
+    Medicare drug lines get their expected allowed amount, and MUE and crosswalk checks run on the
+    date of service. To build many claims with the same options, :func:`build_claims` is faster.
 
     >>> import datetime
     >>> from benlysta_coding import encounter, examples
