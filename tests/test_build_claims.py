@@ -72,8 +72,9 @@ def test_options_are_checked_at_the_call() -> None:
         build_claims(source(), drug="belimumab")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="encounters"):
         build_claims(_read(1)[0])  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="encounters"):
-        build_claims(42)  # type: ignore[arg-type]
+    for wrong in (42, "S1", b"S1", {"claim_id": "S1"}):
+        with pytest.raises(TypeError, match="encounters: expected an iterable"):
+            build_claims(wrong)  # type: ignore[arg-type]
     assert [] == taken
 
 

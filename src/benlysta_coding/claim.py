@@ -921,7 +921,9 @@ def build_claims(
     settings = _settings(
         policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference
     )
-    if isinstance(encounters, Encounter) or not isinstance(encounters, Iterable):
+    if isinstance(encounters, Encounter | str | bytes | Mapping) or not isinstance(
+        encounters, Iterable
+    ):
         raise TypeError("encounters: expected an iterable of benlysta_coding.encounter.Encounter")
     return _stream(iter(encounters), settings, settings.today or datetime.date.today())
 
