@@ -76,3 +76,24 @@ def test_batch_keeps_the_order_across_chunks(tmp_path: Path) -> None:
     assert expected == [json.loads(line)["claim_id"] for line in out.getvalue().splitlines()]
     reported = [line.split(":")[0] for line in err.getvalue().splitlines()[:-1]]
     assert [f"line {number}" for number in sorted(bad)] == reported
+
+
+def test_options_a_record_cannot_be_built_with_are_reported_for_every_record() -> None:
+    options = _pipeline.Options(form="json", prices={"J0490": "twelve"})
+    records = [json.dumps(office(claim_id="P1")), "", b"{", json.dumps(office(claim_id="P2"))]
+    results = _pipeline.process_many(records, options)
+    assert ["problem", "skip", "problem", "problem"] == [result.kind for result in results]
+    for result in (results[0], results[3]):
+        assert result.value.startswith("price of J0490: expected a decimal number")
+    assert "not valid JSON" in results[2].value
+
+
+def test_today_defaults_to_the_system_date() -> None:
+    options = _pipeline.Options(form="json")
+    future, past = _pipeline.process_many(
+        [json.dumps(office(service_date="2099-01-01")), json.dumps(office())], options
+    )
+    assert "problem" == future.kind
+    assert "[service-date-future]" in future.value
+    assert "json" == past.kind
+    assert "service-date-future" not in past.value
