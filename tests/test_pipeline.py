@@ -80,7 +80,12 @@ def test_batch_keeps_the_order_across_chunks(tmp_path: Path) -> None:
 
 def test_options_a_record_cannot_be_built_with_are_reported_for_every_record() -> None:
     options = _pipeline.Options(form="json", prices={"J0490": "twelve"})
-    records = [json.dumps(office(claim_id="P1")), "", b"{", json.dumps(office(claim_id="P2"))]
+    records: list[Any] = [
+        json.dumps(office(claim_id="P1")),
+        "",
+        b"{",
+        json.dumps(office(claim_id="P2")),
+    ]
     results = _pipeline.process_many(records, options)
     assert ["problem", "skip", "problem", "problem"] == [result.kind for result in results]
     for result in (results[0], results[3]):
