@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benlysta_coding import encounter, policy
-from benlysta_coding.claim import build_claim
+from benlysta_coding.claim import build_claim, build_claims
 from benlysta_coding.export import fhir, forms, parties, x12
 from benlysta_coding.strategies import weights_kg
 from tests.helpers import TODAY, hospital, office
@@ -175,3 +175,13 @@ def test_a_warm_cache_gives_what_a_cold_one_gives(
     assert clear_caches() >= 15
     cold = run()
     assert warm == cold
+
+
+@settings(max_examples=25)
+@given(st.lists(st.tuples(st.data(), st.booleans()), min_size=1, max_size=12), PRICES)
+def test_claims_built_in_stages_are_the_claims_built_one_by_one(
+    draws: list[tuple[st.DataObject, bool]], prices: dict[str, Decimal]
+) -> None:
+    read = [encounter.from_dict(data.draw(encounters(kind))) for data, kind in draws]
+    one_by_one = [build_claim(enc, prices=prices, today=TODAY) for enc in read]
+    assert one_by_one == list(build_claims(read, prices=prices, today=TODAY))
