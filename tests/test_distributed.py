@@ -93,3 +93,18 @@ def test_a_partition_with_nothing_to_write_writes_no_file(tmp_path: Path) -> Non
     assert [1] == [f.partition for f in report.files]
     assert [(0, 0), (0, 1)] == [(r.partition, r.position) for r in report.rejected]
     assert ["claims-00001.837p"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_a_partition_of_any_iterable_is_built_a_stage_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benlysta_coding import _pipeline
+    from benlysta_coding import distributed as ours
+
+    monkeypatch.setattr(ours, "_STAGE", 3)
+    data = [json.dumps(office(claim_id=f"D{n}")) for n in range(7)]
+    data[4] = "{"
+    options = _pipeline.Options(form="837p", prices=PRICES)
+    found = list(ours._results(iter(data), options))  # a generator, not a list
+    assert ["x12"] * 4 + ["problem"] + ["x12"] * 2 == [r.kind for r in found]
+    assert ["D0", "D1", "D2", "D3", "", "D5", "D6"] == [r.claim_id for r in found]

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import itertools
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -62,7 +63,7 @@ class Report:
 
 
 def _write_partition(
-    records: Sequence[Any],
+    records: Iterable[Any],
     partition: int,
     folder: str,
     options: _pipeline.Options,
@@ -101,9 +102,11 @@ _STAGE: Final = 256
 """Records built in stages at a time (see :func:`benlysta_coding._pipeline.process_many`)."""
 
 
-def _results(records: Sequence[Any], options: _pipeline.Options) -> Iterator[_pipeline.Result]:
-    for start in range(0, len(records), _STAGE):
-        yield from _pipeline.process_many(records[start : start + _STAGE], options)
+def _results(records: Iterable[Any], options: _pipeline.Options) -> Iterator[_pipeline.Result]:
+    """The results of a partition's records, in order (a partition may be any iterable)."""
+    source = iter(records)
+    while chunk := list(itertools.islice(source, _STAGE)):
+        yield from _pipeline.process_many(chunk, options)
 
 
 def _created(value: datetime.datetime | str | None) -> datetime.datetime:
