@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from decimal import Context, Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -205,3 +207,17 @@ def money(value: Decimal) -> str:
     """
     cents = value.quantize(Decimal("0.01"))
     return f"{cents:f}" if cents == value else f"{value:f}"
+
+
+_T = TypeVar("_T")
+
+
+def chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """``items`` in lists of ``size`` (the last may be shorter), read as they are needed.
+
+    >>> list(chunks(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    source = iter(items)
+    while chunk := list(itertools.islice(source, size)):
+        yield chunk

@@ -41,7 +41,6 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
-import itertools
 import types
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -59,7 +58,7 @@ from benlysta_coding import (
     revenue,
     units,
 )
-from benlysta_coding._util import plain, to_date, to_decimal
+from benlysta_coding._util import chunks, plain, to_date, to_decimal
 from benlysta_coding.checks import check_lines
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.encounter import Encounter, Setting
@@ -681,17 +680,10 @@ def _text_prices(items: tuple[tuple[str, str], ...]) -> Mapping[str, Decimal]:
 
 
 def _read_prices(items: tuple[tuple[Any, Any], ...]) -> Mapping[str, Decimal]:
-    table = {code: _price(code, value) for code, value in items}
+    table = {code: to_decimal(value, f"price of {code}") for code, value in items}
     if any(price < 0 for price in table.values()):
         raise OutOfRange("prices: expected prices of zero or more")
     return types.MappingProxyType(table)
-
-
-def _price(code: str, value: object) -> Decimal:
-    try:
-        return to_decimal(value, "price")
-    except (ValidationError, TypeError):
-        return to_decimal(value, f"price of {code}")  # raises, naming the code
 
 
 class _Settings(NamedTuple):
@@ -701,7 +693,8 @@ class _Settings(NamedTuple):
     prices: Mapping[str, Decimal]
     drug_revenue: str
     tolerance: Decimal
-    today: datetime.date | None
+    today: datetime.date
+    """The date of service dates are compared with (the system date at the call by default)."""
     drug: Drug
     reference: refdata.Reference | None
 
@@ -733,7 +726,10 @@ def _settings(
         if dose_tolerance_percent is DOSE_TOLERANCE_PERCENT
         else to_decimal(dose_tolerance_percent, "tolerance")
     )
-    day = today if today is None or type(today) is datetime.date else to_date(today, "today")
+    if today is None:
+        day = datetime.date.today()
+    else:
+        day = today if type(today) is datetime.date else to_date(today, "today")
     if not isinstance(drug, Drug):
         raise TypeError("drug: expected a benlysta_coding.drug.Drug")
     if reference is not None and not isinstance(reference, refdata.Reference):
@@ -881,7 +877,7 @@ def build_claim(
     settings = _settings(
         policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference
     )
-    *_, made = _steps(encounter, settings, settings.today or datetime.date.today())
+    *_, made = _steps(encounter, settings)
     assert made is not None  # the last step gives the claim
     return made
 
@@ -925,21 +921,19 @@ def build_claims(
         encounters, Iterable
     ):
         raise TypeError("encounters: expected an iterable of benlysta_coding.encounter.Encounter")
-    return _stream(iter(encounters), settings, settings.today or datetime.date.today())
+    return _stream(encounters, settings)
 
 
-def _stream(
-    source: Iterator[Encounter], settings: _Settings, today: datetime.date
-) -> Iterator[Claim]:
-    while chunk := list(itertools.islice(source, STAGE)):
-        made, failure = _build(chunk, settings, today)
+def _stream(encounters: Iterable[Encounter], settings: _Settings) -> Iterator[Claim]:
+    for chunk in chunks(encounters, STAGE):
+        made, failure = _build(chunk, settings)
         yield from made
         if failure is not None:
             raise failure
 
 
 def _build(
-    encounters: list[Encounter], settings: _Settings, today: datetime.date
+    encounters: list[Encounter], settings: _Settings
 ) -> tuple[list[Claim], Exception | None]:
     """The claims of ``encounters``, in order, and the error of the first one that cannot be built
     (its claim and those after it are left out).
@@ -947,7 +941,7 @@ def _build(
     Each step of :func:`_steps` runs for every encounter before the next step starts, so the
     processor stays on one kind of work at a time; each claim is still made from its own encounter
     alone, so a claim is the same whichever encounters are built with it."""
-    runs = [_steps(item, settings, today) for item in encounters]
+    runs = [_steps(item, settings) for item in encounters]
     failure: Exception | None = None
     made: list[Claim | None] = []
     for _ in range(_PAUSES + 1):
@@ -983,11 +977,10 @@ def _each(
         )
     except ValidationError as error:
         return [error] * len(encounters)
-    day = settings.today or datetime.date.today()
     found: list[Claim | ValidationError] = []
     rest = encounters
     while rest:
-        made, failure = _build(rest, settings, day)
+        made, failure = _build(rest, settings)
         found.extend(made)
         if failure is None:
             break
@@ -1002,9 +995,7 @@ _PAUSES: Final = 3
 """The pauses of :func:`_steps` before it gives the claim."""
 
 
-def _steps(
-    encounter: Encounter, settings: _Settings, today: datetime.date
-) -> Iterator[Claim | None]:
+def _steps(encounter: Encounter, settings: _Settings) -> Iterator[Claim | None]:
     """Build one claim in steps: it pauses (gives ``None``) :data:`_PAUSES` times, after the dose
     and plan, the lines and the line checks, then gives the claim. :func:`build_claim` runs it
     through; :func:`_build` runs each step for many encounters before the next."""
@@ -1015,7 +1006,7 @@ def _steps(
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
     drug, price_table = settings.drug, settings.prices
     found: list[Finding] = []
-    age = _date_and_age(encounter, today, drug, found)
+    age = _date_and_age(encounter, settings.today, drug, found)
     _route_findings(encounter, chosen, found)
     found.extend(checks.diagnosis_findings(encounter.diagnoses, encounter.indication, drug))
     dose = _dose(encounter, age, settings.tolerance, drug, found)

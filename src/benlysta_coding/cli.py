@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, BinaryIO, Final, TextIO
 
 from benlysta_coding import _pipeline, dosing, encounter, examples, hcpcs, ndc, products, units
-from benlysta_coding._util import plain
+from benlysta_coding._util import chunks, plain
 from benlysta_coding.claim import Claim, ClaimKind, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
 
@@ -279,12 +279,9 @@ def _work(task: tuple[list[tuple[int, str | None, str]], _pipeline.Options]) -> 
 def _results(source: BinaryIO, options: _pipeline.Options, jobs: int) -> Iterator[tuple[int, Any]]:
     """(line number, result or problem text) for each line, in order; in ``jobs`` processes. The
     input is streamed: at most a few chunks of lines are held at a time."""
-    import itertools
-
-    lines = _lines(source)
-    chunks = iter(lambda: list(itertools.islice(lines, CHUNK_LINES)), [])
+    parts = chunks(_lines(source), CHUNK_LINES)
     if jobs == 1:
-        for chunk in chunks:
+        for chunk in parts:
             yield from _work((chunk, options))
         return
     import concurrent.futures
@@ -295,7 +292,7 @@ def _results(source: BinaryIO, options: _pipeline.Options, jobs: int) -> Iterato
         pending: collections.deque[concurrent.futures.Future[list[Any]]] = collections.deque()
         while True:
             while len(pending) < 2 * jobs:  # a bounded window: the input is streamed, not loaded
-                chunk = next(chunks, [])
+                chunk = next(parts, [])
                 if not chunk:
                     break
                 pending.append(pool.submit(_work, (chunk, options)))

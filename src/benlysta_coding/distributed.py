@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import datetime
 import importlib
-import itertools
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
-from benlysta_coding import _pipeline
+from benlysta_coding import _pipeline, claim
+from benlysta_coding._util import chunks
 from benlysta_coding.errors import InvalidComponent, ValidationError
 
 __all__ = ["PartitionFile", "Rejected", "Report", "write_837_partitions"]
@@ -98,14 +98,10 @@ def _write_partition(
     return PartitionFile(partition, str(path), control_number, summary.claims), rejected
 
 
-_STAGE: Final = 256
-"""Records built in stages at a time (see :func:`benlysta_coding._pipeline.process_many`)."""
-
-
 def _results(records: Iterable[Any], options: _pipeline.Options) -> Iterator[_pipeline.Result]:
-    """The results of a partition's records, in order (a partition may be any iterable)."""
-    source = iter(records)
-    while chunk := list(itertools.islice(source, _STAGE)):
+    """The results of a partition's records, in order (a partition may be any iterable), built a
+    stage (:data:`benlysta_coding.claim.STAGE`) at a time."""
+    for chunk in chunks(records, claim.STAGE):
         yield from _pipeline.process_many(chunk, options)
 
 
