@@ -348,13 +348,15 @@ def _amount_text(value: Decimal) -> str | None:
 def _amount(value: object, field: str) -> str:
     if type(value) is Decimal and _small(value):
         text = _amount_text(value)
-        if text is not None:
-            return text
-    if not isinstance(value, Decimal) or not value.is_finite():
+    elif isinstance(value, Decimal):  # a subclass or a huge number: checked without the cache
+        text = _amount_text.__wrapped__(value)
+    else:
         raise InvalidFormat(f"{field}: expected a Decimal amount")
-    if not 0 <= value <= _MAX_AMOUNT or value != value.quantize(Decimal("0.01")):
+    if text is None:
+        if not value.is_finite():
+            raise InvalidFormat(f"{field}: expected a Decimal amount")
         raise InvalidFormat(f"{field}: expected 0 to 9999999999.99 with at most 2 decimals")
-    return plain(value)
+    return text
 
 
 def _charge(line: ServiceLine, where: str) -> str:
@@ -405,9 +407,7 @@ def _other_payer(w: _Out, claim: Claim, parties: Parties) -> None:
     if payer is None or not parties.other_member_id:
         raise InvalidFormat("other_insurance: a secondary claim needs the primary payer")
     holder = parties.subscriber or parties.patient
-    relation = "18" if parties.subscriber is None else "G8"
-    if parties.subscriber is not None:
-        relation = parties.subscriber.relationship.x12
+    relation = "18" if parties.subscriber is None else parties.subscriber.relationship.x12
     filing = _match(_FILING, other.filing_code, "other_payer.filing_code", "an SBR09 code")
     w.seg("SBR", "P", relation, "", "", "", "", "", "", filing)
     _cas(w, other.adjustments, "other_payer.adjustments")
@@ -493,13 +493,13 @@ def _pointers(line: ServiceLine, where: str, diagnoses: int) -> str:
     pointers = line.diagnosis_pointers
     if type(pointers) is tuple and all(type(p) is int for p in pointers):  # True == 1: not a key
         text = _pointer_text(pointers, diagnoses)
-        if text is not None:
-            return text
-    if not 1 <= len(pointers) <= 4 or not all(
-        isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= diagnoses for p in pointers
-    ):
+    elif all(isinstance(p, int) and not isinstance(p, bool) for p in pointers):
+        text = _pointer_text.__wrapped__(pointers, diagnoses)  # a list, or int subclasses
+    else:
+        text = None
+    if text is None:
         raise InvalidFormat(f"{where}.diagnosis_pointers: expected 1 to 4 pointers to diagnoses")
-    return ":".join(str(p) for p in pointers)
+    return text
 
 
 def _check(claim: Claim, kind: ClaimKind) -> None:
@@ -640,15 +640,14 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     claim_id = w.ident(claim.claim_id, "claim_id")
     codes = [icd10.compact(icd10.validate(code)) for code in claim.diagnoses]
     frequency = claim.frequency.code
-    if claim.kind == ClaimKind.PROFESSIONAL:
+    professional = claim.kind == ClaimKind.PROFESSIONAL
+    if professional:
         place = _match(_PLACE, claim.place_of_service, "place_of_service", "2 digits")
         place = f"{place}:B:{frequency}"
         w.seg("CLM", claim_id, plain(total), "", "", place, "Y", "A", "Y", "Y")
         _claim_references(w, claim)
         w.seg("HI", f"ABK:{codes[0]}", *(f"ABF:{code}" for code in codes[1:]))
         _clinician(w, "82", parties, "rendering")
-        _facility(w, parties)
-        _other_payer(w, claim, parties)
     else:
         bill = _match(_BILL, claim.type_of_bill, "type_of_bill", "a type of bill such as 0131")
         w.seg("CLM", claim_id, plain(total), "", "", f"{bill[1:3]}:A:{bill[3:]}", "", "A", "Y", "Y")
@@ -660,9 +659,8 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
         if codes[1:]:
             w.seg("HI", *(f"ABF:{code}" for code in codes[1:]))
         _clinician(w, "71", parties, "attending")
-        _facility(w, parties)
-        _other_payer(w, claim, parties)
-    professional = claim.kind == ClaimKind.PROFESSIONAL
+    _facility(w, parties)
+    _other_payer(w, claim, parties)
     parts = w.parts
     for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
         where = f"lines[{number - 1}]"
