@@ -288,7 +288,7 @@ def _ndc_findings(
 ) -> list[Finding]:
     """``held`` is what :func:`_products_of` gives for a drug line (``None`` for other lines)."""
     code = drug.hcpcs.code
-    if line.code != code or held is None:
+    if held is None:  # not a line of the drug's code
         return [
             make(
                 "ndc-hcpcs-mismatch",

@@ -37,6 +37,7 @@ from benlysta_coding._util import to_date, to_decimal
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
 
 __all__ = [
+    "MEDICARE_SECONDARY_TYPES",
     "Address",
     "Clinician",
     "Insurance",
@@ -53,6 +54,10 @@ __all__ = [
     "from_encounter",
     "npi_is_valid",
 ]
+
+MEDICARE_SECONDARY_TYPES: Final = ("12", "13", "14", "15", "16", "41", "42", "43", "47")
+"""The X12 SBR05 insurance type codes of Medicare as the secondary payer (12 working aged, 43
+disabled ...): :attr:`SecondaryInsurance.insurance_type` takes one of them."""
 
 EARLIEST_BIRTH_DATE: Final = datetime.date(1900, 1, 1)
 """Birth dates before 1900 are refused: the X12 date format (CCYYMMDD) holds them, but no payer takes
@@ -387,7 +392,9 @@ class SecondaryInsurance:
     insurance_type: str = attrs.field(
         default="",
         converter=optional(
-            pattern("12|13|14|15|16|41|42|43|47", "an X12 SBR05 Medicare secondary payer type")
+            pattern(
+                "|".join(MEDICARE_SECONDARY_TYPES), "an X12 SBR05 Medicare secondary payer type"
+            )
         ),
         metadata=meta("SBR05 when Medicare is the secondary payer", "12"),
     )

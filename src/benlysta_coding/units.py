@@ -114,9 +114,8 @@ class VialPlan:
         return self.vials[-1].product
 
     def __str__(self) -> str:
-        vials = " + ".join(f"{u.count} x {u.product.strength_mg} mg" for u in self.vials)
         return (
-            f"{self.dose_mg} mg: {vials}; {self.administered_units} units administered, "
+            f"{self.dose_mg} mg: {_vial_list(self)}; {self.administered_units} units administered, "
             f"{self.wasted_units} wasted"
         )
 
@@ -363,6 +362,11 @@ def round_dose(
     )
 
 
+def _vial_list(plan: VialPlan) -> str:
+    """The vials of a plan as ``1 x 400 mg + 2 x 120 mg``."""
+    return " + ".join(f"{use.count} x {use.product.strength_mg} mg" for use in plan.vials)
+
+
 def plan_table(
     weights_kg: Sequence[Decimal | int | str],
     policy: VialPolicy | str = VialPolicy.LEAST_WASTE,
@@ -388,7 +392,7 @@ def plan_table(
         values: dict[str, Any] = {
             "weight_kg": kg,
             "dose_mg": plan.dose_mg,
-            "vials": " + ".join(f"{u.count} x {u.product.strength_mg} mg" for u in plan.vials),
+            "vials": _vial_list(plan),
             "administered_units": plan.administered_units,
             "wasted_units": plan.wasted_units,
             "wasted_mg": plan.wasted_mg,

@@ -64,6 +64,7 @@ from benlysta_coding.claim import (
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, ValidationError
 from benlysta_coding.ndc import Unit as NDCUnit
 from benlysta_coding.parties import (
+    MEDICARE_SECONDARY_TYPES,
     Address,
     Insurance,
     Parties,
@@ -281,7 +282,8 @@ _NDC: Final = re.compile(r"[0-9]{11}")
 _MAX_AMOUNT: Final = Decimal("9999999999.99")
 _MAX_QUANTITY: Final = Decimal("1E+10")
 _FILING: Final = re.compile("|".join(sorted(FILING_CODES)))
-_INSURANCE_TYPE: Final = re.compile(r"|12|13|14|15|16|41|42|43|47")
+_INSURANCE_TYPE: Final = re.compile("|".join(("", *MEDICARE_SECONDARY_TYPES)))
+"""SBR05 of loop 2000B: empty, or Medicare as the secondary payer."""
 _GROUP: Final = re.compile(r"CO|CR|OA|PI|PR")
 _REASON: Final = re.compile(r"[0-9A-Z]{1,5}")
 
