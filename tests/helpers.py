@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import sys
 from typing import Any
 
 from benlysta_coding import encounter
@@ -57,3 +58,16 @@ def codes(claim: Claim) -> list[str]:
 
 def summary(claim: Claim) -> list[tuple[str, tuple[str, ...], int]]:
     return [(line.code, line.modifiers, line.units) for line in claim.lines]
+
+
+def clear_caches() -> int:
+    """Empty every bounded cache of the library; returns how many there are."""
+    cleared = 0
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("benlysta_coding"):
+            continue
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)) and hasattr(value, "cache_info"):
+                value.cache_clear()
+                cleared += 1
+    return cleared

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benlysta_coding import checks, encounter, parties, units
+from benlysta_coding import checks, encounter, parties, policy, products, units
 from benlysta_coding._structure import Reader, collecting
 from benlysta_coding._util import to_date, to_decimal
 from benlysta_coding.claim import Adjustment, Claim, OtherPayer, OtherPayerLine
@@ -31,7 +31,7 @@ from benlysta_coding.drug import BELIMUMAB
 from benlysta_coding.errors import InvalidFormat, InvalidInput, OutOfRange, ValidationError
 from benlysta_coding.export import x12
 from benlysta_coding.products import Route
-from tests.helpers import claim_of, hospital, office
+from tests.helpers import claim_of, clear_caches, hospital, office
 from tests.x12check import pyx12_errors
 
 PRICES = {"J0490": "12.50", "96365": "150", "96366": "50"}
@@ -213,6 +213,40 @@ def test_a_vial_plan_keeps_the_dose_as_it_was_given() -> None:
         (Decimal(400), 2),
         (Decimal(120), 1),
     ]
+
+
+def _milligram_quantities(weight: str) -> list[tuple[str, str]]:
+    """The NDC quantities (as written) of a claim whose drug lines count milligrams."""
+    per_mg = policy.PayerPolicy(name="per-mg", vial_ndc_unit="milligrams")
+    claim = claim_of(office(patient={**office()["patient"], "weight_kg": weight}), policy=per_mg)
+    return [(str(line.ndc_quantity), str(line.ndc_unit)) for line in claim.lines if line.ndc]
+
+
+# Worked by hand: 68.3 kg x 10 mg/kg = 683.0 mg; the least waste is 6 x 120 mg = 720 mg, so 683.0 mg
+# are administered and 720 - 683.0 = 37.0 mg wasted. Decimal keeps the places it is given: 68.30 kg
+# gives 683.00 and 37.00.
+WRITTEN_AS = {
+    "68.3": [("683.0", "ME"), ("37.0", "ME")],
+    "68.30": [("683.00", "ME"), ("37.00", "ME")],
+}
+
+
+@pytest.mark.parametrize("order", [("68.3", "68.30"), ("68.30", "68.3")])
+def test_equal_doses_written_differently_keep_their_own_digits_on_the_lines(
+    order: tuple[str, str],
+) -> None:
+    clear_caches()
+    for weight in order:  # the second meets the plan and drug lines the first one cached
+        assert WRITTEN_AS[weight] == _milligram_quantities(weight)
+
+
+def test_a_plan_of_equal_vials_written_differently_keeps_their_digits() -> None:
+    written_120_0 = attrs.evolve(products.VIAL_120, strength_mg=Decimal("120.0"))
+    assert written_120_0 == products.VIAL_120  # equal in Python, written differently
+    clear_caches()
+    for _ in range(2):
+        assert "720" == str(units.plan_vials(683, vials=(products.VIAL_120,)).total_mg)
+        assert "720.0" == str(units.plan_vials(683, vials=(written_120_0,)).total_mg)
 
 
 def test_infusion_time_findings_come_with_every_claim_of_that_time() -> None:

@@ -289,7 +289,7 @@ def drug_service_lines(
     code = drug.hcpcs.code
     lines = []
     for number, (kind, line, why) in enumerate(
-        _drug_line_parts(drug, plan, day, policy), start=first_number
+        _drug_line_parts(drug, plan, id(plan), day, policy), start=first_number
     ):
         lines.append(
             ServiceLine(
@@ -315,10 +315,15 @@ def drug_service_lines(
 
 @functools.lru_cache(maxsize=1024)
 def _drug_line_parts(
-    drug: Drug, plan: VialPlan, day: datetime.date, policy: PayerPolicy
+    drug: Drug, plan: VialPlan, plan_id: int, day: datetime.date, policy: PayerPolicy
 ) -> tuple[tuple[LineKind, DrugLine, str], ...]:
     """The drug lines of a plan with their kinds and explanations: the same for every claim of a
-    dose, a date and a policy (frozen values), so they are kept for the doses that recur."""
+    dose, a date and a policy (frozen values), so they are kept for the doses that recur.
+
+    The plan is also looked up by identity (``plan_id``; the key holds the plan, so an identity is
+    not reused while its entry is kept): equal plans may write their numbers differently (a dose of
+    ``683.0`` or ``683.00`` mg), and the lines keep the digits of their own plan. A recurring dose
+    gives the same plan object, as :func:`~benlysta_coding.units.plan_vials` keeps its plans."""
     code = drug.hcpcs.code
     found = []
     for line in drug_lines(plan, day, policy, drug=drug):

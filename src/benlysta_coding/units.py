@@ -210,16 +210,24 @@ def plan_vials(
     if vials is None:
         vials = drug.iv_vials
     if type(vials) is tuple and all(type(v) is products.Product for v in vials):
-        return _cached_plan(str(dose), chosen, vials, drug.unit_mg)
-    return _cached_plan.__wrapped__(str(dose), chosen, vials, drug.unit_mg)
+        return _cached_plan(str(dose), chosen, vials, tuple(map(id, vials)), drug.unit_mg)
+    return _cached_plan.__wrapped__(str(dose), chosen, vials, (), drug.unit_mg)
 
 
 @functools.lru_cache(maxsize=1024)
 def _cached_plan(
-    dose_text: str, chosen: VialPolicy, vials: Sequence[products.Product], unit_mg: Decimal
+    dose_text: str,
+    chosen: VialPolicy,
+    vials: Sequence[products.Product],
+    vial_ids: tuple[int, ...],
+    unit_mg: Decimal,
 ) -> VialPlan:
-    """The plan of :func:`plan_vials` (a frozen value), kept for the doses that recur. The dose is
-    given as its text, so that ``683`` and ``683.0`` stay what they were given as."""
+    """The plan of :func:`plan_vials` (a frozen value), kept for the doses that recur.
+
+    A plan keeps the digits it is given: the dose comes as its text (``683`` and ``683.0`` stay
+    what they were), and the vials by identity too (``vial_ids``), since two products can be equal
+    with their strengths written differently (``120`` and ``120.0`` mg). The key holds the vials,
+    so an identity is not reused while its entry is kept."""
     dose = Decimal(dose_text)
     table = _IV_TABLE if vials is products.IV_VIALS else _sizes(vials, unit_mg)
     best = _best_counts(math.ceil(dose), [size for size, _ in table], chosen)
