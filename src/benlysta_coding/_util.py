@@ -5,9 +5,18 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator
-from decimal import Context, Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Final, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from decimal import (
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    getcontext,
+    setcontext,
+)
+from typing import TYPE_CHECKING, Final, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -27,6 +36,38 @@ _RANGE_MESSAGE: Final = (
     f"a number with at most {MAX_INTEGER_DIGITS} digits before the decimal point and "
     f"{MAX_DECIMALS} after"
 )
+
+
+EXACT: Final = Context(
+    prec=2 * (MAX_INTEGER_DIGITS + MAX_DECIMALS) + 4,
+    rounding=ROUND_HALF_EVEN,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+"""The decimal context the library computes in, whatever the caller's: Python's ``decimal`` rounds
+every operation to the precision of the current thread's context, so a caller who set
+``decimal.getcontext().prec = 5`` would otherwise get rounded charges with no error. With 64 digits,
+the sum or product of any two numbers the library accepts is exact."""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def exact(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` in :data:`EXACT` and give the caller's context back afterwards (calls from
+    inside the library, already in it, only check that)."""
+
+    @functools.wraps(function)
+    def in_exact_context(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        caller = getcontext()
+        if caller is EXACT:
+            return function(*args, **kwargs)
+        setcontext(EXACT)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            setcontext(caller)
+
+    return in_exact_context
 
 
 class OutOfRangeNumber:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from benlysta_coding import cpt, icd10, modifiers, ndc, products
-from benlysta_coding._util import plain, require
+from benlysta_coding._util import exact, plain, require
 from benlysta_coding.dosing import Indication
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.errors import ValidationError
@@ -172,6 +172,7 @@ _CENT: Final = Decimal("0.01")
 _THOUSANDTH: Final = Decimal("0.001")
 
 
+@exact
 def check_lines(
     encounter: Encounter | None,
     lines: Sequence[ServiceLine],

@@ -58,7 +58,7 @@ from benlysta_coding import (
     revenue,
     units,
 )
-from benlysta_coding._util import chunks, plain, to_date, to_decimal
+from benlysta_coding._util import EXACT, chunks, exact, plain, to_date, to_decimal
 from benlysta_coding.checks import check_lines
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.encounter import Encounter, Setting
@@ -172,10 +172,12 @@ class Claim:
     @property
     def total_charge(self) -> Decimal | None:
         """The sum of the line charges, exactly; ``None`` if any line has no charge."""
-        charges = [line.charge for line in self.lines]
-        if not charges or any(charge is None for charge in charges):
-            return None
-        return sum((c for c in charges if c is not None), Decimal(0))
+        total = Decimal(0)
+        for line in self.lines:
+            if line.charge is None:
+                return None
+            total = EXACT.add(total, line.charge)
+        return total if self.lines else None
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -846,6 +848,7 @@ def _price_findings(
     return [make("price-missing", f"no price given for {code}", "$.prices") for code in missing]
 
 
+@exact
 def build_claim(
     encounter: Encounter,
     *,
@@ -932,6 +935,7 @@ def _stream(encounters: Iterable[Encounter], settings: _Settings) -> Iterator[Cl
             raise failure
 
 
+@exact
 def _build(
     encounters: list[Encounter], settings: _Settings
 ) -> tuple[list[Claim], Exception | None]:

@@ -43,7 +43,7 @@ from typing import Final
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from benlysta_coding._util import require, to_date, to_decimal
+from benlysta_coding._util import exact, require, to_date, to_decimal
 from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange
 from benlysta_coding.products import Route
 
@@ -155,6 +155,7 @@ SC_CHILD_SLE_EVERY_2_WEEKS: Final = Regimen(
 """Children with SLE, 15 to under 40 kg, SC: 200 mg every 2 weeks, autoinjector only (secondary source)."""
 
 
+@exact
 def pounds_to_kg(pounds: Decimal | int | str) -> Decimal:
     """Convert pounds to kilograms exactly (1 lb = 0.45359237 kg); no rounding is done.
 
@@ -190,6 +191,7 @@ def check_weight(
     return weight
 
 
+@exact
 def iv_dose_mg(
     weight_kg: Decimal | int | str, weight_range: tuple[Decimal, Decimal] = WEIGHT_RANGE_KG
 ) -> Decimal:

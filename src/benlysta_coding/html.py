@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Final
 
-from benlysta_coding._util import money, plain
+from benlysta_coding._util import exact, money, plain
 
 if TYPE_CHECKING:
     from benlysta_coding.claim import Claim
@@ -72,6 +72,7 @@ def finding_item(finding: Finding) -> str:
     )
 
 
+@exact
 def claim_table(claim: Claim) -> str:
     """The service lines of a claim, its total, and its findings coloured by severity.
 

@@ -29,7 +29,7 @@ from typing import Final
 import attrs
 
 from benlysta_coding import cpt, modifiers, products, revenue
-from benlysta_coding._util import plain, require, to_date
+from benlysta_coding._util import EXACT, exact, plain, require, to_date
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.findings import Finding, make
 from benlysta_coding.ndc import NDC11, ClaimNDC, Unit
@@ -181,6 +181,7 @@ def _quantity(
     return Unit.ME, mg
 
 
+@exact
 def drug_lines(
     plan: VialPlan,
     service_date: datetime.date | str,
@@ -259,7 +260,7 @@ def drug_lines(
 
 def _charge(code: str, count: int, prices: Mapping[str, Decimal]) -> Decimal | None:
     price = prices.get(code)
-    return None if price is None else price * count
+    return None if price is None else EXACT.multiply(price, count)
 
 
 def drug_service_lines(

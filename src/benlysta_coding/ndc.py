@@ -53,7 +53,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final, NamedTuple, NewType
 
-from benlysta_coding._util import plain, require_str, to_decimal
+from benlysta_coding._util import exact, plain, require_str, to_decimal
 from benlysta_coding.errors import (
     AmbiguousNDC,
     InvalidComponent,
@@ -365,6 +365,7 @@ def _quantity(quantity: object) -> Decimal:
     return amount
 
 
+@exact
 def claim_string(ndc: str, quantity: Decimal | int | str, unit: Unit | str) -> str:
     """Return the CMS-1500 item 24 shaded-line NDC string: ``N4``, 11 digits, space, unit, quantity.
 
@@ -381,6 +382,7 @@ def claim_string(ndc: str, quantity: Decimal | int | str, unit: Unit | str) -> s
     return str(ClaimNDC(validate(ndc), qualifier, _quantity(quantity)))
 
 
+@exact
 def parse_claim_string(text: str) -> ClaimNDC:
     """Read a CMS-1500 NDC string such as ``N449401010101 UN1`` back into its parts.
 

@@ -34,7 +34,7 @@ from typing import Any, Final
 import attrs
 
 from benlysta_coding import products
-from benlysta_coding._util import to_decimal
+from benlysta_coding._util import exact, to_decimal
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, OutOfRange
 from benlysta_coding.policy import VialPolicy
@@ -64,6 +64,7 @@ def _dose(dose_mg: object, max_dose_mg: Decimal = MAX_PLAN_DOSE_MG) -> Decimal:
     return dose
 
 
+@exact
 def billing_units(dose_mg: Decimal | int | str, drug: Drug = BELIMUMAB) -> int:
     """Return the billing units for a dose: mg / unit size (10 mg for J0490) rounded up.
 
@@ -81,6 +82,7 @@ class VialUse:
     count: int
 
     @property
+    @exact
     def mg(self) -> Decimal:
         """Drug in these vials."""
         return self.product.strength_mg * self.count
@@ -215,6 +217,7 @@ def plan_vials(
 
 
 @functools.lru_cache(maxsize=1024)
+@exact
 def _cached_plan(
     dose_text: str,
     chosen: VialPolicy,
@@ -262,6 +265,7 @@ def _plan(
     )
 
 
+@exact
 def plan_from_products(
     dose_mg: Decimal | int | str,
     used: Sequence[tuple[products.Product, int]],
@@ -320,11 +324,13 @@ class DoseRounding:
     was_rounded: bool
 
     @property
+    @exact
     def deviation_mg(self) -> Decimal:
         """Rounded minus original dose, exactly (negative when rounded down)."""
         return self.rounded_mg - self.original_mg
 
 
+@exact
 def round_dose(
     dose_mg: Decimal | int | str,
     tolerance_percent: Decimal | int | str,
@@ -375,6 +381,7 @@ def _vial_list(plan: VialPlan) -> str:
     return " + ".join(f"{use.count} x {use.product.strength_mg} mg" for use in plan.vials)
 
 
+@exact
 def plan_table(
     weights_kg: Sequence[Decimal | int | str],
     policy: VialPolicy | str = VialPolicy.LEAST_WASTE,

@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from benlysta_coding import ndc, products
-from benlysta_coding._util import to_decimal
+from benlysta_coding._util import exact, to_decimal
 from benlysta_coding.claim import Claim, ClaimKind, ServiceLine, exportable
 from benlysta_coding.errors import InvalidFormat
 from benlysta_coding.parties import Parties
@@ -95,6 +95,7 @@ def _item(line: ServiceLine, claim: Claim) -> dict[str, Any]:
     return item
 
 
+@exact
 def claim_resource(
     claim: Claim,
     parties: Parties | None = None,

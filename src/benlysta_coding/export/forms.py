@@ -31,7 +31,7 @@ import datetime
 from typing import Any
 
 from benlysta_coding import cpt, hcpcs
-from benlysta_coding._util import money
+from benlysta_coding._util import exact, money
 from benlysta_coding.claim import Claim, ClaimKind, ServiceLine, exportable
 from benlysta_coding.errors import InvalidFormat
 
@@ -63,6 +63,7 @@ def _kind(claim: Claim, kind: ClaimKind, form: str, allow_errors: bool) -> None:
         raise InvalidFormat(f"{form} is for {kind} claims; this claim is {claim.kind}")
 
 
+@exact
 def cms1500(claim: Claim, *, allow_errors: bool = False) -> dict[str, Any]:
     """Return the CMS-1500 content of a professional claim: items 19, 21, 22, 23, 24 rows and 28.
 
@@ -120,6 +121,7 @@ def _description(line: ServiceLine) -> str:
     return (entry.summary if entry else line.code).upper()[:24]
 
 
+@exact
 def ub04(claim: Claim, *, allow_errors: bool = False) -> dict[str, Any]:
     """Return the UB-04 content of an institutional claim: FL4, FL42-47 rows, FL63, FL64, FL67.
 

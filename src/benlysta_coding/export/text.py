@@ -17,7 +17,7 @@ from __future__ import annotations
 import textwrap
 from typing import Final
 
-from benlysta_coding._util import money, plain
+from benlysta_coding._util import exact, money, plain
 from benlysta_coding.claim import Claim, exportable
 from benlysta_coding.findings import Finding
 
@@ -47,6 +47,7 @@ def _finding(finding: Finding, width: int, colour: bool) -> list[str]:
     return lines
 
 
+@exact
 def render(claim: Claim, *, width: int = 80, colour: bool = False) -> str:
     """A claim as readable text: a banner when it has errors, the header, diagnoses, lines with
     why, the total, findings and what the record must show.

@@ -52,7 +52,7 @@ from typing import Final, TextIO
 import attrs
 
 from benlysta_coding import icd10
-from benlysta_coding._util import plain, to_decimal
+from benlysta_coding._util import EXACT, exact, plain, to_decimal
 from benlysta_coding.claim import (
     Adjustment,
     Claim,
@@ -281,6 +281,7 @@ _BILL: Final = re.compile(r"0[0-9]{2}[0-9A-Z]")
 _NDC: Final = re.compile(r"[0-9]{11}")
 _MAX_AMOUNT: Final = Decimal("9999999999.99")
 _MAX_QUANTITY: Final = Decimal("1E+10")
+_MILLI: Final = Decimal("0.001")
 _FILING: Final = re.compile("|".join(sorted(FILING_CODES)))
 _INSURANCE_TYPE: Final = re.compile("|".join(("", *MEDICARE_SECONDARY_TYPES)))
 """SBR05 of loop 2000B: empty, or Medicare as the secondary payer."""
@@ -338,6 +339,7 @@ def _small(value: Decimal) -> bool:
 
 
 @functools.lru_cache(maxsize=_CACHE)
+@exact
 def _amount_text(value: Decimal) -> str | None:
     """An amount as written, or ``None`` when it is out of range (then :func:`_amount` says so)."""
     if not value.is_finite() or not 0 <= value <= _MAX_AMOUNT:
@@ -395,7 +397,7 @@ def _cas(w: _Out, adjustments: Sequence[Adjustment], field: str) -> None:
 
 
 def _signed(value: Decimal, field: str) -> str:
-    if not isinstance(value, Decimal) or not value.is_finite() or abs(value) > _MAX_AMOUNT:
+    if not isinstance(value, Decimal) or not value.is_finite() or value.copy_abs() > _MAX_AMOUNT:
         raise InvalidFormat(f"{field}: expected an amount")
     return plain(value)
 
@@ -447,6 +449,7 @@ def _line_adjudication(
 
 
 @functools.lru_cache(maxsize=_CACHE)
+@exact
 def _drug_segments(ndc: str, unit: NDCUnit, quantity: Decimal) -> tuple[str, str] | None:
     """``LIN`` and ``CTP`` of well-formed values, or ``None`` (then :func:`_drug_identification`
     names what is wrong)."""
@@ -474,7 +477,7 @@ def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
     if line.ndc_unit is None or line.ndc_quantity is None:
         raise InvalidFormat(f"{where}.ndc_quantity: an NDC needs its unit and quantity")
     quantity = to_decimal(line.ndc_quantity, f"{where}.ndc_quantity")
-    if not 0 < quantity < _MAX_QUANTITY or quantity != quantity.quantize(Decimal("0.001")):
+    if not 0 < quantity < _MAX_QUANTITY or quantity != quantity.quantize(_MILLI, context=EXACT):
         raise InvalidFormat(
             f"{where}.ndc_quantity: expected more than 0, under 10 digits, at most 3 decimals"
         )
