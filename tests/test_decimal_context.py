@@ -23,6 +23,7 @@ from benlysta_coding import (
     build_claim,
     build_claims,
     checks,
+    cli,
     dosing,
     encounter,
     html,
@@ -98,6 +99,11 @@ def paid_835() -> str:
     """An 835 paying the office claim in part (written by the tests' own helper)."""
     claim = build_claim(encounter.from_dict(office()), prices=PRICES, today=TODAY)
     return remittance([(claim, "1", {1: {"paid": "690.01", "cas": [("PR", "2", "163.52")]}})])
+
+
+def command(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return cli.main(argv, out, err), out.getvalue(), err.getvalue()
 
 
 def fhir_json(claim: Claim, party: parties.Parties) -> str:
@@ -217,6 +223,7 @@ def workload(folder: Path, paid: str, *, cold: bool = False) -> list[tuple[str, 
     note("plan table", lambda: units.plan_table(["45.5", "68.37"]))
     note("pounds", lambda: [dosing.pounds_to_kg(value) for value in ("150.7", 221, "99.99")])
     note("doses", lambda: [dosing.iv_dose_mg(value) for value in ("68.37", 120, "45.05")])
+    note("command line", command, ["dose", "--weight-lb", "150.7"])
     note("ndc quantity", lambda: ndc.claim_string("49401010101", "1.337", "ML"))
     note("ndc read", lambda: ndc.parse_claim_string("N449401010101 ML8.547"))
     options = Options(form="837p", prices=PRICES, today=TODAY)

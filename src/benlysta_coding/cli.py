@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, BinaryIO, Final, TextIO
 
 from benlysta_coding import _pipeline, dosing, encounter, examples, hcpcs, ndc, products, units
-from benlysta_coding._util import chunks, plain
+from benlysta_coding._util import chunks, exact, plain
 from benlysta_coding.claim import Claim, ClaimKind, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
 
@@ -599,6 +599,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@exact
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
