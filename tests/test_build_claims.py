@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from benlysta_coding import build_claim, build_claims, claim, encounter
+from benlysta_coding._util import chunks
 from benlysta_coding.errors import InvalidFormat, NotSupported
 from tests.helpers import TODAY, hospital, office
 
@@ -89,6 +90,30 @@ def test_a_failing_encounter_raises_after_the_claims_before_it() -> None:
     assert "S0" == next(made).claim_id
     with pytest.raises(TypeError, match="encounter"):
         next(made)
+
+
+def test_a_source_that_fails_hands_out_the_claims_it_gave_first() -> None:
+    def source() -> Iterator[encounter.Encounter]:
+        yield from _read(3)
+        raise OSError("the feed broke")
+
+    made = build_claims(source(), today=TODAY)  # three encounters, less than a stage
+    assert ["S0", "S1", "S2"] == [next(made).claim_id for _ in range(3)]
+    with pytest.raises(OSError, match="the feed broke"):
+        next(made)
+
+
+def test_chunks_keep_what_was_read_before_the_source_failed() -> None:
+    def source() -> Iterator[int]:
+        yield from range(5)
+        raise ValueError("no more")
+
+    parts = chunks(source(), 2)
+    assert [[0, 1], [2, 3], [4]] == [next(parts), next(parts), next(parts)]
+    with pytest.raises(ValueError, match="no more"):
+        next(parts)
+    assert [[0, 1, 2], [3]] == list(chunks(iter(range(4)), 3))
+    assert [] == list(chunks([], 3))
 
 
 def test_today_as_text() -> None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from benlysta_coding import _pipeline, cli
 from tests.helpers import TODAY, hospital, office
@@ -76,6 +80,46 @@ def test_batch_keeps_the_order_across_chunks(tmp_path: Path) -> None:
     assert expected == [json.loads(line)["claim_id"] for line in out.getvalue().splitlines()]
     reported = [line.split(":")[0] for line in err.getvalue().splitlines()[:-1]]
     assert [f"line {number}" for number in sorted(bad)] == reported
+
+
+class _BreaksAfter:
+    """Standard input whose reading fails after the given lines (a disk or network error)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.buffer = self
+        self.lines = [line.encode() + b"\n" for line in lines]
+
+    def close(self) -> None:  # what a worker process does with its standard input
+        self.lines = []
+
+    def readline(self, size: int) -> bytes:
+        if not self.lines:
+            raise OSError(5, "Input/output error")
+        return self.lines.pop(0)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("form", ["json", "837p"])
+def test_batch_writes_what_it_read_before_the_input_failed(
+    monkeypatch: pytest.MonkeyPatch, jobs: str, form: str
+) -> None:
+    read = [json.dumps(office(claim_id=f"R{number}")) for number in range(1, 4)]
+    monkeypatch.setattr(sys, "stdin", _BreaksAfter([read[0], "{", read[1], read[2]]))
+    out, err = io.StringIO(), io.StringIO()
+    prices = ["--price", "J0490=12.50", "--price", "96365=150"]
+    assert 2 == cli.main(["batch", "-", "--format", form, "--jobs", jobs, *prices], out, err)
+    assert [
+        "line 2: $: not valid JSON: Expecting property name enclosed in double quotes at line 2 "
+        "[invalid-json]",
+        "-: cannot read the file (OSError) after 3 claim(s); the output is incomplete "
+        + ("(lines up to there)" if form == "json" else "(an unfinished interchange)"),
+    ] == err.getvalue().splitlines()
+    if form == "json":
+        claims = [json.loads(line)["claim_id"] for line in out.getvalue().splitlines()]
+    else:
+        claims = re.findall(r"CLM\*(R[0-9])\*", out.getvalue())
+        assert "IEA*" not in out.getvalue()
+    assert ["R1", "R2", "R3"] == claims
 
 
 def test_options_a_record_cannot_be_built_with_are_reported_for_every_record() -> None:

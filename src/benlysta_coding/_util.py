@@ -256,9 +256,21 @@ _T = TypeVar("_T")
 def chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
     """``items`` in lists of ``size`` (the last may be shorter), read as they are needed.
 
+    When ``items`` raises, the items read before it come first as a last, shorter list; the error
+    is raised when the next list is asked for (a stream that breaks keeps what it gave).
+
     >>> list(chunks(range(5), 2))
     [[0, 1], [2, 3], [4]]
     """
     source = iter(items)
-    while chunk := list(itertools.islice(source, size)):
+    while True:
+        chunk: list[_T] = []
+        try:
+            chunk.extend(itertools.islice(source, size))  # keeps what came before an error
+        except Exception:
+            if chunk:
+                yield chunk
+            raise
+        if not chunk:
+            return
         yield chunk

@@ -909,7 +909,8 @@ def build_claims(
     bounded whatever the number of encounters, and a stream of claims written to an 837 takes about
     30% less time than with :func:`build_claim` for each (``benchmarks/bench_speed.py``). An
     encounter that cannot be built (a ``TypeError`` or a :class:`~benlysta_coding.errors.ValidationError`)
-    raises once the claims before it have been handed out.
+    raises once the claims before it have been handed out; so does an error raised by
+    ``encounters`` itself (a feed that breaks).
 
     >>> import datetime
     >>> from benlysta_coding import encounter, examples

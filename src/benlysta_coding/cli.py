@@ -249,13 +249,25 @@ MAX_LINE_BYTES: Final = 1_000_000
 """The longest batch line (one encounter) read; a longer line is reported, not read."""
 
 
+class _ReadFailed(Exception):
+    """The batch input could not be read any further (an ``OSError`` while reading it, as opposed
+    to one while writing the output)."""
+
+
+def _readline(source: BinaryIO) -> bytes:
+    try:
+        return source.readline(MAX_LINE_BYTES + 1)
+    except OSError as error:
+        raise _ReadFailed(_reason(error)) from error
+
+
 def _lines(source: BinaryIO) -> Iterator[tuple[int, str | None, str]]:
     """(line number, text or None, problem) for each line of a JSON Lines file, bounded in size,
     decoded as UTF-8; a line that cannot be read is reported and the next one read."""
-    for number, raw in enumerate(iter(lambda: source.readline(MAX_LINE_BYTES + 1), b""), start=1):
+    for number, raw in enumerate(iter(lambda: _readline(source), b""), start=1):
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
             while raw and not raw.endswith(b"\n"):  # skip the rest of the overlong line
-                raw = source.readline(MAX_LINE_BYTES + 1)
+                raw = _readline(source)
             yield number, None, f"longer than {MAX_LINE_BYTES} bytes"
             continue
         try:
@@ -290,13 +302,20 @@ def _results(source: BinaryIO, options: _pipeline.Options, jobs: int) -> Iterato
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
         pending: collections.deque[concurrent.futures.Future[list[Any]]] = collections.deque()
+        failure: _ReadFailed | None = None
         while True:
-            while len(pending) < 2 * jobs:  # a bounded window: the input is streamed, not loaded
-                chunk = next(parts, [])
+            while failure is None and len(pending) < 2 * jobs:  # a bounded window of chunks
+                try:
+                    chunk = next(parts, [])
+                except _ReadFailed as error:  # the lines read before it are handled first
+                    failure = error
+                    break
                 if not chunk:
                     break
                 pending.append(pool.submit(_work, (chunk, options)))
             if not pending:
+                if failure is not None:
+                    raise failure
                 return
             yield from pending.popleft().result()
 
@@ -345,6 +364,12 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             except ValidationError as error:
                 err.write(f"{error}\n")
                 bad += 1
+    except _ReadFailed as error:  # what was read is written; an 837 is left unfinished
+        err.write(
+            f"{args.file}: {error} after {written} claim(s); the output is incomplete "
+            f"({'an unfinished interchange' if writer is not None else 'lines up to there'})\n"
+        )
+        return 2
     finally:
         if source is not sys.stdin.buffer:
             source.close()
