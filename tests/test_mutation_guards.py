@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import attrs
 import pytest
 
-from benlysta_coding import ndc, units
+from benlysta_coding import ndc, products, units
+from benlysta_coding.drug import BELIMUMAB
+from benlysta_coding.errors import InvalidFormat
 from tests.helpers import claim_of, codes, hospital, office, sc
 
 
@@ -238,10 +241,24 @@ def test_plan_table_rows() -> None:
     assert ["1 x 400 mg + 2 x 120 mg", "2 x 400 mg"] == [
         units.plan_table(["63.4"], chosen)[0]["vials"] for chosen in ("least_waste", "fewest_vials")
     ]
-    # exact by default: Decimal, not a float that compares equal
+    # exact by default: Decimal, not a float that compares equal; floats when asked for
     assert all(isinstance(row[key], Decimal) for key in ("weight_kg", "dose_mg", "wasted_mg"))
-    with pytest.raises(TypeError):
+    keys = ("weight_kg", "dose_mg", "wasted_mg", "total_mg")
+    assert [float] * 4 == [type(numeric[key]) for key in keys]
+    # another drug's vials: 550 mg from 400 mg vials only is 2 x 400 (800 mg), 80 - 55 = 25 units
+    # and 250 mg wasted
+    only_400 = attrs.evolve(BELIMUMAB, iv_vials=(products.VIAL_400,))
+    (other,) = units.plan_table(["55"], drug=only_400)
+    assert ("2 x 400 mg", 55, 25, Decimal(250)) == (
+        other["vials"],
+        other["administered_units"],
+        other["wasted_units"],
+        other["wasted_mg"],
+    )
+    with pytest.raises(TypeError, match=r"^weights_kg: expected a sequence of weights, not one"):
         units.plan_table("55")
+    with pytest.raises(InvalidFormat, match=r"^weight_kg: expected a decimal number"):
+        units.plan_table(["55", "heavy"])
 
 
 def test_displays() -> None:
