@@ -234,6 +234,31 @@ class TestOtherFindings:
         with pytest.raises(NotSupported, match="2012-01-01"):
             claim_of(office(service_date="2011-12-31"))
 
+    def test_the_date_findings_say_what_and_where(self) -> None:
+        claim = claim_of(office(service_date="2026-02-02"), today=dt.date(2026, 1, 1))
+        assert [("2026-02-02 is after 2026-01-01", "$.service_date", "error")] == [
+            (f.message, f.path, f.severity)
+            for f in claim.findings
+            if f.code == "service-date-future"
+        ]
+        on_the_day = claim_of(office(service_date="2026-01-01"), today=dt.date(2026, 1, 1))
+        assert "service-date-future" not in codes(on_the_day)
+        with pytest.raises(NotSupported) as refused:
+            claim_of(office(service_date="2011-12-31"))
+        assert (
+            "service_date: dates of service before 2012-01-01 (when J0490 took effect; Q2044 was "
+            "used in 2011) are out of this library's scope"
+        ) == str(refused.value)
+
+    def test_the_fifth_birthday_is_the_boundary(self) -> None:
+        # the office example is dated 2025-03-03: born 2020-03-03 the patient is 5 that day
+        five = claim_of(office(patient__birth_date="2020-03-03", patient__weight_kg="20"))
+        assert "patient-under-5" not in codes(five)
+        younger = claim_of(office(patient__birth_date="2020-03-04", patient__weight_kg="20"))
+        assert [
+            ("the patient is younger than 5 on the date of service", "$.patient.birth_date")
+        ] == [(f.message, f.path) for f in younger.findings if f.code == "patient-under-5"]
+
     def test_mue_supplied_by_user(self) -> None:
         capped = attrs.evolve(policy.MEDICARE_PART_B, max_units_per_day=60)
         assert "mue-exceeded" in codes(claim_of(office(), policy=capped))
