@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import pytest
 
-from benlysta_coding import checks, encounter, findings, parties, policy, units
+from benlysta_coding import checks, encounter, findings, parties, policy, products, units
 from benlysta_coding.claim import Claim, LineKind, ServiceLine
 from benlysta_coding.errors import ClaimHasErrors, InvalidComponent
 from benlysta_coding.export import fhir, forms, x12
@@ -355,3 +355,40 @@ def test_line_kinds_unchanged() -> None:
     assert [LineKind.DRUG, LineKind.WASTE, LineKind.ADMINISTRATION] == [
         line.kind for line in claim_of(office()).lines
     ]
+
+
+def test_the_ndc_findings_say_what_and_where() -> None:
+    # the office claim: J0490 x69 and J0490-JW x3, each with NDC 49401-0101-01 (120 mg) x6 UN,
+    # then 96365 x1 without an NDC
+    first, waste, infusion = claim_of(office(), prices={"J0490": "12.50", "96365": "150"}).lines
+    plan = units.plan_vials(683)
+
+    def found(*lines: ServiceLine) -> list[tuple[str, str, str]]:
+        checked = checks.check_lines(None, lines, policy.MEDICARE_PART_B, plan)
+        return [(f.code, f.message, f.path) for f in checked if f.code.startswith(("ndc", "j0"))]
+
+    with_ndc = attrs.evolve(infusion, ndc="49401010101", ndc_unit=Unit.UN, ndc_quantity=Decimal(1))
+    assert [
+        ("ndc-hcpcs-mismatch", "96365 is not a drug code but carries an NDC", "$.lines[2]")
+    ] == found(first, waste, with_ndc)
+    other_drug = attrs.evolve(first, ndc="00002759701")
+    assert [
+        (
+            "ndc-hcpcs-mismatch",
+            "NDC 00002759701 is not a product of J0490 (belimumab (Benlysta))",
+            "$.lines[0]",
+        )
+    ] == found(other_drug, waste, infusion)
+    autoinjector = attrs.evolve(first, ndc=products.SC_AUTOINJECTOR_1.ndc11)
+    assert [("j0490-sc-product", "J0490 is billed with an SC product NDC", "$.lines[0]")] == found(
+        autoinjector, waste, infusion
+    )
+    # five 120 mg vials hold 600 mg; 69 units are 690 mg
+    too_few = attrs.evolve(first, ndc_quantity=Decimal(5))
+    assert [
+        (
+            "ndc-quantity-mismatch",
+            "the NDC quantity holds 600 mg but the line bills 69 units (690 mg)",
+            "$.lines[0]",
+        )
+    ] == found(too_few, waste, infusion)
