@@ -131,6 +131,27 @@ class TestSubcutaneous:
         )
         assert "dose-not-determined" in codes(child)  # paediatric SC lupus nephritis: unverified
         assert () == child.lines
+        assert [
+            (
+                "SC regimen for children with lupus nephritis: approved June 2025 but not "
+                "verified for this library; give the dose explicitly",
+                "$.dose_mg",
+            )
+        ] == [(f.message, f.path) for f in child.findings if f.code == "dose-not-determined"]
+
+    def test_the_plan_note_names_the_payers_vial_policy(self) -> None:
+        fewest = attrs.evolve(policy.MEDICARE_PART_B, vial_policy="fewest_vials")
+        assert [
+            (
+                "products_used is not given: the drug lines bill the fewest_vials plan, not the "
+                "record",
+                "$.products_used",
+            )
+        ] == [
+            (f.message, f.path)
+            for f in claim_of(office(), policy=fewest).findings
+            if f.code == "products-from-plan"
+        ]
 
     def test_route_product_mismatch(self) -> None:
         assert "route-product-mismatch" in codes(claim_of(office(ndc="49401-088-02")))

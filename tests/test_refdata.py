@@ -183,6 +183,7 @@ def test_mue_breach_explains_the_indicator(tmp_path: Path, files: dict[str, Path
     assert "MUE of 70" in found.message
     assert "MAI 3" in found.message
     assert "appeal" in found.message
+    assert "$.lines" == found.path
     at_limit = refdata.Reference(mue=(refdata.load_mue(mue_file(tmp_path, "72")),))
     assert "mue-exceeded" not in codes(claim_of(office(), reference=at_limit))
 
