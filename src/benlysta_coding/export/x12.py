@@ -52,7 +52,7 @@ from typing import Final, TextIO
 import attrs
 
 from benlysta_coding import icd10
-from benlysta_coding._util import EXACT, exact, plain, to_decimal
+from benlysta_coding._util import exact, plain, to_decimal
 from benlysta_coding.claim import (
     Adjustment,
     Claim,
@@ -281,7 +281,6 @@ _BILL: Final = re.compile(r"0[0-9]{2}[0-9A-Z]")
 _NDC: Final = re.compile(r"[0-9]{11}")
 _MAX_AMOUNT: Final = Decimal("9999999999.99")
 _MAX_QUANTITY: Final = Decimal("1E+10")
-_MILLI: Final = Decimal("0.001")
 _FILING: Final = re.compile("|".join(sorted(FILING_CODES)))
 _INSURANCE_TYPE: Final = re.compile("|".join(("", *MEDICARE_SECONDARY_TYPES)))
 """SBR05 of loop 2000B: empty, or Medicare as the secondary payer."""
@@ -448,14 +447,22 @@ def _line_adjudication(
     w.seg("DTP", "573", "D8", _d8(other.adjudicated))
 
 
-@functools.lru_cache(maxsize=_CACHE)
 @exact
+def _writable_quantity(quantity: Decimal) -> bool:
+    """Whether CTP04 holds an NDC quantity: finite, more than 0, under 10 digits, at most 3
+    decimals."""
+    return (
+        quantity.is_finite()
+        and 0 < quantity < _MAX_QUANTITY
+        and quantity == quantity.quantize(Decimal("0.001"))
+    )
+
+
+@functools.lru_cache(maxsize=_CACHE)
 def _drug_segments(ndc: str, unit: NDCUnit, quantity: Decimal) -> tuple[str, str] | None:
     """``LIN`` and ``CTP`` of well-formed values, or ``None`` (then :func:`_drug_identification`
     names what is wrong)."""
-    if not _NDC.fullmatch(ndc) or not quantity.is_finite() or not 0 < quantity < _MAX_QUANTITY:
-        return None
-    if quantity != quantity.quantize(Decimal("0.001")):
+    if not _NDC.fullmatch(ndc) or not _writable_quantity(quantity):
         return None
     return f"LIN**N4*{ndc}~\n", f"CTP****{plain(quantity)}*{unit}~\n"
 
@@ -477,7 +484,7 @@ def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
     if line.ndc_unit is None or line.ndc_quantity is None:
         raise InvalidFormat(f"{where}.ndc_quantity: an NDC needs its unit and quantity")
     quantity = to_decimal(line.ndc_quantity, f"{where}.ndc_quantity")
-    if not 0 < quantity < _MAX_QUANTITY or quantity != quantity.quantize(_MILLI, context=EXACT):
+    if not _writable_quantity(quantity):
         raise InvalidFormat(
             f"{where}.ndc_quantity: expected more than 0, under 10 digits, at most 3 decimals"
         )
