@@ -160,8 +160,8 @@ def workload(folder: Path, paid: str, *, cold: bool = False) -> list[tuple[str, 
         who[0],
         x12.Envelope(control_number=5, created=WHEN),
     )
-    note("835", lambda: list(remit.read_835(paid)))
-    info, payment = next(remit.read_835(paid))
+    note("835", lambda: list(remit.read_835(text=paid)))
+    info, payment = next(remit.read_835(text=paid))
     note("match", lambda: remit.match(office_claim, payment))
     second = remit.secondary_claim(office_claim, payment, info, policy.COMMERCIAL)
     note("secondary", lambda: second)

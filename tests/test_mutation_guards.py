@@ -198,7 +198,7 @@ def test_a_secondary_claim_survives_a_json_round_trip() -> None:
 
     claim = claim_of(office(), prices={"J0490": "12.50", "96365": "150"})
     answers = {1: {"paid": "690", "cas": [("PR", "2", "172.5")]}}
-    (remitted, payment), *_ = remit.read_835(remittance([(claim, "1", answers)]))
+    (remitted, payment), *_ = remit.read_835(text=remittance([(claim, "1", answers)]))
     secondary = remit.secondary_claim(claim, payment, remitted, COMMERCIAL)
     data = json.loads(json.dumps(secondary.to_dict()))
     assert {

@@ -131,13 +131,27 @@ def _secondary(
             "secondary_insurance.insurance_type: Medicare as secondary payer needs the MSP type "
             "(SBR05, such as 12 working aged)"
         )
-    try:
+    answers = []
+    try:  # the whole 835 is read and checked before any of it is used
         for remittance, payment in remit.read_835(pathlib.Path(path)):
             if payment.claim_id == claim.claim_id:
-                return remit.secondary_claim(claim, payment, remittance, chosen), loaded
+                answers.append((remittance, payment))
     except OSError as error:
         raise ValidationError(f"{path}: cannot read the file ({type(error).__name__})") from None
-    raise ValidationError(f"{path}: no payment in the 835 answers this claim (CLP01)")
+    except ValidationError as error:
+        raise ValidationError(f"{path}: {error}") from None
+    if not answers:
+        raise ValidationError(f"{path}: no payment in the 835 answers this claim (CLP01)")
+    if len(answers) > 1:
+        raise ValidationError(
+            f"{path}: {len(answers)} payments answer this claim (segments "
+            f"{', '.join(str(p.segment) for _, p in answers)}); pass an 835 with the one to use"
+        )
+    (remittance, payment), *_ = answers
+    try:
+        return remit.secondary_claim(claim, payment, remittance, chosen), loaded
+    except ValidationError as error:
+        raise ValidationError(f"{path}: {error}") from None
 
 
 def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse.Namespace) -> str:
@@ -427,9 +441,11 @@ def _remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             found.append({"remark": remark, "meaning": why.meaning, "next_step": why.next_step})
         return found
 
+    transactions: list[dict[str, Any]] = []
+    reader = remit.Reader(pathlib.Path(args.file))
     claims: list[dict[str, Any]] = []
-    try:
-        for _, payment in remit.read_835(pathlib.Path(args.file)):
+    try:  # the whole file is read and checked before anything is printed
+        for _, payment in reader:
             claims.append(
                 {
                     "claim_id": payment.claim_id,
@@ -437,6 +453,11 @@ def _remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     "status_text": payment.status_text,
                     "charge": plain(payment.charge),
                     "paid": plain(payment.paid),
+                    "patient_responsibility": (
+                        None
+                        if payment.patient_responsibility is None
+                        else plain(payment.patient_responsibility)
+                    ),
                     "payer_claim_number": payment.payer_claim_number,
                     "adjustments": adjustments(payment.adjustments, payment.remarks),
                     "lines": [
@@ -452,37 +473,93 @@ def _remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     ],
                 }
             )
+            for ended in reader.transactions[len(transactions) :]:  # its claims are known
+                transactions.append(_transaction(ended, claims[: ended.claims]))
+                del claims[: ended.claims]
     except OSError as error:
         err.write(f"{args.file}: cannot read the file ({type(error).__name__})\n")
         return 2
     except ValidationError as error:
-        err.write(f"{args.file}: {error}\n")
+        err.write(f"{args.file}: {error}; nothing in it was used\n")
         return 2
+    for ended in reader.transactions[len(transactions) :]:  # sets that ended after their claims
+        transactions.append(_transaction(ended, claims[: ended.claims]))
+        del claims[: ended.claims]
     if args.format == "json":
-        out.write(json.dumps(claims, indent=2) + "\n")
+        out.write(json.dumps({"transactions": transactions}, indent=2) + "\n")
         return 0
-    for claim in claims:
+    for transaction in transactions:
+        _remit_text(transaction, out)
+    return 0
+
+
+def _transaction(transaction: Any, claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """The JSON of one checked 835 transaction set: who paid whom, the claims, and the
+    provider-level adjustments apart from them."""
+    head = transaction.remittance
+    return {
+        "control_number": head.control_number,
+        "payer": {"name": head.payer_name, "id": head.payer_id},
+        "payee": {"name": head.payee_name, "id": head.payee_id},
+        "trace_number": head.trace_number,
+        "payment_date": head.payment_date and head.payment_date.isoformat(),
+        "total_paid": plain(head.total_paid),
+        "claims": claims,
+        "provider_adjustments": [
+            {
+                "provider": item.provider,
+                "reason": item.reason,
+                "reference": item.reference,
+                "amount": plain(item.amount),
+            }
+            for item in transaction.provider_adjustments
+        ],
+    }
+
+
+def _money(text: str) -> str:
+    """An amount for reading: two decimals (``862.50``, ``0.00``), more only when it has them."""
+    value = Decimal(text)
+    exponent = value.as_tuple().exponent
+    return f"{value:.2f}" if isinstance(exponent, int) and exponent >= -2 else text
+
+
+def _remit_text(transaction: dict[str, Any], out: TextIO) -> None:
+    payer, payee = transaction["payer"], transaction["payee"]
+    out.write(
+        f"Remittance {transaction['trace_number']} from {payer['name'] or '-'} "
+        f"({payer['id'] or '-'}) to {payee['name'] or '-'} ({payee['id'] or '-'}): paid "
+        f"{_money(transaction['total_paid'])}\n"
+    )
+    for claim in transaction["claims"]:
+        share = claim["patient_responsibility"]
         out.write(
-            f"Claim {claim['claim_id']}: {claim['status_text']}; charged {claim['charge']}, "
-            f"paid {claim['paid']} (payer claim {claim['payer_claim_number'] or '-'})\n"
+            f"Claim {claim['claim_id']}: {claim['status_text']}; charged "
+            f"{_money(claim['charge'])}, paid {_money(claim['paid'])}, patient owes "
+            f"{'-' if share is None else _money(share)} "
+            f"(payer claim {claim['payer_claim_number'] or '-'})\n"
         )
         for item in claim["adjustments"]:
             out.write(f"  {_adjustment_text(item)}\n")
         for line in claim["lines"]:
             out.write(
-                f"  {line['code']:<14} x{line['units']:<4} charged {line['charge']:>10} "
-                f"paid {line['paid']:>10}  {line['control_number']}\n"
+                f"  {line['code']:<14} x{line['units']:<4} charged {_money(line['charge']):>10} "
+                f"paid {_money(line['paid']):>10}  {line['control_number']}\n"
             )
             for item in line["adjustments"]:
                 out.write(f"      {_adjustment_text(item)}\n")
-    return 0
+    for item in transaction["provider_adjustments"]:
+        out.write(
+            f"Provider adjustment {item['reason']} {_money(item['amount'])} "
+            f"({item['reference'] or '-'}), not a claim payment\n"
+        )
 
 
 def _adjustment_text(item: dict[str, str]) -> str:
     if "remark" in item:
         return f"remark {item['remark']}: {item['meaning']}; next: {item['next_step']}"
     return (
-        f"{item['group']}-{item['reason']} {item['amount']}: {item['meaning']}; "
+        f"{item['group']}-{item['reason']} {_money(item['amount'])}: {item['meaning']}; "
         f"next: {item['next_step']}"
     )
 

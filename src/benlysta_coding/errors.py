@@ -29,6 +29,7 @@ __all__ = [
     "InvalidFormat",
     "InvalidInput",
     "InvalidLength",
+    "NotReconciled",
     "NotSupported",
     "OutOfRange",
     "Problem",
@@ -94,6 +95,14 @@ class NotSupported(ValidationError):
     """A request the library refuses on purpose: an unverified regimen, an out-of-scope date."""
 
     message = "This case is not supported."
+
+
+class NotReconciled(ValidationError):
+    """A payer's answer whose figures disagree with the claim it answers, or with themselves (an 835
+    line that answers no line of the claim, a payment above the charge, adjustments that do not
+    add up): nothing is built from it."""
+
+    message = "The remittance does not reconcile with the claim."
 
 
 class AmbiguousNDC(ValidationError):
