@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -208,9 +209,9 @@ def test_malformed_row_names_file_row_and_column(tmp_path: Path) -> None:
 
 
 def test_a_file_of_the_wrong_kind_is_refused_whole(files: dict[str, Path]) -> None:
-    with pytest.raises(InvalidFormat, match="not a ASP pricing file"):
+    with pytest.raises(InvalidFormat, match="not an ASP pricing file"):
         refdata.load_asp(files["mue"])
-    with pytest.raises(InvalidFormat, match="not a MUE table"):
+    with pytest.raises(InvalidFormat, match="not an MUE table"):
         refdata.load_mue(files["q1"])
     with pytest.raises(InvalidFormat, match="effective date"):
         refdata.load_mue(files["mue"].read_bytes(), name="mue.csv")
@@ -308,3 +309,151 @@ def test_expected_allowed_only_on_medicare_drug_lines(files: dict[str, Path]) ->
     assert all(line.expected_allowed is None for line in commercial.lines)
     medicare = claim_of(office(service_date="2025-03-03"), reference=reference(files))
     assert [True, True, False] == [line.expected_allowed is not None for line in medicare.lines]
+
+
+# CMS files validated as published -------------------------------------------------------------
+
+ASP_TITLE = b"January 2026 ASP Pricing File\n"
+ASP_HEAD = b"HCPCS Code,Short Description,HCPCS Code Dosage,Payment Limit,Co-insurance Percentage\n"
+MUE_HEAD = b"HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator\n"
+MUE_NAME = "MCR_MUE_PractitionerServices_Eff_01-01-2026.csv"
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "name", "message"),
+    [
+        ("asp", ASP_TITLE + ASP_HEAD + b"J0490,B,10 MG,-24.811,20\n", "a.csv",
+         r"a\.csv: row 3, column 'Payment Limit': expected a number >= 0"),
+        ("asp", ASP_TITLE + ASP_HEAD + b"J0490,B,10 MG,24.811,500\n", "a.csv",
+         r"a\.csv: row 3, column 'Co-insurance Percentage': a percentage from 0 to 100"),
+        ("asp", ASP_TITLE + ASP_HEAD + b'J0490,B,10 MG,"24,811",20\n', "a.csv",
+         "a thousands separator is not read"),
+        ("asp", ASP_TITLE + ASP_HEAD + b"J0490,B,10 MG,24.811,20\nJ0490,B,10 MG,25,20\n", "a.csv",
+         r"a\.csv: rows 3 and 4 both give J0490"),
+        ("asp", b"Effective April 1, 2026 through March 31, 2026\n" + ASP_HEAD
+         + b"J0490,B,10 MG,24.811,20\n", "a.csv", "ends before it starts"),
+        ("asp", ASP_TITLE + ASP_HEAD, "a.csv", r"a\.csv: no rows under the header"),
+        ("mue", MUE_HEAD + "J0490,1²,3\n".encode(), MUE_NAME, "expected a whole number"),
+        ("mue", MUE_HEAD + b"J0490," + b"9" * 5000 + b",3\n", MUE_NAME, "at most 6 digits"),
+        ("mue", MUE_HEAD + b"J0490,150,7 Unknown\n", MUE_NAME, "expected 1, 2 or 3"),
+        ("mue", MUE_HEAD + b"J0490,150,3\nJ0490,140,3\n", MUE_NAME, "rows 2 and 3 both give J0490"),
+        ("mue", MUE_HEAD, MUE_NAME, "no rows under the header"),
+        ("mue", MUE_HEAD + b"J0490,150,3\n", "MUE_Eff_13-45-2025.csv",
+         r"MUE_Eff_13-45-2025\.csv: the effective date in the file name \(13-45-2025\) is not a date"),
+        ("mue", MUE_HEAD + b"J0490,150,3\n", "MUE_Eff_01-01-0000.csv", "is not a date"),
+        ("mue", MUE_HEAD + b"J0490,150,3 " + b"x" * 140_000 + b"\n", MUE_NAME,
+         "row 2: not a CSV row this library reads \\(a cell longer than 131072 characters\\)"),
+        ("crosswalk", b"_2026_CODE,NDC2\nJ0490,49401-0101-01\nJ0490,49401010101\n", "x.csv",
+         r"x\.csv: rows 2 and 3 both give J0490 with NDC 49401010101"),
+    ],
+)  # fmt: skip
+def test_a_bad_cms_file_is_refused_naming_the_file(
+    kind: str, data: bytes, name: str, message: str
+) -> None:
+    loaders: dict[str, Callable[[], object]] = {
+        "asp": lambda: refdata.load_asp(data, name=name),
+        "mue": lambda: refdata.load_mue(data, name=name),
+        "crosswalk": lambda: refdata.load_crosswalk(
+            data, name=name, period=("2026-01-01", "2026-03-31")
+        ),
+    }
+    with pytest.raises(ValidationError, match=message):
+        loaders[kind]()
+
+
+def test_the_negative_controls_of_the_bad_files_load() -> None:
+    table = refdata.load_asp(
+        ASP_TITLE + ASP_HEAD + b"J0490,B,10 MG,$24.811,20.000%\n", name="a.csv"
+    )
+    assert (Decimal("24.811"), Decimal("20.000")) == (
+        table.limits["J0490"].limit,
+        table.limits["J0490"].coinsurance_percent,
+    )
+    assert (
+        150 == refdata.load_mue(MUE_HEAD + b"J0490,150,3\n", name=MUE_NAME).entries["J0490"].value
+    )
+    assert (
+        Decimal(0)
+        == refdata.load_asp(ASP_TITLE + ASP_HEAD + b"J0490,B,10 MG,0,0\n", name="a.csv")
+        .limits["J0490"]
+        .limit
+    )
+
+
+def test_a_header_cell_with_a_line_break_inside_its_quotes_is_read() -> None:
+    published = (
+        b'"HCPCS/\nCPT Code","Practitioner Services\r\nMUE Values","MUE Adjudication Indicator",'
+        b'"MUE  Rationale"\nJ0490,150,"3 Date of Service Edit: Clinical",Prescribing Information\n'
+    )
+    table = refdata.load_mue(published, name=MUE_NAME)
+    assert ("practitioner", 150, "3", "Prescribing Information") == (
+        table.setting,
+        table.entries["J0490"].value,
+        table.entries["J0490"].indicator,
+        table.entries["J0490"].rationale,
+    )
+    assert hashlib.sha256(published).hexdigest() == table.source.sha256
+
+
+@pytest.mark.parametrize("period", ["2025", ("2026-01-01",), ("2026-03-31", "2026-01-01")])
+def test_a_bad_period_argument_is_a_clear_error(period: object) -> None:
+    with pytest.raises(ValidationError, match=r"x\.csv: (period|the period ends)"):
+        refdata.load_crosswalk(b"_2026_CODE,NDC2\nJ0490,49401-0101-01\n", name="x.csv",
+                               period=period)  # type: ignore[arg-type]  # fmt: skip
+
+
+def test_partly_overlapping_periods_are_refused_and_a_reissue_replaces(tmp_path: Path) -> None:
+    data = b"_2026_CODE,NDC2\nJ0490,49401-0101-01\n"
+    first = refdata.load_crosswalk(data, name="q1.csv", period=("2026-01-01", "2026-03-31"))
+    overlapping = refdata.load_crosswalk(data, name="x.csv", period=("2026-03-01", "2026-05-31"))
+    with pytest.raises(InvalidFormat, match=r"q1\.csv \(2026-01-01 to 2026-03-31\) and x\.csv"):
+        refdata.Reference(crosswalk=(first, overlapping))
+    reissue = refdata.load_crosswalk(data, name="q1b.csv", period=("2026-01-01", "2026-03-31"))
+    both = refdata.Reference(crosswalk=(first, reissue))
+    assert "q1b.csv" == both.crosswalk_for(dt.date(2026, 2, 1)).source.name
+    later = refdata.load_crosswalk(data, name="q2.csv", period=("2026-04-01", "2026-06-30"))
+    assert 2 == len(refdata.Reference(crosswalk=(first, later)).crosswalk)
+
+
+def test_a_crosswalk_without_titles_gets_its_period_on_the_command_line(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    bare = tmp_path / "crosswalk.csv"
+    bare.write_bytes(
+        b"_2025_CODE,NDC2,BILLUNITSPKG\nJ0490,49401-0101-01,12\nJ0490,49401-0102-01,40\n"
+    )
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(office()))
+    args = ["claim", str(path), "--crosswalk"]
+    out, err = io.StringIO(), io.StringIO()
+    assert 2 == cli.main([*args, str(bare)], out, err)
+    assert "crosswalk.csv: no period in the title rows" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert 0 == cli.main([*args, f"{bare}@2025-01-01..2025-12-31"], out, err), err.getvalue()
+    assert "ndc-not-in-crosswalk" not in out.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert 2 == cli.main([*args, f"{bare}@2025-01-01"], out, err)
+    assert "expected FILE@START..END" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert 2 == cli.main(["claim", str(path), "--mue", f"{files['mue']}@2025-13-01"], out, err)
+    assert "MCR_MUE_PractitionerServices_Eff_01-01-2025.csv: effective" in err.getvalue()
+    help_text = io.StringIO()
+    with pytest.raises(SystemExit):
+        cli.main(["claim", "--help"], help_text, help_text)
+
+
+def test_loading_streams_in_bounded_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    peaks = []
+    for rows in (2_000, 20_000):
+        path = tmp_path / f"x{rows}.csv"
+        with path.open("w") as out:
+            out.write("_2025_CODE,NDC2,BILLUNITSPKG\n")
+            for n in range(rows):
+                out.write(f"J{n % 10000:04d},{n // 10000 + 10:05d}-{n % 10000:04d}-01,1\n")
+        tracemalloc.start()
+        table = refdata.load_crosswalk(path, period=("2025-01-01", "2025-03-31"))
+        peaks.append(tracemalloc.get_traced_memory()[1] / len(table.entries))
+        tracemalloc.stop()
+    assert peaks[1] < peaks[0] * 1.5  # memory per row, not the whole file's text held twice

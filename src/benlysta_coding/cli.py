@@ -392,16 +392,46 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _reference(args: argparse.Namespace) -> Any:
-    """The CMS files named by --asp, --crosswalk and --mue, or None."""
+    """The CMS files named by --asp, --crosswalk and --mue, or None. ``FILE@START..END`` gives a
+    file its period (``FILE@DATE`` an MUE file its effective date) when its titles or name do not."""
     if not (args.asp or args.crosswalk or args.mue):
         return None
     from benlysta_coding import refdata
 
+    def periods(option: str, values: Sequence[str]) -> list[tuple[str, Any]]:
+        found: list[tuple[str, Any]] = []
+        for value in values:
+            path, spec = _file_and_spec(value)
+            if spec is None:
+                found.append((path, None))
+                continue
+            start, dots, end = spec.partition("..")
+            if not dots or not start or not end:
+                raise ValidationError(
+                    f"{option} {path}@{spec}: expected FILE@START..END (dates YYYY-MM-DD)"
+                )
+            found.append((path, (start, end)))
+        return found
+
+    mue = []
+    for value in args.mue:
+        path, day = _file_and_spec(value)
+        mue.append(refdata.load_mue(path, effective=day))
     return refdata.Reference(
-        asp=tuple(refdata.load_asp(path) for path in args.asp),
-        crosswalk=tuple(refdata.load_crosswalk(path) for path in args.crosswalk),
-        mue=tuple(refdata.load_mue(path) for path in args.mue),
+        asp=tuple(refdata.load_asp(p, period=g) for p, g in periods("--asp", args.asp)),
+        crosswalk=tuple(
+            refdata.load_crosswalk(p, period=g) for p, g in periods("--crosswalk", args.crosswalk)
+        ),
+        mue=tuple(mue),
     )
+
+
+def _file_and_spec(value: str) -> tuple[str, str | None]:
+    """``FILE`` or ``FILE@SPEC`` (a file whose own name holds ``@`` is taken whole)."""
+    if "@" not in value or pathlib.Path(value).exists():
+        return value, None
+    path, _, spec = value.rpartition("@")
+    return path, spec
 
 
 def _reason(error: Exception) -> str:
@@ -604,12 +634,27 @@ def _created(text: str) -> datetime.datetime:
 
 
 def _reference_options(parser: argparse.ArgumentParser) -> None:
-    for option, what in (
-        ("--asp", "a CMS quarterly ASP pricing file (CSV): expected Medicare allowed amounts"),
-        ("--crosswalk", "a CMS ASP NDC-HCPCS crosswalk file (CSV)"),
-        ("--mue", "a CMS practitioner or outpatient hospital MUE file (CSV, ..._Eff_MM-DD-YYYY)"),
+    for option, metavar, what in (
+        (
+            "--asp",
+            "FILE[@START..END]",
+            "a CMS quarterly ASP pricing file (CSV): expected Medicare allowed amounts; "
+            "@START..END gives its period when its title rows do not",
+        ),
+        (
+            "--crosswalk",
+            "FILE[@START..END]",
+            "a CMS ASP NDC-HCPCS crosswalk file (CSV); a file without title rows needs its "
+            "period, e.g. crosswalk.csv@2026-01-01..2026-03-31",
+        ),
+        (
+            "--mue",
+            "FILE[@DATE]",
+            "a CMS practitioner or outpatient hospital MUE file (CSV); its effective date from "
+            "the name (..._Eff_MM-DD-YYYY) or @YYYY-MM-DD",
+        ),
     ):
-        parser.add_argument(option, action="append", default=[], metavar="FILE", help=what)
+        parser.add_argument(option, action="append", default=[], metavar=metavar, help=what)
 
 
 def _x12_options(parser: argparse.ArgumentParser) -> None:

@@ -36,15 +36,15 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Final
+from typing import IO, Any, Final
 
 import attrs
 
 from benlysta_coding import ndc as _ndc
-from benlysta_coding._util import to_date, to_decimal
+from benlysta_coding._util import to_date
 from benlysta_coding.errors import InvalidFormat, NotSupported, ValidationError
 
 __all__ = [
@@ -183,54 +183,122 @@ _MONTHS: Final = {
     )
 }  # fmt: skip
 _RANGE: Final = re.compile(
-    r"([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})\s*(?:through|thru|to|-)\s*([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})"
+    r"([A-Za-z]+)\s+(\d{1,2}),?\s*(\d{4})\s*(?:through|thru|to|-)\s*([A-Za-z]+)\s+(\d{1,2}),?\s*"
+    r"(\d{4})"
 )
 _QUARTER: Final = re.compile(r"\b(January|April|July|October)\s+(\d{4})\b", re.IGNORECASE)
 _EFFECTIVE_IN_NAME: Final = re.compile(r"Eff[_ -]?(\d{2})[-_](\d{2})[-_](\d{4})", re.IGNORECASE)
 
 
-def _read(path: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str, Source]:
-    if isinstance(path, bytes):
-        data, shown = path, name or "(bytes)"
-    else:
-        file = Path(path)
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise InvalidFormat(
-                f"{file.name}: cannot read the file ({type(error).__name__})"
-            ) from None
-        shown = name or file.name
-    if len(data) > 100_000_000:
-        raise InvalidFormat(f"{shown}: larger than 100 MB; not a CMS reference file")
-    text = data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("latin-1")
-    return text, Source(shown, hashlib.sha256(data).hexdigest())
+class _Hashed(io.RawIOBase):
+    """A binary file read once, its SHA-256 computed on the way, so a table is hashed as it
+    streams."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.digest = raw, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        self.digest.update(data)
+        buffer[: len(data)] = data
+        return len(data)
 
 
-def _rows(text: str) -> list[list[str]]:
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+class _File:
+    """A CMS file, streamed as CSV rows (cells stripped), with its name for every message."""
+
+    def __init__(self, path: str | os.PathLike[str] | bytes, name: str | None) -> None:
+        if isinstance(path, bytes):
+            raw: IO[bytes] = io.BytesIO(path)
+            self.name = name or "(bytes)"
+        elif isinstance(path, str | os.PathLike):
+            file = Path(path)
+            self.name = name or file.name
+            try:
+                raw = file.open("rb")
+            except OSError as error:
+                raise InvalidFormat(
+                    f"{self.name}: cannot read the file ({type(error).__name__})"
+                ) from None
+        else:
+            raise TypeError("path: expected a file path or the file's bytes")
+        self.hashed = _Hashed(raw)
+        self.raw = raw
+        buffered = io.BufferedReader(self.hashed, 1 << 16)
+        utf8 = buffered.peek(3)[:3] == b"\xef\xbb\xbf"
+        self.text = io.TextIOWrapper(
+            buffered, encoding="utf-8-sig" if utf8 else "latin-1", newline=""
+        )
+        self.reader = csv.reader(self.text)
+        self.row = 0
+
+    def __enter__(self) -> _File:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.raw.close()
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number in the file, cells) for each CSV record; a record with a line break inside
+        quotes counts once."""
+        while True:
+            try:
+                cells = next(self.reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise InvalidFormat(
+                    f"{self.name}: row {self.row + 1}: not a CSV row this library reads "
+                    f"({'a cell longer than ' + str(csv.field_size_limit()) + ' characters' if 'field larger' in str(error) else error})"
+                ) from None
+            except UnicodeDecodeError:
+                raise InvalidFormat(f"{self.name}: row {self.row + 1}: not UTF-8 text") from None
+            self.row += 1
+            yield self.row, [cell.strip() for cell in cells]
+
+    def source(self) -> Source:
+        """The file's name and SHA-256, once it has been read to its end."""
+        while self.hashed.raw.read(1 << 16):  # anything the CSV reader left (nothing, usually)
+            pass
+        return Source(self.name, self.hashed.digest.hexdigest())
+
+
+def _fold(cell: str) -> str:
+    """A header cell as it is matched: case folded, whitespace (line breaks too) collapsed, no
+    space around a slash: ``"HCPCS/\\nCPT Code"`` reads ``hcpcs/cpt code``."""
+    return re.sub(r"\s*/\s*", "/", " ".join(cell.split())).casefold()
 
 
 def _header(
-    rows: Sequence[Sequence[str]], source: Source, wanted: Iterable[str], kind: str
-) -> tuple[int, dict[str, int]]:
-    """The header row (within the title rows) that holds every wanted column, and its columns."""
-    wanted = list(wanted)
-    for index, row in enumerate(rows[: MAX_TITLE_ROWS + 1]):
-        columns = {cell.lower(): number for number, cell in enumerate(row) if cell}
-        if all(any(re.fullmatch(w, c) for c in columns) for w in wanted):
-            found = {}
-            for w in wanted:
-                found[w] = next(number for c, number in columns.items() if re.fullmatch(w, c))
-            return index, found
+    file: _File, rows: Iterator[tuple[int, list[str]]], wanted: Sequence[str], kind: str
+) -> tuple[list[list[str]], list[str], dict[str, int]]:
+    """The title rows, the header row (within the first rows) holding every wanted column, and
+    each wanted column's index."""
+    titles: list[list[str]] = []
+    for _, row in rows:
+        columns = {_fold(cell): number for number, cell in enumerate(row) if cell}
+        found = {}
+        for pattern in wanted:
+            match = next((n for c, n in columns.items() if re.fullmatch(pattern, c)), None)
+            if match is None:
+                break
+            found[pattern] = match
+        else:
+            return titles, row, found
+        titles.append(row)
+        if len(titles) > MAX_TITLE_ROWS:
+            break
     raise InvalidFormat(
-        f"{source.name}: not a {kind} (no header row with the columns "
+        f"{file.name}: not {kind} (no header row with the columns "
         f"{', '.join(w.replace(chr(92), '') for w in wanted)} in the first {MAX_TITLE_ROWS} rows)"
     )
 
 
-def _period_from_titles(rows: Sequence[Sequence[str]], header: int) -> Period | None:
-    title = " ".join(" ".join(row) for row in rows[:header])
+def _period_from_titles(titles: Sequence[Sequence[str]]) -> Period | None:
+    title = " ".join(" ".join(row) for row in titles)
     found = _RANGE.search(title)
     if found:
         start = _day(found[1], found[2], found[3])
@@ -253,52 +321,92 @@ def _day(month: str, day: str, year: str) -> datetime.date | None:
         return None
 
 
-def _period(
-    given: Period | tuple[object, object] | None, found: Period | None, source: Source
-) -> Period:
-    if given is not None:
-        if isinstance(given, Period):
-            return given
+def _given_period(given: object, name: str) -> Period | None:
+    """The period a caller gave (a :class:`Period` or a (start, end) pair), checked."""
+    if given is None:
+        return None
+    if isinstance(given, Period):
+        found = given
+    else:
+        if not isinstance(given, tuple | list) or len(given) != 2:
+            raise ValidationError(
+                f"{name}: period: expected a Period or a (start, end) pair such as "
+                "('2026-01-01', '2026-03-31')"
+            )
         start, end = given
-        last = None if end is None else to_date(end, "period end")
-        return Period(to_date(start, "period start"), last)
-    if found is None:
-        raise InvalidFormat(f"{source.name}: no period in the title rows; pass period=(start, end)")
+        try:
+            found = Period(to_date(start, "start"), None if end is None else to_date(end, "end"))
+        except ValidationError as error:
+            raise ValidationError(f"{name}: period {error}") from None
+    if found.end is not None and found.end < found.start:
+        raise ValidationError(
+            f"{name}: the period ends ({found.end}) before it starts ({found.start})"
+        )
     return found
 
 
-def _amount(text: str, source: Source, row: int, column: str) -> Decimal | None:
+def _period(given: Period | None, titles: Sequence[Sequence[str]], name: str) -> Period:
+    if given is not None:
+        return given
+    found = _period_from_titles(titles)
+    if found is None:
+        raise InvalidFormat(f"{name}: no period in the title rows; pass period=(start, end)")
+    if found.end is not None and found.end < found.start:
+        raise InvalidFormat(f"{name}: the period in the title rows ends before it starts")
+    return found
+
+
+_AMOUNT: Final = re.compile(r"\$?(\d{1,12}(?:\.\d{1,6})?|\.\d{1,6})")
+
+
+def _amount(text: str, name: str, row: int, column: str) -> Decimal | None:
+    """A number as CMS writes it (``24.811``, ``$24.811``), or ``None`` for ``N/A``; never
+    negative, never with a thousands separator."""
     if text.upper() in ("N/A", "NA", ""):
         return None
-    try:
-        return to_decimal(text.replace(",", "").replace("$", ""), column)
-    except (TypeError, ValidationError):
+    found = _AMOUNT.fullmatch(text)
+    if found is None:
+        why = "a thousands separator is not read" if "," in text else "expected a number >= 0"
+        raise InvalidFormat(f"{name}: row {row}, column '{column}': {why} or N/A")
+    return Decimal(found[1])
+
+
+def _percent(text: str, name: str, row: int) -> Decimal | None:
+    """A coinsurance percentage ``20``, ``20.000`` or ``20%``: 0 to 100, kept as a percentage."""
+    value = _amount(text.removesuffix("%").strip(), name, row, "Co-insurance Percentage")
+    if value is not None and value > 100:
         raise InvalidFormat(
-            f"{source.name}: row {row}, column '{column}': expected a number or N/A"
-        ) from None
+            f"{name}: row {row}, column 'Co-insurance Percentage': a percentage from 0 to 100"
+        )
+    return value
 
 
-def _code(text: str, source: Source, row: int, column: str) -> str:
+def _code(text: str, name: str, row: int, column: str) -> str:
     code = text.upper()
     if not re.fullmatch(r"[0-9A-Z]{5}", code):
-        raise InvalidFormat(
-            f"{source.name}: row {row}, column '{column}': expected a 5-character code"
-        )
+        raise InvalidFormat(f"{name}: row {row}, column '{column}': expected a 5-character code")
     return code
 
 
 def _data_rows(
-    rows: Sequence[Sequence[str]], header: int, columns: Mapping[str, int], source: Source
-) -> Iterator[tuple[int, Sequence[str]]]:
+    rows: Iterator[tuple[int, list[str]]], columns: Mapping[str, int], name: str
+) -> Iterator[tuple[int, list[str]]]:
     """(row number in the file, cells) of each non-empty row under the header, checked to hold
     every column the header named."""
     needed = max(columns.values())
-    for number, row in enumerate(rows[header + 1 :], start=header + 2):
+    for number, row in rows:
         if not any(row):
             continue
         if len(row) <= needed:
-            raise InvalidFormat(f"{source.name}: row {number}: fewer columns than the header")
+            raise InvalidFormat(f"{name}: row {number}: fewer columns than the header")
         yield number, row
+
+
+def _once(seen: dict[object, int], key: object, number: int, name: str, what: str) -> None:
+    """Refuse a key a file already had, naming both rows."""
+    first = seen.setdefault(key, number)
+    if first != number:
+        raise InvalidFormat(f"{name}: rows {first} and {number} both give {what}")
 
 
 def load_asp(
@@ -309,6 +417,10 @@ def load_asp(
 ) -> ASPTable:
     r"""Read a CMS quarterly ASP pricing file (CSV as distributed); ``period`` overrides the title.
 
+    Payment limits are numbers >= 0 (or ``N/A``); coinsurance is a percentage from 0 to 100,
+    written ``20``, ``20.000`` or ``20%`` and kept as the percentage (``Decimal('20')``). A code
+    given twice, a thousands separator and a reversed period are refused, naming the file.
+
     >>> data = (b"January 2026 ASP Pricing File\n"
     ...         b"HCPCS Code,Short Description,HCPCS Code Dosage,Payment Limit\n"
     ...         b"J0490,Belimumab,10 MG,24.811\n")
@@ -316,26 +428,28 @@ def load_asp(
     >>> table.period.start, table.limits["J0490"].limit
     (datetime.date(2026, 1, 1), Decimal('24.811'))
     """
-    text, source = _read(path, name)
-    rows = _rows(text)
-    header, columns = _header(
-        rows, source, ("hcpcs code", "payment limit", "hcpcs code dosage"), "ASP pricing file"
-    )
-    coinsurance = next(
-        (n for n, cell in enumerate(rows[header]) if cell.lower().startswith("co-insurance")), None
-    )
-    limits = {}
-    for number, row in _data_rows(rows, header, columns, source):
-        code = _code(row[columns["hcpcs code"]], source, number, "HCPCS Code")
-        limit = _amount(row[columns["payment limit"]], source, number, "Payment Limit")
-        share = None
-        if coinsurance is not None and coinsurance < len(row):
-            share = _amount(row[coinsurance], source, number, "Co-insurance Percentage")
-        limits[code] = PaymentLimit(code, row[columns["hcpcs code dosage"]], limit, share)
-    if not limits:
-        raise InvalidFormat(f"{source.name}: no rows under the header")
-    found = _period(period, _period_from_titles(rows, header), source)
-    return ASPTable(found, source, limits)
+    with _File(path, name) as file:
+        given = _given_period(period, file.name)
+        rows = file.rows()
+        titles, head, columns = _header(
+            file, rows, ("hcpcs code", "payment limit", "hcpcs code dosage"), "an ASP pricing file"
+        )
+        coinsurance = next(
+            (n for n, cell in enumerate(head) if _fold(cell).startswith("co-insurance")), None
+        )
+        limits: dict[str, PaymentLimit] = {}
+        seen: dict[object, int] = {}
+        for number, row in _data_rows(rows, columns, file.name):
+            code = _code(row[columns["hcpcs code"]], file.name, number, "HCPCS Code")
+            _once(seen, code, number, file.name, code)
+            limit = _amount(row[columns["payment limit"]], file.name, number, "Payment Limit")
+            share = None
+            if coinsurance is not None and coinsurance < len(row):
+                share = _percent(row[coinsurance], file.name, number)
+            limits[code] = PaymentLimit(code, row[columns["hcpcs code dosage"]], limit, share)
+        if not limits:
+            raise InvalidFormat(f"{file.name}: no rows under the header")
+        return ASPTable(_period(given, titles, file.name), file.source(), limits)
 
 
 def load_crosswalk(
@@ -346,31 +460,40 @@ def load_crosswalk(
 ) -> CrosswalkTable:
     r"""Read the ASP NDC-HCPCS crosswalk (code column ``_YYYY_CODE``, NDC column ``NDC2`` or ``NDC``).
 
+    The same code and NDC on two rows is refused, naming both rows.
+
     >>> data = b"_2026_CODE,NDC2,BILLUNITSPKG\nJ0490,49401-0101-01,12\n"
     >>> load_crosswalk(data, name="x.csv", period=("2026-01-01", "2026-03-31")).ndcs("J0490")
     frozenset({'49401010101'})
     """
-    text, source = _read(path, name)
-    rows = _rows(text)
-    header, columns = _header(rows, source, (r"_\d{4}_code", r"ndc2?"), "NDC-HCPCS crosswalk")
-    units = next((n for n, cell in enumerate(rows[header]) if cell.upper() == "BILLUNITSPKG"), None)
-    entries = []
-    for number, row in _data_rows(rows, header, columns, source):
-        code = _code(row[columns[r"_\d{4}_code"]], source, number, "HCPCS code")
-        try:
-            ndc11 = _ndc.validate(row[columns[r"ndc2?"]])
-        except (TypeError, ValidationError):
-            raise InvalidFormat(
-                f"{source.name}: row {number}, column 'NDC': expected an NDC"
-            ) from None
-        per_package = None
-        if units is not None and units < len(row):
-            per_package = _amount(row[units], source, number, "BILLUNITSPKG")
-        entries.append(CrosswalkEntry(code, ndc11, per_package))
-    if not entries:
-        raise InvalidFormat(f"{source.name}: no rows under the header")
-    found = _period(period, _period_from_titles(rows, header), source)
-    return CrosswalkTable(found, source, tuple(entries))
+    with _File(path, name) as file:
+        given = _given_period(period, file.name)
+        rows = file.rows()
+        titles, head, columns = _header(
+            file, rows, (r"_\d{4}_code", r"ndc2?"), "an NDC-HCPCS crosswalk"
+        )
+        units = next((n for n, cell in enumerate(head) if _fold(cell) == "billunitspkg"), None)
+        entries = []
+        seen: dict[object, int] = {}
+        for number, row in _data_rows(rows, columns, file.name):
+            code = _code(row[columns[r"_\d{4}_code"]], file.name, number, "HCPCS code")
+            try:
+                ndc11 = _ndc.validate(row[columns[r"ndc2?"]])
+            except (TypeError, ValidationError):
+                raise InvalidFormat(
+                    f"{file.name}: row {number}, column 'NDC': expected an NDC"
+                ) from None
+            _once(seen, (code, ndc11), number, file.name, f"{code} with NDC {ndc11}")
+            per_package = None
+            if units is not None and units < len(row):
+                per_package = _amount(row[units], file.name, number, "BILLUNITSPKG")
+            entries.append(CrosswalkEntry(code, ndc11, per_package))
+        if not entries:
+            raise InvalidFormat(f"{file.name}: no rows under the header")
+        return CrosswalkTable(_period(given, titles, file.name), file.source(), tuple(entries))
+
+
+_MUE_VALUE: Final = r"(practitioner|outpatient hospital) services mue values?"
 
 
 def load_mue(
@@ -382,47 +505,76 @@ def load_mue(
     r"""Read a CMS practitioner or outpatient hospital MUE table; the effective date comes from the
     file name (``..._Eff_01-01-2026.csv``) unless you give it.
 
+    Values are whole numbers (at most 6 digits); the adjudication indicator is 1, 2 or 3 (the
+    published cells read like ``3 Date of Service Edit: Clinical``). A code given twice, an empty
+    table and an impossible date in the name are refused, naming the file.
+
     >>> data = b"HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator\nJ0490,150,3\n"
     >>> table = load_mue(data, name="MUE_PractitionerServices_Eff_01-01-2026.csv")
     >>> (table.effective, table.entries["J0490"].value)
     (datetime.date(2026, 1, 1), 150)
     """
-    text, source = _read(path, name)
-    rows = _rows(text)
-    header, columns = _header(
-        rows,
-        source,
-        (r"hcpcs/cpt code", r"(practitioner|outpatient hospital) services mue values?",
-         r"mue adjudication indicator"),
-        "MUE table",
-    )  # fmt: skip
-    value_column = rows[header][columns[r"(practitioner|outpatient hospital) services mue values?"]]
-    setting = (
-        "practitioner" if value_column.lower().startswith("practitioner") else "outpatient_hospital"
-    )
-    rationale = next((n for n, c in enumerate(rows[header]) if c.lower() == "mue rationale"), None)
-    entries = {}
-    for number, row in _data_rows(rows, header, columns, source):
-        code = _code(row[columns[r"hcpcs/cpt code"]], source, number, "HCPCS/CPT Code")
-        raw = row[columns[r"(practitioner|outpatient hospital) services mue values?"]]
-        if not raw.isdigit():
-            raise InvalidFormat(
-                f"{source.name}: row {number}, column '{value_column}': expected a whole number"
-            )
-        indicator = row[columns[r"mue adjudication indicator"]][:1]
-        reason = row[rationale] if rationale is not None and rationale < len(row) else ""
-        entries[code] = MUEEntry(code, int(raw), indicator, reason)
-    if effective is None:
-        found = _EFFECTIVE_IN_NAME.search(source.name)
-        if found is None:
-            raise InvalidFormat(
-                f"{source.name}: the MUE effective date is only in the file name "
-                "(..._Eff_MM-DD-YYYY.csv); pass effective="
-            )
-        day = datetime.date(int(found[3]), int(found[1]), int(found[2]))
-    else:
-        day = to_date(effective, "effective")
-    return MUETable(setting, day, source, entries)
+    with _File(path, name) as file:
+        rows = file.rows()
+        _, head, columns = _header(
+            file,
+            rows,
+            (r"hcpcs/cpt code", _MUE_VALUE, r"mue adjudication indicator"),
+            "an MUE table",
+        )
+        if effective is None:
+            day = _effective_in_name(file.name)
+        else:
+            try:
+                day = to_date(effective, "effective")
+            except ValidationError as error:
+                raise ValidationError(f"{file.name}: {error}") from None
+        value_column = head[columns[_MUE_VALUE]]
+        setting = (
+            "practitioner"
+            if _fold(value_column).startswith("practitioner")
+            else "outpatient_hospital"
+        )
+        shown = " ".join(value_column.split())
+        rationale = next((n for n, c in enumerate(head) if _fold(c) == "mue rationale"), None)
+        entries: dict[str, MUEEntry] = {}
+        seen: dict[object, int] = {}
+        for number, row in _data_rows(rows, columns, file.name):
+            code = _code(row[columns[r"hcpcs/cpt code"]], file.name, number, "HCPCS/CPT Code")
+            _once(seen, code, number, file.name, code)
+            raw = row[columns[_MUE_VALUE]]
+            if not re.fullmatch(r"[0-9]{1,6}", raw):
+                raise InvalidFormat(
+                    f"{file.name}: row {number}, column '{shown}': expected a whole number of at "
+                    "most 6 digits"
+                )
+            indicator = row[columns[r"mue adjudication indicator"]][:1]
+            if indicator not in MUE_INDICATORS:
+                raise InvalidFormat(
+                    f"{file.name}: row {number}, column 'MUE Adjudication Indicator': expected "
+                    f"1, 2 or 3"
+                )
+            reason = row[rationale] if rationale is not None and rationale < len(row) else ""
+            entries[code] = MUEEntry(code, int(raw), indicator, reason)
+        if not entries:
+            raise InvalidFormat(f"{file.name}: no rows under the header")
+        return MUETable(setting, day, file.source(), entries)
+
+
+def _effective_in_name(name: str) -> datetime.date:
+    found = _EFFECTIVE_IN_NAME.search(name)
+    if found is None:
+        raise InvalidFormat(
+            f"{name}: the MUE effective date is only in the file name "
+            "(..._Eff_MM-DD-YYYY.csv); pass effective="
+        )
+    try:
+        return datetime.date(int(found[3]), int(found[1]), int(found[2]))
+    except ValueError:
+        raise InvalidFormat(
+            f"{name}: the effective date in the file name ({found[1]}-{found[2]}-{found[3]}) is "
+            "not a date MM-DD-YYYY"
+        ) from None
 
 
 # lookups -----------------------------------------------------------------------------------------
@@ -436,6 +588,16 @@ def _in_force(tables: Sequence[ASPTable] | Sequence[CrosswalkTable], day: dateti
     return found
 
 
+def _overlap(first: Period, second: Period) -> bool:
+    return (second.end is None or first.start <= second.end) and (
+        first.end is None or second.start <= first.end
+    )
+
+
+def _shown(period: Period) -> str:
+    return f"{period.start} to {period.end or 'open'}"
+
+
 @attrs.frozen
 class Reference:
     """The loaded tables, answering by date of service."""
@@ -443,6 +605,20 @@ class Reference:
     asp: tuple[ASPTable, ...] = ()
     crosswalk: tuple[CrosswalkTable, ...] = ()
     mue: tuple[MUETable, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse two tables of one kind whose periods partly overlap (which would answer a date by
+        load order); a reissue for the same period replaces the earlier one."""
+        kinds: tuple[Sequence[ASPTable | CrosswalkTable], ...] = (self.asp, self.crosswalk)
+        for tables in kinds:
+            for index, first in enumerate(tables):
+                for second in tables[index + 1 :]:
+                    if first.period != second.period and _overlap(first.period, second.period):
+                        raise InvalidFormat(
+                            f"{first.source.name} ({_shown(first.period)}) and "
+                            f"{second.source.name} ({_shown(second.period)}) cover some of the "
+                            "same dates; load one table per period (a reissue has the same period)"
+                        )
 
     def payment_limit(self, hcpcs: str, day: datetime.date) -> tuple[PaymentLimit, ASPTable]:
         table = _in_force(self.asp, day)
