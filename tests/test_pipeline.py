@@ -146,3 +146,100 @@ def test_today_defaults_to_the_system_date() -> None:
     assert "[service-date-future]" in future.value
     assert "json" == past.kind
     assert "service-date-future" not in past.value
+
+
+# a stopped batch reports ------------------------------------------------------------------------
+
+
+class _StopsWriting(io.StringIO):
+    """An output that takes ``allowed`` writes, then raises ``error``."""
+
+    def __init__(self, allowed: int, error: BaseException) -> None:
+        super().__init__()
+        self.allowed, self.error = allowed, error
+
+    def write(self, text: str) -> int:
+        if self.allowed == 0:
+            raise self.error
+        self.allowed -= 1
+        return super().write(text)
+
+
+def _batch_file(tmp_path: Path, count: int) -> Path:
+    source = tmp_path / "many.jsonl"
+    source.write_text("".join(json.dumps(office(claim_id=f"S{n}")) + "\n" for n in range(count)))
+    return source
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(
+    ("error", "reason", "status"),
+    [
+        (OSError(28, "No space left on device"), "cannot write the output: No space left on device", 2),
+        (KeyboardInterrupt(), "interrupted", 130),
+    ],
+)  # fmt: skip
+def test_a_batch_stopped_by_its_output_says_how_many_claims_it_wrote(
+    tmp_path: Path, jobs: str, error: BaseException, reason: str, status: int
+) -> None:
+    source = _batch_file(tmp_path, 300)
+    out, err = _StopsWriting(5, error), io.StringIO()
+    assert status == cli.main(["batch", str(source), "--format", "json", "--jobs", jobs], out, err)
+    assert [
+        f"batch: stopped after 5 claim(s) ({reason}); the output is incomplete"
+    ] == err.getvalue().splitlines()
+    assert 5 == len(out.getvalue().splitlines())
+
+
+_REAL_WORK = cli._work
+
+
+def _dies_on_the_second_chunk(task: Any) -> list[Any]:
+    import os
+
+    lines, _ = task
+    if lines[0][0] > cli.CHUNK_LINES:
+        os._exit(9)  # as a worker killed by the system would
+    return _REAL_WORK(task)
+
+
+def test_a_killed_worker_stops_the_batch_with_a_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "_work", _dies_on_the_second_chunk)
+    source = _batch_file(tmp_path, cli.CHUNK_LINES * 3)
+    out, err = io.StringIO(), io.StringIO()
+    prices = ["--price", "J0490=12.50", "--price", "96365=150"]
+    status = cli.main(["batch", str(source), "--format", "837p", "--jobs", "2", *prices], out, err)
+    assert 2 == status
+    written = out.getvalue().count("CLM*")  # the first chunk, unless the pool broke before it
+    assert written in (0, cli.CHUNK_LINES)
+    assert [
+        f"batch: stopped after {written} claim(s) (a worker process died); the output is incomplete"
+    ] == err.getvalue().splitlines()
+    assert "IEA*" not in out.getvalue()  # an unfinished interchange cannot pass for a whole one
+
+
+def test_ctrl_c_ends_a_real_batch_with_one_line_and_exit_130(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+
+    source = _batch_file(tmp_path, 20_000)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benlysta_coding", "batch", str(source), "--format", "json",
+         "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline()  # the batch is writing
+    assert b"S0" in first
+    process.send_signal(signal.SIGINT)
+    rest, errors = process.communicate(timeout=60)
+    written = 1 + len(rest.splitlines())
+    assert 130 == process.returncode
+    text = errors.decode()
+    assert "Traceback" not in text
+    assert "Exception ignored" not in text
+    assert [
+        f"batch: stopped after {written} claim(s) (interrupted); the output is incomplete"
+    ] == text.splitlines()

@@ -268,6 +268,10 @@ class _ReadFailed(Exception):
     to one while writing the output)."""
 
 
+class _WorkerDied(Exception):
+    """A worker process of ``--jobs`` ended without finishing its chunk (killed, out of memory)."""
+
+
 def _readline(source: BinaryIO) -> bytes:
     try:
         return source.readline(MAX_LINE_BYTES + 1)
@@ -311,10 +315,14 @@ def _results(source: BinaryIO, options: _pipeline.Options, jobs: int) -> Iterato
             yield from _work((chunk, options))
         return
     import concurrent.futures
+    import concurrent.futures.process
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_quiet_worker
+    )
+    try:
         pending: collections.deque[concurrent.futures.Future[list[Any]]] = collections.deque()
         failure: _ReadFailed | None = None
         while True:
@@ -331,7 +339,20 @@ def _results(source: BinaryIO, options: _pipeline.Options, jobs: int) -> Iterato
                 if failure is not None:
                     raise failure
                 return
-            yield from pending.popleft().result()
+            try:
+                done = pending.popleft().result()
+            except concurrent.futures.process.BrokenProcessPool:
+                raise _WorkerDied from None
+            yield from done
+    finally:  # stopped or not, no worker outlives the batch
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them and reports once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -351,8 +372,9 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     options = _pipeline.Options(form=args.format, prices=prices, reference=reference)
     writer = x12.Interchange(out, _envelope(args)) if args.format != "json" else None
     bad = written = 0
+    stop = _CtrlC()
     try:
-        for number, result in _results(source, options, args.jobs):
+        for number, result in stop.watching(_results(source, options, args.jobs)):
             if isinstance(result, str):  # a line that could not be read
                 message = result
             elif result.kind == "skip":
@@ -372,6 +394,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     message = str(error)
             bad += 1
             err.write(f"line {number}: {message}\n")
+        stop.check()
         if writer is not None:
             try:
                 written = writer.finish().claims
@@ -384,11 +407,73 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"({'an unfinished interchange' if writer is not None else 'lines up to there'})\n"
         )
         return 2
+    except BrokenPipeError:
+        raise  # the reader went away: main ends quietly
+    except KeyboardInterrupt:
+        return _stopped(err, written, "interrupted", 130)
+    except _WorkerDied:
+        return _stopped(err, written, "a worker process died", 2)
+    except OSError as error:  # writing the output failed: a full disk, say
+        _silence_stdout(out)
+        return _stopped(err, written, f"cannot write the output: {_os_reason(error)}", 2)
     finally:
+        stop.restore()
         if source is not sys.stdin.buffer:
             source.close()
     err.write(f"{written} claim(s) written, {bad} line(s) with problems\n")
     return 2 if bad else 0
+
+
+class _CtrlC:
+    """Ctrl-C during a batch stops it between two records, never inside a write, so the count of
+    claims written is exact. Only the main thread can catch the signal; elsewhere Ctrl-C stays
+    Python's ``KeyboardInterrupt``."""
+
+    def __init__(self) -> None:
+        import signal
+        import threading
+
+        self.pressed = False
+        self.previous: Any = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._press)
+
+    def _press(self, *_: object) -> None:
+        self.pressed = True
+
+    def check(self) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+
+    def watching(self, results: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+        for item in results:
+            self.check()
+            yield item
+
+    def restore(self) -> None:
+        if self.previous is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+
+
+def _stopped(err: TextIO, written: int, reason: str, status: int) -> int:
+    """The one last line of a batch that could not finish: what was written, and why not."""
+    err.write(f"batch: stopped after {written} claim(s) ({reason}); the output is incomplete\n")
+    return status
+
+
+def _os_reason(error: OSError) -> str:
+    return os.strerror(error.errno) if error.errno else type(error).__name__
+
+
+def _silence_stdout(out: TextIO) -> None:
+    """After a write error on standard output, send what is left in its buffer to nowhere, so the
+    interpreter's last flush adds no "Exception ignored" line."""
+    if out is sys.stdout:
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _reference(args: argparse.Namespace) -> Any:
@@ -755,6 +840,9 @@ def main(
     err = err if err is not None else sys.stderr
     try:
         return _run(_parser().parse_args(argv), out, err)
+    except KeyboardInterrupt:  # Ctrl-C outside a batch (which reports its own): no traceback
+        err.write("interrupted\n")
+        return 130
     except BrokenPipeError:  # the reader went away (``... | head``): end quietly
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
