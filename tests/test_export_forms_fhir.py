@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -12,6 +13,7 @@ import pytest
 from fhir.resources.R4B.claim import Claim as FHIRClaim
 
 from benlysta_coding import encounter, policy
+from benlysta_coding import parties as _parties
 from benlysta_coding.errors import InvalidFormat
 from benlysta_coding.export import fhir, forms, parties
 from tests.helpers import claim_of, hospital, office
@@ -126,3 +128,89 @@ class TestFHIR:
         assert "[]" == fhir.dumps([])
         with pytest.raises(TypeError):
             fhir.claim_resource("claim")  # type: ignore[arg-type]
+
+
+# valid FHIR for every example and every kind of encounter ---------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _kinds() -> dict[str, tuple[dict[str, Any], bool]]:
+    """Encounters of every kind, and whether the claim goes to the secondary payer."""
+    secondary = {"payer_name": "ACME HEALTH PLAN", "payer_id": "60054", "member_id": "ACM1234",
+                 "policy": "commercial"}  # fmt: skip
+    found = {
+        path.stem: (json.loads(path.read_text()), False) for path in sorted(EXAMPLES.glob("*.json"))
+    }
+    found["void-837p"] = (office(frequency="void", payer_claim_number="2025104500123"), False)
+    found["replacement-837p"] = (
+        office(frequency="replacement", payer_claim_number="2025104500123"),
+        False,
+    )
+    found["secondary-837p"] = (office(secondary_insurance=secondary), True)
+    found["secondary-dependant"] = (
+        {**json.loads((EXAMPLES / "encounter-dependant-office-iv.json").read_text()),
+         "secondary_insurance": secondary},
+        True,
+    )  # fmt: skip
+    found["secondary-837i"] = (
+        hospital(payer="medicare_part_b", secondary_insurance=secondary),
+        True,
+    )
+    return found
+
+
+def _secondary_of(data: dict[str, Any]) -> Any:
+    from benlysta_coding import remit
+    from tests.remit835 import remittance
+
+    claim = claim_of(data, prices=PRICES)
+    ((info, payment),) = list(remit.read_835(text=remittance([(claim, "1", {})])))
+    return remit.secondary_claim(claim, payment, info, policy.COMMERCIAL)
+
+
+@pytest.mark.parametrize("name", sorted(_kinds()))
+def test_every_kind_of_encounter_gives_valid_fhir(name: str) -> None:
+    data, to_secondary = _kinds()[name]
+    loaded = encounter.from_dict(data)
+    if to_secondary:
+        claim, who = _secondary_of(data), _parties.for_secondary(loaded)
+    else:
+        claim, who = claim_of(data, prices=PRICES), parties.from_encounter(loaded)
+    resource = fhir.claim_resource(claim, who, created=dt.date(2025, 3, 4))
+    text = fhir.dumps(resource)
+    FHIRClaim.model_validate_json(text)
+    assert '""' not in text  # no empty string anywhere
+    coverages = {c["id"]: c for c in resource["contained"] if c["resourceType"] == "Coverage"}
+    focal = next(i for i in resource["insurance"] if i["focal"])
+    covered = coverages[focal["coverage"]["reference"].removeprefix("#")]
+    assert who.insurance.payer_id == covered["payor"][0]["identifier"]["value"]
+    relationship = covered["relationship"]["coding"][0]["code"]
+    if who.subscriber is not None:
+        assert ("child", who.subscriber.member_id) == (relationship, covered["subscriberId"])
+        assert {"display": "patient"} == resource["patient"]
+    else:
+        assert ("self", who.patient.member_id) == (relationship, covered["subscriberId"])
+    assert len(resource["insurance"]) == (2 if to_secondary else 1)
+
+
+def test_an_empty_identifier_is_what_the_fhir_models_reject() -> None:
+    data = json.loads((EXAMPLES / "encounter-dependant-office-iv.json").read_text())
+    loaded = encounter.from_dict(data)
+    resource = fhir.claim_resource(claim_of(data, prices=PRICES), parties.from_encounter(loaded))
+    resource["patient"] = {"identifier": {"value": ""}}  # what was written before
+    with pytest.raises(ValueError, match="patient"):
+        FHIRClaim.model_validate_json(fhir.dumps(resource))
+
+
+def test_the_command_line_writes_valid_fhir_for_a_dependant() -> None:
+    import io
+
+    from benlysta_coding import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    path = str(EXAMPLES / "encounter-dependant-office-iv.json")
+    assert 0 == cli.main(["claim", path, "--format", "fhir", "--created", "2025-03-04T09:00"], out,
+                         err), err.getvalue()  # fmt: skip
+    FHIRClaim.model_validate_json(out.getvalue())
+    assert '"value": ""' not in out.getvalue()

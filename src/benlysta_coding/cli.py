@@ -163,22 +163,22 @@ def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse
     from benlysta_coding import parties
     from benlysta_coding.export import fhir, forms, x12
 
+    def who() -> parties.Parties:
+        if claim.other_payer is not None:
+            return parties.for_secondary(loaded)
+        return parties.from_encounter(loaded)
+
     if form in ("837p", "837i"):
         wanted = "837p" if claim.kind == ClaimKind.PROFESSIONAL else "837i"
         if form != wanted:
             raise ValidationError(f"--format {form}: this is a {claim.kind} claim; use {wanted}")
-        who = (
-            parties.for_secondary(loaded)
-            if claim.other_payer is not None
-            else parties.from_encounter(loaded)
-        )
-        return x12.render_837(claim, who, _envelope(args))
+        return x12.render_837(claim, who(), _envelope(args))
     if form == "cms1500":
         return json.dumps(forms.cms1500(claim), indent=2) + "\n"
     if form == "ub04":
         return json.dumps(forms.ub04(claim), indent=2) + "\n"
     created = args.created.date() if args.created else None
-    resource = fhir.claim_resource(claim, parties.from_encounter(loaded), created=created)
+    resource = fhir.claim_resource(claim, who(), created=created)
     return fhir.dumps(resource, indent=2) + "\n"
 
 

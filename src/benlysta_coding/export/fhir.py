@@ -49,6 +49,8 @@ NPI: Final = "http://hl7.org/fhir/sid/us-npi"
 REVENUE: Final = "https://www.nubc.org/CodeSystem/RevenueCodes"
 CLAIM_TYPE: Final = "http://terminology.hl7.org/CodeSystem/claim-type"
 PRIORITY: Final = "http://terminology.hl7.org/CodeSystem/processpriority"
+RELATIONSHIP: Final = "http://terminology.hl7.org/CodeSystem/subscriber-relationship"
+"""The FHIR R4 code system of the beneficiary's relationship to the subscriber (Coverage)."""
 
 
 def _money(value: Decimal) -> dict[str, Any]:
@@ -125,9 +127,9 @@ def claim_resource(
         raise TypeError("patient_reference: expected a str such as 'Patient/123'")
     if patient_reference is not None:
         patient: dict[str, Any] = {"reference": patient_reference}
-    elif parties is not None:
+    elif parties is not None and parties.patient.member_id:
         patient = {"identifier": {"value": parties.patient.member_id}}
-    else:
+    else:  # a dependant has no member id of their own: FHIR allows no empty string
         patient = {"display": "patient"}
     resource: dict[str, Any] = {"resourceType": "Claim"}
     if claim.claim_id:
@@ -167,19 +169,60 @@ def claim_resource(
         {"sequence": i, "diagnosisCodeableConcept": {"coding": [{"system": ICD10CM, "code": c}]}}
         for i, c in enumerate(claim.diagnoses, start=1)
     ]
-    insurance: dict[str, Any] = {
-        "sequence": 1,
-        "focal": True,
-        "coverage": {"display": f"payer policy {claim.payer}"},
-    }
+    insurance: dict[str, Any] = {"sequence": 1, "focal": True}
+    if parties is None:
+        insurance["coverage"] = {"display": f"payer policy {claim.payer}"}
+        resource["insurance"] = [insurance]
+    else:
+        resource["contained"], resource["insurance"] = _coverages(parties, patient)
+        insurance = resource["insurance"][-1]
     if claim.prior_authorization:
         insurance["preAuthRef"] = [claim.prior_authorization]
-    resource["insurance"] = [insurance]
     resource["item"] = [_item(line, claim) for line in claim.lines]
     total = claim.total_charge
     if total is not None:
         resource["total"] = _money(total)
     return resource
+
+
+def _coverages(
+    parties: Parties, patient: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The Coverage resources contained in the Claim and the insurance entries that reference them:
+    the payer's (the subscriber, member id and relationship), and on a claim to the secondary payer
+    the primary's first, as coordination of benefits orders them (the secondary is focal)."""
+    subscriber = parties.subscriber
+    relationship = subscriber.relationship.value if subscriber is not None else "self"
+    if relationship not in ("spouse", "child", "self"):
+        relationship = "other"
+    plans = []
+    if parties.other_insurance is not None:
+        plans.append((parties.other_insurance, parties.other_member_id))
+    member = subscriber.member_id if subscriber is not None else parties.patient.member_id
+    plans.append((parties.insurance, member))
+    contained, insurance = [], []
+    for number, (payer, member_id) in enumerate(plans, start=1):
+        coverage: dict[str, Any] = {
+            "resourceType": "Coverage",
+            "id": f"coverage-{number}",
+            "status": "active",
+        }
+        if member_id:
+            coverage["subscriberId"] = member_id
+        if subscriber is not None:
+            coverage["subscriber"] = {"display": "subscriber"}
+        coverage["beneficiary"] = patient
+        coverage["relationship"] = {"coding": [{"system": RELATIONSHIP, "code": relationship}]}
+        coverage["payor"] = [{"identifier": {"value": payer.payer_id}, "display": payer.payer_name}]
+        contained.append(coverage)
+        insurance.append(
+            {
+                "sequence": number,
+                "focal": number == len(plans),
+                "coverage": {"reference": f"#coverage-{number}"},
+            }
+        )
+    return contained, insurance
 
 
 def dumps(value: Any, indent: int | None = None) -> str:
