@@ -51,6 +51,7 @@ import attrs
 from benlysta_coding import (
     checks,
     dosing,
+    growth,
     lines,
     place_of_service,
     products,
@@ -765,6 +766,18 @@ def _date_and_age(
     return age
 
 
+def _weight_for_age(encounter: Encounter, found: list[Finding]) -> None:
+    """A child's weight against the CDC weight-for-age chart (:mod:`benlysta_coding.growth`)."""
+    patient = encounter.patient
+    if patient.weight_kg is None:
+        return
+    assessed = growth.assess(
+        patient.weight_kg, patient.birth_date, encounter.service_date, patient.sex
+    )
+    if assessed is not None:
+        found.append(make(*assessed, "$.patient.weight_kg"))
+
+
 def _route_findings(encounter: Encounter, policy: PayerPolicy, found: list[Finding]) -> None:
     if encounter.route != products.Route.SC:
         return
@@ -1012,6 +1025,7 @@ def _steps(encounter: Encounter, settings: _Settings) -> Iterator[Claim | None]:
     drug, price_table = settings.drug, settings.prices
     found: list[Finding] = []
     age = _date_and_age(encounter, settings.today, drug, found)
+    _weight_for_age(encounter, found)
     _route_findings(encounter, chosen, found)
     found.extend(checks.diagnosis_findings(encounter.diagnoses, encounter.indication, drug))
     dose = _dose(encounter, age, settings.tolerance, drug, found)

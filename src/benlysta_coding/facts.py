@@ -124,6 +124,12 @@ SOURCES: Final[Mapping[str, Source]] = types.MappingProxyType(
                 "ASC X12 005010X223A2 (837I) loop 2310A usage; Medicare 837I companion guides (SBR09)",
                 "https://x12.org/",
             ),
+            Source(
+                "S20",
+                "CDC, National Center for Health Statistics, 2000 CDC Growth Charts, "
+                "weight-for-age 2 to 20 years (wtage.csv; public domain)",
+                "https://www.cdc.gov/growthcharts/cdc-data-files.htm",
+            ),
         )
     }
 )

@@ -248,6 +248,23 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "S3",
             ),
             Rule(
+                "weight-unusual-for-age",
+                _W,
+                "The weight is outside the 1st to 99th percentile of the CDC weight-for-age chart "
+                "for the child's age and sex",
+                "Check the weight's unit (kg, not pounds) and its decimal point.",
+                "S20",
+            ),
+            Rule(
+                "weight-implausible-for-age",
+                _E,
+                "The weight is above what any child of that age weighs (six times the median "
+                "weight for the age and sex): a unit or decimal slip that would bill a dose many "
+                "times too large",
+                "Correct the weight (kg, decimal point) before billing.",
+                "S20",
+            ),
+            Rule(
                 "dose-not-determined",
                 _E,
                 "The dose could not be determined",
