@@ -18,6 +18,7 @@ from benlysta_coding import (
     cpt,
     dosing,
     encounter,
+    growth,
     hcpcs,
     icd10,
     lines,
@@ -27,6 +28,8 @@ from benlysta_coding import (
     place_of_service,
     policy,
     products,
+    refdata,
+    remit,
     revenue,
     units,
 )
@@ -35,8 +38,10 @@ from benlysta_coding.errors import ValidationError
 from benlysta_coding.export import fhir, forms, x12
 from benlysta_coding.export import parties as export_parties
 from tests.helpers import claim_of, office
+from tests.remit835 import remittance
 
 CLAIM = claim_of(office(), prices={"J0490": 1, "96365": 1})
+(REMITTANCE, PAYMENT), *_ = remit.read_835(text=remittance([(CLAIM, "1", {})]))
 WHO = export_parties.from_encounter(encounter.from_dict(office()))
 
 JUNK: list[Any] = [
@@ -172,6 +177,27 @@ ENTRY_POINTS: list[Callable[[Any], object]] = [
     lambda value: encounter.from_dict(office(products_used=[{"ndc": value, "count": value}])),
     lambda value: encounter.from_dict(office(subscriber=value, frequency=value)),
     lambda value: dosing.dose_dates(dosing.SC_ADULT_SLE, "9999-12-01", 10),
+    lambda value: list(remit.read_835(value)),
+    lambda value: list(remit.read_835(text=value)),
+    lambda value: list(remit.Reader(value)),
+    lambda value: remit.match(CLAIM, value),
+    lambda value: remit.secondary_claim(CLAIM, value, value, policy.COMMERCIAL),
+    lambda value: remit.secondary_claim(value, PAYMENT, REMITTANCE, policy.COMMERCIAL),
+    lambda value: remit.explain(value),
+    refdata.load_asp,
+    refdata.load_crosswalk,
+    refdata.load_mue,
+    lambda value: refdata.load_crosswalk(b"_2026_CODE,NDC2\nJ0490,49401-0101-01\n", period=value),
+    lambda value: refdata.load_mue(
+        b"HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator\nJ0490,1,3\n",
+        effective=value,
+    ),
+    lambda value: growth.band(value, "F"),
+    lambda value: growth.band(100, value),
+    lambda value: growth.assess(value, dt.date(2015, 1, 1), dt.date(2025, 1, 1), "F"),
+    lambda value: growth.assess(Decimal(30), value, dt.date(2025, 1, 1), "F"),
+    lambda value: growth.assess(Decimal(30), dt.date(2015, 1, 1), dt.date(2025, 1, 1), value),
+    lambda value: growth.age_in_months(value, dt.date(2025, 1, 1)),
 ]
 
 

@@ -62,15 +62,24 @@ def open_source(source: object, text: str | None, what: str) -> IO[str]:
             raise TypeError(
                 f"{what}: a str is a file path; pass X12 text as text=... (or as bytes)"
             )
-        return Path(source).open(encoding="ascii", newline="")
+        return _open_path(source, what)
     if isinstance(source, os.PathLike):
-        return Path(source).open(encoding="ascii", newline="")
+        return _open_path(source, what)
     if hasattr(source, "read"):
         probe = source.read(0)
         if isinstance(probe, str):  # an open text file: read as it is
             return source  # type: ignore[return-value]
         return io.TextIOWrapper(cast("IO[bytes]", source), encoding="ascii", newline="")
     raise TypeError(f"{what}: expected a path, bytes or a binary file (or text= for a str)")
+
+
+def _open_path(path: str | os.PathLike[str], what: str) -> IO[str]:
+    try:
+        return Path(path).open(encoding="ascii", newline="")
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        raise InvalidFormat(
+            f"{what}: cannot read the file {Path(path).name[:60]!r} ({type(error).__name__})"
+        ) from None
 
 
 def release(stream: IO[str], source: object) -> None:
@@ -102,6 +111,11 @@ class Segments:
     def _read(self, size: int) -> str:
         try:
             chunk = self.stream.read(size)
+        except OSError as error:
+            raise InvalidFormat(
+                f"near segment {getattr(self, 'number', 0) + 1}: cannot read the file "
+                f"({type(error).__name__})"
+            ) from None
         except UnicodeDecodeError:
             raise InvalidFormat(
                 f"segment {getattr(self, 'number', 0) + 1}: an X12 file is ASCII text"

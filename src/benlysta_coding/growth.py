@@ -38,7 +38,8 @@ from typing import Final
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from benlysta_coding._util import EXACT, plain
+from benlysta_coding._util import EXACT, plain, to_date, to_decimal
+from benlysta_coding.errors import InvalidFormat
 
 __all__ = [
     "CEILING_TIMES_MEDIAN",
@@ -97,7 +98,7 @@ def age_in_months(born: datetime.date, day: datetime.date) -> int:
     >>> age_in_months(datetime.date(2015, 1, 10), datetime.date(2025, 3, 9))
     121
     """
-    delta = relativedelta(day, born)
+    delta = relativedelta(to_date(day, "day"), to_date(born, "born"))
     return delta.years * 12 + delta.months
 
 
@@ -108,6 +109,10 @@ def band(age_months: int, sex: str) -> WeightBand | None:
     >>> band(24, "F").p1, band(240, "F")
     (Decimal('9.64499'), None)
     """
+    if type(age_months) is not int:
+        raise TypeError("age_months: expected a whole number of months")
+    if sex not in ("F", "M", "U"):
+        raise InvalidFormat("sex: expected F, M or U")
     if not FIRST_MONTH <= age_months <= LAST_MONTH:
         return None
     if sex in ("F", "M"):
@@ -129,6 +134,10 @@ def assess(
     >>> assess(Decimal("317"), datetime.date(2015, 1, 10), datetime.date(2025, 3, 3), "F")[0]
     'weight-implausible-for-age'
     """
+    weight_kg = to_decimal(weight_kg, "weight_kg")
+    born, day = to_date(born, "birth_date"), to_date(day, "service_date")
+    if sex not in ("F", "M", "U"):
+        raise InvalidFormat("sex: expected F, M or U")
     months = age_in_months(born, day) if born <= day else -1
     found = band(months, sex)
     if found is None:

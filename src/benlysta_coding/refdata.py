@@ -219,7 +219,7 @@ class _File:
             self.name = name or file.name
             try:
                 raw = file.open("rb")
-            except OSError as error:
+            except (OSError, ValueError) as error:  # ValueError: a NUL in the path
                 raise InvalidFormat(
                     f"{self.name}: cannot read the file ({type(error).__name__})"
                 ) from None

@@ -44,14 +44,21 @@ from benlysta_coding.findings import RULES, Finding
 from benlysta_coding.policy import PayerPolicy
 
 __all__ = [
+    "ADJUSTMENT_GROUPS",
     "CARC",
+    "NEGATIVE_REASONS",
     "RARC",
+    "REFUSED_STATUSES",
+    "STATUS",
     "Adjustment",
     "ClaimPayment",
     "Explanation",
     "LineMatch",
     "LinePayment",
+    "ProviderAdjustment",
+    "Reader",
     "Remittance",
+    "Transaction",
     "explain",
     "load_code_list",
     "match",
@@ -219,6 +226,8 @@ def explain(
     >>> explain("M119", "RARC").meaning
     'the NDC is missing, incomplete, invalid, deactivated or withdrawn'
     """
+    if not isinstance(code, str):
+        raise TypeError("code: expected a CARC or RARC code as text")
     table = CARC if kind == "CARC" else RARC
     key = code.strip().upper()
     if key in table:
