@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benlysta_coding import build_claim, encounter, findings, policy
 from benlysta_coding.claim import Claim, ClaimKind, LineKind, check_lines
@@ -64,12 +66,56 @@ class TestOfficeMedicare:
         assert claim_of(office()).total_charge is None
 
     def test_price_precision_and_bad_prices(self) -> None:
-        claim = claim_of(office(), prices={"J0490": "12.345", "96365": 150})
-        assert "charge-precision" in codes(claim)
+        claim = claim_of(office(), prices={"J0490": "12.3451", "96365": 150})
+        assert ["charge-precision", "charge-precision"] == [
+            c for c in codes(claim) if c.startswith("charge-")
+        ]
         with pytest.raises(OutOfRange):
             claim_of(office(), prices={"J0490": "-1"})
         with pytest.raises(TypeError):
             claim_of(office(), prices={"J0490": 12.5})
+
+
+@pytest.mark.parametrize(
+    ("price", "charges", "rounded"),
+    [
+        # 69 x 9.245 = 637.905 -> 637.91 (half-up, not half-even's 637.90); 3 x 9.245 = 27.735
+        ("9.245", ["637.91", "27.74"], ["69 x 9.245 = 637.905", "3 x 9.245 = 27.735"]),
+        ("9.2450", ["637.91", "27.74"], ["69 x 9.245 = 637.905", "3 x 9.245 = 27.735"]),
+        ("24.811", ["1711.96", "74.43"], ["69 x 24.811 = 1711.959", "3 x 24.811 = 74.433"]),
+        ("12.50", ["862.50", "37.50"], []),
+        ("12.4", ["855.6", "37.2"], []),
+    ],
+)
+def test_prices_as_published_give_line_charges_to_the_cent(
+    price: str, charges: list[str], rounded: list[str]
+) -> None:
+    claim = claim_of(office(), prices={"J0490": price, "96365": "150"})
+    assert charges == [str(line.charge) for line in claim.lines[:2]]
+    found = [f for f in claim.findings if f.code == "charge-rounded"]
+    assert rounded == [f.message.split(",")[0] for f in found]
+    assert all(f.severity == "info" for f in found)
+    assert not claim.errors
+    total = sum((line.charge or Decimal(0) for line in claim.lines), Decimal(0))
+    assert total == claim.total_charge
+
+
+@given(
+    price=st.decimals(min_value=0, max_value=100_000, places=3, allow_nan=False),
+    units=st.integers(min_value=0, max_value=10_000),
+)
+def test_a_line_charge_is_the_product_rounded_half_up_to_the_cent(
+    price: Decimal, units: int
+) -> None:
+    from benlysta_coding.lines import line_charge
+
+    exact = price * units
+    charge = line_charge(price, units)
+    assert abs(charge - exact) <= Decimal("0.005")
+    assert charge == charge.quantize(Decimal("0.01")) or charge == exact
+    # half-up: a product ending in 5 thousandths goes up, by hand
+    cents, rest = divmod(exact * 100, 1)
+    assert charge == exact if rest == 0 else charge == (cents + (rest >= Decimal("0.5"))) / 100
 
 
 class TestHospital:

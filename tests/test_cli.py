@@ -256,3 +256,25 @@ def test_version_and_help() -> None:
         for option in action._actions:
             if option.dest != "help":
                 assert option.help, (action.prog, option.dest)
+
+
+def test_a_price_as_cms_publishes_it_is_billed_to_the_cent() -> None:
+    from tests.x12check import pyx12_errors
+
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(
+        ["claim", "examples/encounter-office-iv.json", "--format", "837p", "--price",
+         "J0490=9.245", "--price", "96365=150", "--control-number", "3"],
+        out, err,
+    )  # fmt: skip
+    assert 0 == status, err.getvalue()
+    assert "SV1*HC:J0490*637.91*UN*69" in out.getvalue()
+    assert "SV1*HC:J0490:JW*27.74*UN*3" in out.getvalue()
+    assert [] == pyx12_errors(out.getvalue())
+    out = io.StringIO()
+    assert 0 == cli.main(["claim", "examples/encounter-office-iv.json", "--price", "J0490=9.245"],
+                         out, err)  # fmt: skip
+    assert "69 x 9.245 = 637.905, billed as 637.91" in out.getvalue()
+    assert 2 == cli.main(["claim", "examples/encounter-office-iv.json", "--format", "837p",
+                          "--price", "J0490=9.2451"], io.StringIO(), err)  # fmt: skip
+    assert "charge-precision" in err.getvalue()

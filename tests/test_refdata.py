@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from benlysta_coding import cli, refdata
+from benlysta_coding._util import plain
 from benlysta_coding.errors import InvalidFormat, ValidationError
 from tests.helpers import claim_of, codes, hospital, office
 
@@ -146,10 +147,22 @@ def test_the_limit_in_force_on_each_side_of_the_boundary(
     # already holds the 6 % add-on), or the charge when lower: 12.50 a unit is lower here
     claim = claim_of(office(service_date=day), reference=reference(files))
     drug = [line for line in claim.lines if line.code == "J0490"]
-    assert [Decimal(limit) * 69, Decimal(limit) * 3] == [line.expected_allowed for line in drug]
-    assert [Decimal(limit) * 69 * Decimal("0.2"), Decimal(limit) * 3 * Decimal("0.2")] == [
-        line.coinsurance for line in drug
-    ]
+    exact = [Decimal(limit) * 69, Decimal(limit) * 3]
+    assert exact == [line.expected_allowed_exact for line in drug]
+    shares = [amount * Decimal("0.2") for amount in exact]  # from the exact allowed amount
+    assert shares == [line.coinsurance_exact for line in drug]
+    # shown and billed to the cent, half-up: 24.811 x 69 = 1711.959 -> 1711.96
+    cents = {"24.811": (["1711.96", "74.43"], ["342.39", "14.89"]),
+             "25.102": (["1732.04", "75.31"], ["346.41", "15.06"])}[limit]  # fmt: skip
+    assert cents == (
+        [str(line.expected_allowed) for line in drug],
+        [str(line.coinsurance) for line in drug],
+    )
+    data = claim.to_dict()["lines"][0]
+    assert (cents[0][0], plain(exact[0])) == (
+        data["expected_allowed"],
+        data["expected_allowed_exact"],
+    )
     priced = claim_of(
         office(service_date=day), reference=reference(files), prices={"J0490": "12.50"}
     )
@@ -231,7 +244,7 @@ def test_command_line_options(files: dict[str, Path], tmp_path: Path) -> None:
         out, err,
     )  # fmt: skip
     assert 0 == status, err.getvalue()
-    assert f"expected Medicare allowed: {Decimal('24.811') * 69}" in out.getvalue()
+    assert "expected Medicare allowed: 1711.96, coinsurance 342.39" in out.getvalue()
 
 
 def test_loading_a_full_size_file(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ import enum
 import functools
 import types
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, NamedTuple
 
 import attrs
@@ -270,6 +270,8 @@ class Claim:
                 control_number=line.get("control_number", ""),
                 expected_allowed=_decimal_or_none(line.get("expected_allowed")),
                 coinsurance=_decimal_or_none(line.get("coinsurance")),
+                expected_allowed_exact=_decimal_or_none(line.get("expected_allowed_exact")),
+                coinsurance_exact=_decimal_or_none(line.get("coinsurance_exact")),
             )
             for line in data["lines"]
         )
@@ -852,13 +854,33 @@ def _claim_findings(encounter: Encounter, policy: PayerPolicy, found: list[Findi
         found.append(make("claim-id-missing", "no claim_id", "$.claim_id"))
 
 
+def _cents(amount: Decimal) -> Decimal:
+    """An amount rounded half-up to the cent (shown and billed), the exact one kept beside it."""
+    return amount.quantize(lines.CENT, rounding=ROUND_HALF_UP, context=EXACT)
+
+
 def _price_findings(
     claim_lines: tuple[ServiceLine, ...], prices: Mapping[str, Decimal]
 ) -> list[Finding]:
     if not prices:
         return []
     missing = sorted({line.code for line in claim_lines} - set(prices))
-    return [make("price-missing", f"no price given for {code}", "$.prices") for code in missing]
+    found = [make("price-missing", f"no price given for {code}", "$.prices") for code in missing]
+    for line in claim_lines:
+        price = prices.get(line.code)
+        if price is None or line.charge is None:
+            continue
+        product = EXACT.multiply(price, line.units)
+        if product != line.charge:
+            found.append(
+                make(
+                    "charge-rounded",
+                    f"{line.units} x {plain(price)} = {plain(product)}, billed as "
+                    f"{line.charge} (rounded half-up to the cent)",
+                    f"$.lines[{line.number - 1}]",
+                )
+            )
+    return found
 
 
 @exact
@@ -1133,7 +1155,13 @@ def _with_reference(
                         if limit.coinsurance_percent is None
                         else allowed * limit.coinsurance_percent / 100
                     )
-                    line = attrs.evolve(line, expected_allowed=allowed, coinsurance=share)
+                    line = attrs.evolve(
+                        line,
+                        expected_allowed=_cents(allowed),
+                        coinsurance=None if share is None else _cents(share),
+                        expected_allowed_exact=allowed,
+                        coinsurance_exact=share,
+                    )
         lines_out.append(line)
     found.extend(
         make("reference-not-covered", message, "$.service_date") for message in sorted(uncovered)

@@ -334,9 +334,16 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
             Rule(
                 "charge-precision",
                 _E,
-                "A line charge has more than 2 decimals",
-                "Give a unit price whose line charges come to whole cents.",
+                "A line charge has more than 2 decimals: its unit price has more than 3",
+                "Give a unit price of at most 3 decimals (as CMS publishes them).",
                 "X12 837 amounts",
+            ),
+            Rule(
+                "charge-rounded",
+                _I,
+                "A line charge (units x a price of 3 decimals) was rounded half-up to the cent",
+                "None needed: the message gives the exact product; price in cents to avoid it.",
+                "X12 837 amounts; CMS payment limits are published to 3 decimals",
             ),
             Rule(
                 "price-missing",

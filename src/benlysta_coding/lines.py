@@ -23,7 +23,7 @@ import datetime
 import enum
 import functools
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 import attrs
@@ -38,6 +38,7 @@ from benlysta_coding.units import VialPlan
 
 __all__ = [
     "DRUG_REVENUE_CODES",
+    "PRICE_DECIMALS",
     "DrugLine",
     "LineKind",
     "ServiceLine",
@@ -46,6 +47,8 @@ __all__ = [
     "control_number",
     "drug_lines",
     "drug_service_lines",
+    "line_charge",
+    "price_decimals",
     "waste_decision",
 ]
 
@@ -87,9 +90,14 @@ class ServiceLine:
     """The line item control number (X12 ``REF*6R``) that a remittance echoes back."""
     expected_allowed: Decimal | None = None
     """Expected Medicare allowed amount (with reference data): the lesser of the charge and units x
-    the ASP payment limit in force on the date of service."""
+    the ASP payment limit in force on the date of service, rounded half-up to the cent."""
     coinsurance: Decimal | None = None
-    """The patient's coinsurance share of the expected allowed amount, where the file gives it."""
+    """The patient's coinsurance share of the expected allowed amount, where the file gives it,
+    rounded half-up to the cent."""
+    expected_allowed_exact: Decimal | None = None
+    """The expected allowed amount before rounding (``24.811 x 69 = 1711.959``)."""
+    coinsurance_exact: Decimal | None = None
+    """The coinsurance share of the exact expected allowed amount, before rounding."""
 
     @property
     def claim_ndc(self) -> ClaimNDC | None:
@@ -258,9 +266,40 @@ def drug_lines(
     return tuple(lines)
 
 
+CENT: Final = Decimal("0.01")
+PRICE_DECIMALS: Final = 3
+"""Decimal places a unit price may carry (CMS publishes payment limits to 3 decimals; trailing
+zeros do not count)."""
+
+
+def price_decimals(price: Decimal) -> int:
+    """The decimal places that carry value: ``9.2450`` has 3, ``12.50`` has 1.
+
+    >>> price_decimals(Decimal("9.2450")), price_decimals(Decimal("12.50")), price_decimals(Decimal(100))
+    (3, 1, 0)
+    """
+    exponent = EXACT.normalize(price).as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def line_charge(price: Decimal, count: int) -> Decimal:
+    """Units x price, rounded half-up to the cent when a price of up to 3 decimals gives sub-cents;
+    the exact product otherwise (a price of more decimals is an error finding,
+    ``charge-precision``).
+
+    >>> line_charge(Decimal("9.245"), 69), line_charge(Decimal("12.50"), 69)
+    (Decimal('637.91'), Decimal('862.50'))
+    """
+    exact = EXACT.multiply(price, count)
+    exponent = exact.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -2 or price_decimals(price) > PRICE_DECIMALS:
+        return exact
+    return exact.quantize(CENT, rounding=ROUND_HALF_UP, context=EXACT)
+
+
 def _charge(code: str, count: int, prices: Mapping[str, Decimal]) -> Decimal | None:
     price = prices.get(code)
-    return None if price is None else EXACT.multiply(price, count)
+    return None if price is None else line_charge(price, count)
 
 
 def drug_service_lines(
