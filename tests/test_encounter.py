@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benlysta_coding import encounter, policy
 from benlysta_coding import examples as _examples
@@ -44,10 +47,41 @@ def test_decimals_are_exact_from_numbers_and_strings() -> None:
     assert Decimal(64) == encounter.from_dict(office(patient__weight_kg=64)).patient.weight_kg
 
 
-def test_float_from_a_plain_json_parser_is_explained() -> None:
-    data = json.loads(json.dumps(office(patient__weight_kg=63.4)))
-    with pytest.raises(InvalidInput, match=r"parse_float=decimal\.Decimal"):
-        encounter.from_dict(data)
+def test_a_json_number_from_a_plain_parser_is_read_as_written() -> None:
+    data = json.loads(json.dumps(office(patient__weight_kg=63.4, dose_mg=634.1)))
+    loaded = encounter.from_dict(data)
+    assert (Decimal("63.4"), Decimal("634.1")) == (loaded.patient.weight_kg, loaded.dose_mg)
+    for bad in (float("nan"), float("inf"), 1e300):
+        with pytest.raises(InvalidInput, match=r"\$\.patient\.weight_kg: .*at most 18 digits"):
+            encounter.from_dict(office(patient__weight_kg=bad))
+
+
+EXAMPLE_FILES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_from_dict_of_json_load_equals_from_json(path: Path) -> None:
+    text = path.read_text()
+    numbers = re.sub(r'"(weight_kg|dose_mg|infusion_minutes)": "([0-9.]+)"', r'"\1": \2', text)
+    for document in (text, numbers):
+        assert encounter.from_json(document) == encounter.from_dict(json.loads(document))
+
+
+@given(
+    weight=st.decimals(min_value=Decimal("10"), max_value=Decimal("350"), places=3),
+    dose=st.one_of(st.none(), st.decimals(min_value=Decimal("1"), max_value=Decimal("3500"),
+                                          places=2)),
+    minutes=st.integers(min_value=1, max_value=600),
+)  # fmt: skip
+def test_json_numbers_read_alike_through_both_paths(
+    weight: Decimal, dose: Decimal | None, minutes: int
+) -> None:
+    data = office(infusion_minutes=minutes)
+    text = json.dumps(data)
+    text = text.replace('"68.3"', f"{weight}")
+    if dose is not None:
+        text = text.replace('"infusion_minutes"', f'"dose_mg": {dose}, "infusion_minutes"')
+    assert encounter.from_json(text) == encounter.from_dict(json.loads(text))
 
 
 def test_every_problem_is_reported_at_once_with_paths() -> None:

@@ -81,6 +81,8 @@ class OutOfRangeNumber:
 
 
 _OUT_OF_RANGE: Final = OutOfRangeNumber()
+OUT_OF_RANGE: Final = _OUT_OF_RANGE
+"""The placeholder of a number out of range, refused with the path where it stood."""
 
 
 def json_float(text: str) -> Decimal | OutOfRangeNumber:

@@ -65,6 +65,7 @@ from __future__ import annotations
 import datetime
 import enum
 import json
+import math
 import os
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -75,7 +76,7 @@ import attrs
 
 from benlysta_coding import icd10, ndc, policy, products
 from benlysta_coding._structure import Reader, collecting, items, meta, nested
-from benlysta_coding._util import json_float, json_int, to_date
+from benlysta_coding._util import OUT_OF_RANGE, json_float, json_int, to_date
 from benlysta_coding.dosing import Indication
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
 from benlysta_coding.parties import (
@@ -432,16 +433,41 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
     ``policies`` maps the names accepted in ``"payer"`` to policies (the built-ins by default; add your
     own). Raises :class:`~benlysta_coding.errors.InvalidInput` listing each problem with its JSON path.
 
+    Numbers may be JSON numbers as :func:`json.load` gives them: a ``float`` is read from the number
+    as written, through its shortest repr (``63.4``, never the binary float's
+    ``63.39999999999999857891452847979962825775146484375``), so ``from_dict(json.load(f))`` and
+    :func:`from_json` give equal encounters.
+
     >>> from benlysta_coding import examples
     >>> from_dict(examples.OFFICE_IV).patient.weight_kg
     Decimal('68.3')
+    >>> from_dict({**examples.OFFICE_IV, "patient": {**examples.OFFICE_IV["patient"], "weight_kg": 68.3}}).patient.weight_kg
+    Decimal('68.3')
     """
+    data = _numbers_as_written(data, 0)
     reader = Reader()
     overrides = None if policies is policy.POLICIES else {"payer": _payer(policies)}
     encounter = reader.read(Encounter, data, "$", overrides=overrides)
     if encounter is None:
         raise InvalidInput(reader.problems)
     return encounter
+
+
+def _numbers_as_written(value: object, depth: int) -> object:
+    """``value`` with each float (a JSON number from :func:`json.load`) as the Decimal of its
+    shortest repr; NaN and infinities become a placeholder the reader refuses at their path."""
+    if isinstance(value, float):
+        return json_float(repr(value)) if math.isfinite(value) else OUT_OF_RANGE
+    if depth > _MAX_DEPTH:
+        return value  # the reader reports the depth
+    if isinstance(value, Mapping):
+        return {key: _numbers_as_written(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_numbers_as_written(item, depth + 1) for item in value]
+    return value
+
+
+_MAX_DEPTH: Final = 64
 
 
 _JSON: Final = json.JSONDecoder(parse_float=json_float, parse_int=json_int, parse_constant=str)
