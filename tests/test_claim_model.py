@@ -294,7 +294,12 @@ class TestFrequency:
         assert [] == pyx12_errors(text)
         replacement = office(frequency="replacement", payer_claim_number="PCN-9")
         assert "medicare-reopening" in codes(claim_of(replacement))
-        assert "medicare-reopening" not in codes(claim_of(data))
+        assert "medicare-reopening" not in codes(claim_of(data))  # a commercial void
+        medicare_void = office(frequency="void", payer_claim_number="PCN-9")
+        assert "medicare-reopening" in codes(claim_of(medicare_void))
+        hospital_void = hospital(payer="medicare_part_b", frequency="void",
+                                 payer_claim_number="PCN-9")  # fmt: skip
+        assert "medicare-reopening" not in codes(claim_of(hospital_void))  # 837I: TOB xx8 is right
 
     def test_payer_claim_number_rules(self) -> None:
         with pytest.raises(InvalidInput) as info:

@@ -233,6 +233,19 @@ MORE_CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[tuple[str, str,
         ],
     ),
     (
+        "a Medicare Part B void",
+        office(frequency="void", payer_claim_number="P1"),
+        {},
+        [
+            (
+                "medicare-reopening",
+                "$.frequency",
+                "Medicare Part B professional claims are cancelled through the contractor (a "
+                "reopening, or its portal), not by a void claim",
+            )
+        ],
+    ),
+    (
         "a subscriber on a Medicare claim",
         office(subscriber=examples.DEPENDANT_OFFICE_IV["subscriber"]),
         {},

@@ -833,12 +833,15 @@ def _claim_findings(encounter: Encounter, policy: PayerPolicy, found: list[Findi
                 "$.place_of_service",
             )
         )
-    if encounter.frequency == Frequency.REPLACEMENT and policy.medicare and not institutional:
+    if policy.medicare and not institutional and encounter.frequency != Frequency.ORIGINAL:
         found.append(
             make(
                 "medicare-reopening",
                 "Medicare Part B professional claims are corrected by a reopening, not by a "
-                "replacement claim",
+                "replacement claim"
+                if encounter.frequency == Frequency.REPLACEMENT
+                else "Medicare Part B professional claims are cancelled through the contractor "
+                "(a reopening, or its portal), not by a void claim",
                 "$.frequency",
             )
         )

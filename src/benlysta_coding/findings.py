@@ -413,9 +413,9 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
             Rule(
                 "medicare-reopening",
                 _W,
-                "A replacement claim asked of Medicare Part B professional billing",
-                "Medicare Part B corrects a processed professional claim by a reopening (contact "
-                "the contractor), not by a replacement claim.",
+                "A replacement or void claim asked of Medicare Part B professional billing",
+                "Medicare Part B corrects or cancels a processed professional claim by a reopening "
+                "(contact the contractor), not by a replacement or void claim.",
                 "Medicare Claims Processing Manual ch. 34 (reopenings)",
             ),
             Rule(
