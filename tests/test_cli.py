@@ -278,3 +278,27 @@ def test_a_price_as_cms_publishes_it_is_billed_to_the_cent() -> None:
     assert 2 == cli.main(["claim", "examples/encounter-office-iv.json", "--format", "837p",
                           "--price", "J0490=9.2451"], io.StringIO(), err)  # fmt: skip
     assert "charge-precision" in err.getvalue()
+
+
+@pytest.mark.parametrize("command", ["claim", "batch"])
+def test_non_ascii_on_the_command_line(tmp_path: Path, command: str) -> None:
+    import json
+
+    from benlysta_coding import examples
+
+    data = json.loads(json.dumps(examples.OFFICE_IV))
+    data["patient"]["first_name"] = "JOSÉ"
+    path = tmp_path / ("e.json" if command == "claim" else "e.jsonl")
+    path.write_text(json.dumps(data) + "\n")
+    base = [command, str(path), "--format", "837p", "--price", "J0490=12.5", "--price", "96365=150"]
+    out, err = io.StringIO(), io.StringIO()
+    assert 2 == cli.main(base, out, err)
+    assert "non-ASCII" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert 0 == cli.main([*base, "--non-ascii", "transliterate"], out, err), err.getvalue()
+    assert "*JOSE****MI*" in out.getvalue()
+    data["patient"]["first_name"] = "\ufb03" * 35  # 35 characters, 105 once transliterated
+    path.write_text(json.dumps(data) + "\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert 2 == cli.main([*base, "--non-ascii", "transliterate"], out, err)
+    assert "patient.first_name: 105 characters once transliterated" in err.getvalue()

@@ -258,3 +258,84 @@ def test_attending_physician_in_837i() -> None:
         encounter.from_dict(
             hospital(attending={"first_name": "A", "last_name": "B", "npi": "1003000002"})
         )
+
+
+def _expanding() -> list[tuple[str, str]]:
+    """Every character whose NFKD form (combining marks dropped) is ASCII of 2 or more characters
+    (ﬃ -> ffi, ㎒ -> MHz), with that form."""
+    import unicodedata
+
+    found = []
+    for point in range(0x80, 0x110000):
+        char = chr(point)
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        if len(plain) > 1 and plain.isascii():
+            found.append((char, plain))
+    return found
+
+
+def _with(who: parties.Parties, field: str, value: str) -> parties.Parties:
+    holder, _, name = field.rpartition(".")
+    if "." in holder:  # an address
+        owner, _, part = holder.partition(".")
+        address = attrs.evolve(getattr(getattr(who, owner), part), **{name: value})
+        return attrs.evolve(who, **{owner: attrs.evolve(getattr(who, owner), **{part: address})})
+    return attrs.evolve(who, **{holder: attrs.evolve(getattr(who, holder), **{name: value})})
+
+
+LIMITED = [
+    "patient.first_name", "patient.last_name", "patient.address.line1", "patient.address.city",
+    "billing_provider.name", "billing_provider.address.line1", "billing_provider.address.city",
+    "insurance.payer_name", "submitter.name", "submitter.contact_name", "receiver.name",
+]  # fmt: skip
+
+
+def _element_lengths_hold(text: str) -> None:
+    for segment in text.replace("\n", "").split("~"):
+        elements = segment.split("*")
+        tag = elements[0]
+        limits = {"NM1": {3: 60, 4: 35, 9: 80}, "N3": {1: 55, 2: 55}, "N4": {1: 30},
+                  "PER": {2: 60}}.get(tag, {})  # fmt: skip
+        for index, most in limits.items():
+            if index < len(elements):
+                assert len(elements[index]) <= most, segment
+
+
+def _render_or_refusal(
+    claim: Claim, who: parties.Parties, envelope: x12.Envelope
+) -> tuple[str, str | None]:
+    try:
+        return x12.render_837(claim, who, envelope), None
+    except ValidationError as error:
+        return "", str(error)
+
+
+def test_transliteration_never_overflows_an_element() -> None:
+    claim, who = pair(office())
+    envelope = x12.Envelope(non_ascii=x12.NonASCII.TRANSLITERATE, created=WHEN, control_number=9)
+    expanding = _expanding()
+    assert len(expanding) > 300
+    validated = set()
+    for field in LIMITED:
+        most = x12.ELEMENT_LENGTHS[field.rpartition(".")[2]]
+        for char, plain in expanding:
+            if any(c in "*:~^" for c in plain):  # a delimiter once transliterated: refused
+                continue
+            for value, fits in ((char * most, False), ("A" * (most - len(plain)) + char, True)):
+                try:
+                    changed = _with(who, field, value)
+                except ValidationError:
+                    continue  # refused at input: nothing is written
+                text, refusal = _render_or_refusal(claim, changed, envelope)
+                if refusal is not None:
+                    assert not fits, (field, char)
+                    assert field in refusal
+                    continue
+                assert fits, (field, char)
+                _element_lengths_hold(text)
+                if (field, len(plain)) not in validated:  # pyx12 once per field and growth
+                    validated.add((field, len(plain)))
+                    assert [] == pyx12_errors(text), (field, char)
+    assert len(validated) >= len(LIMITED)

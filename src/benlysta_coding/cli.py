@@ -369,7 +369,9 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ValidationError as error:
         err.write(f"{error}\n")
         return 2
-    options = _pipeline.Options(form=args.format, prices=prices, reference=reference)
+    options = _pipeline.Options(
+        form=args.format, prices=prices, reference=reference, non_ascii=args.non_ascii
+    )
     writer = x12.Interchange(out, _envelope(args)) if args.format != "json" else None
     bad = written = 0
     stop = _CtrlC()
@@ -532,6 +534,7 @@ def _envelope(args: argparse.Namespace) -> Any:
         control_number=args.control_number,
         usage="T" if args.test else "P",
         created=args.created,
+        non_ascii=getattr(args, "non_ascii", "reject"),
     )
 
 
@@ -755,6 +758,13 @@ def _x12_options(parser: argparse.ArgumentParser) -> None:
         type=_created,
         help="creation time written in ISA, GS, BHT and FHIR 'created' (default: now), such as "
         "2025-03-04T09:30: with --control-number, the output is byte-identical across runs",
+    )
+    parser.add_argument(
+        "--non-ascii",
+        choices=["reject", "transliterate"],
+        default="reject",
+        help="X12 only: refuse non-ASCII text (default) or drop its accents (JOSÉ -> JOSE); a "
+        "value too long once transliterated is refused, never cut",
     )
 
 

@@ -45,7 +45,7 @@ import io
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Final, TextIO
 
@@ -61,7 +61,7 @@ from benlysta_coding.claim import (
     ServiceLine,
     exportable,
 )
-from benlysta_coding.errors import InvalidComponent, InvalidFormat, ValidationError
+from benlysta_coding.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from benlysta_coding.ndc import Unit as NDCUnit
 from benlysta_coding.parties import (
     MEDICARE_SECONDARY_TYPES,
@@ -200,8 +200,33 @@ def _ascii(value: str, field: str, policy: NonASCII) -> str:
     return _ascii_checked(value, field, policy)
 
 
+ELEMENT_LENGTHS: Final[Mapping[str, int]] = {
+    "last_name": 60,  # NM103
+    "name": 60,  # NM103
+    "payer_name": 60,  # NM103
+    "first_name": 35,  # NM104
+    "member_id": 80,  # NM109
+    "payer_id": 80,  # NM109
+    "other_member_id": 80,  # NM109
+    "line1": 55,  # N301
+    "line2": 55,  # N302
+    "city": 30,  # N401
+    "contact_name": 60,  # PER02
+    "prior_authorization": 50,  # REF02
+    "payer_claim_number": 50,  # REF02
+    "control_number": 50,  # REF02
+    "claim_id": 38,  # CLM01
+    "ndc_note": 80,  # NTE02
+    "id": 15,  # ISA06 / ISA08
+}
+"""The most characters the 837 element of a text field holds, by the field's last name. A value
+checked at input can grow when it is transliterated (``ﬃ`` is ``ffi``), so it is checked again
+after."""
+
+
 def _ascii_checked(value: str, field: str, policy: NonASCII) -> str:
-    """:func:`_ascii` for a value that is not plain ASCII text already: transliterated or refused."""
+    """:func:`_ascii` for a value that is not plain ASCII text already: transliterated or refused.
+    A transliterated value longer than its element is refused, never cut."""
     if not isinstance(value, str):
         raise TypeError(f"{field}: expected a str")
     if not value.isascii():
@@ -213,6 +238,12 @@ def _ascii_checked(value: str, field: str, policy: NonASCII) -> str:
             raise InvalidFormat(
                 f"{field}: non-ASCII characters are not accepted in X12 "
                 "(use Envelope(non_ascii='transliterate') to drop accents)"
+            )
+        most = ELEMENT_LENGTHS.get(field.rpartition(".")[2])
+        if most is not None and len(value.strip()) > most:
+            raise InvalidLength(
+                f"{field}: {len(value.strip())} characters once transliterated; the 837 element "
+                f"holds at most {most}"
             )
     if _UNSAFE.search(value):
         raise InvalidFormat(
