@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 
 from benlysta_coding import dosing
-from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange
+from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange, ValidationError
 
 
 def dates(regimen: dosing.Regimen, first: str, count: int) -> list[str]:
@@ -132,3 +133,58 @@ def test_switch_windows() -> None:
         dosing.sc_switch_window("sle", "2025-03-03", 0)
     with pytest.raises(TypeError):
         dosing.sc_switch_window("sle", "2025-03-03", None)  # type: ignore[arg-type]
+
+
+def _numeric_arguments() -> list[tuple[str, str]]:
+    """(function, argument) for each Decimal-taking argument of the public functions of dosing and
+    units."""
+    import inspect
+
+    from benlysta_coding import units
+
+    found = []
+    for module in (dosing, units):
+        for name in module.__all__:
+            function = getattr(module, name)
+            if not inspect.isfunction(function):
+                continue
+            for argument, parameter in inspect.signature(function).parameters.items():
+                if "Decimal" in str(parameter.annotation) and "Sequence[tuple" not in str(
+                    parameter.annotation
+                ):
+                    found.append((f"{module.__name__.rpartition('.')[2]}.{name}", argument))
+    return found
+
+
+_GOOD: dict[str, object] = {
+    "dose_mg": Decimal(683), "weight_kg": Decimal(68), "pounds": Decimal(150),
+    "tolerance_percent": Decimal(5), "route": "sc", "indication": "sle", "age_years": 30,
+    "count": 3, "first_dose": "2025-01-01", "weights_kg": [Decimal(68)], "used": [],
+    "regimen": dosing.SC_ADULT_SLE,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("function", "argument"), _numeric_arguments())
+@pytest.mark.parametrize("bad", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_every_number_argument_refuses_nan_and_infinities(
+    function: str, argument: str, bad: str
+) -> None:
+    import inspect
+
+    from benlysta_coding import units
+
+    module, _, name = function.partition(".")
+    called = getattr({"dosing": dosing, "units": units}[module], name)
+    arguments = {
+        key: _GOOD[key]
+        for key, parameter in inspect.signature(called).parameters.items()
+        if parameter.default is inspect.Parameter.empty
+    }
+    value = Decimal(bad)
+    arguments[argument] = (
+        [value] if argument == "weights_kg" else (value, Decimal(350))
+        if argument == "weight_range" else value
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match=re.escape(argument)):
+        called(**arguments)
+    assert len(_numeric_arguments()) >= 10

@@ -257,7 +257,7 @@ def test_plan_table_rows() -> None:
     )
     with pytest.raises(TypeError, match=r"^weights_kg: expected a sequence of weights, not one"):
         units.plan_table("55")
-    with pytest.raises(InvalidFormat, match=r"^weight_kg: expected a decimal number"):
+    with pytest.raises(InvalidFormat, match=r"^weights_kg\[1\]: expected a decimal number"):
         units.plan_table(["55", "heavy"])
 
 

@@ -162,9 +162,9 @@ def pounds_to_kg(pounds: Decimal | int | str) -> Decimal:
     >>> pounds_to_kg(150)
     Decimal('68.03885550')
     """
-    value = to_decimal(pounds, "weight_lb")
+    value = to_decimal(pounds, "pounds")
     if value <= 0:
-        raise OutOfRange("weight_lb: expected a weight greater than zero")
+        raise OutOfRange("pounds: expected a weight greater than zero")
     return value * POUND_KG
 
 
@@ -176,19 +176,26 @@ def check_weight(
     >>> check_weight("63.4")
     Decimal('63.4')
     """
+    low, high = _weight_range(weight_range)
     weight = to_decimal(weight_kg, "weight_kg")
-    if weight_range is WEIGHT_RANGE_KG:  # the constant's bounds are already checked Decimals
-        low, high = WEIGHT_RANGE_KG
-    elif not (isinstance(weight_range, tuple) and len(weight_range) == 2):
-        raise TypeError("weight_range: expected a (low, high) tuple of Decimal kilograms")
-    else:
-        low, high = (to_decimal(bound, "weight_range") for bound in weight_range)
     if not low <= weight <= high:
         raise OutOfRange(
             f"weight_kg: expected {low} to {high} kg (a plausibility range for patients aged 5 "
             "and older; a weight outside it is usually pounds or grams given as kg)"
         )
     return weight
+
+
+def _weight_range(weight_range: object) -> tuple[Decimal, Decimal]:
+    """The (low, high) bounds in kg, checked: finite numbers, low not above high."""
+    if weight_range is WEIGHT_RANGE_KG:  # the constant's bounds are already checked Decimals
+        return WEIGHT_RANGE_KG
+    if not (isinstance(weight_range, tuple) and len(weight_range) == 2):
+        raise TypeError("weight_range: expected a (low, high) tuple of Decimal kilograms")
+    low, high = (to_decimal(bound, "weight_range") for bound in weight_range)
+    if low > high:
+        raise OutOfRange("weight_range: expected low <= high")
+    return low, high
 
 
 @exact
@@ -254,6 +261,9 @@ def regimen_for(
     chosen_route, chosen_indication = _route(route), _indication(indication)
     if isinstance(age_years, bool) or not isinstance(age_years, int):
         raise TypeError("age_years: expected an int")
+    _weight_range(weight_range)
+    if weight_kg is not None:  # refused even where the regimen does not use it
+        to_decimal(weight_kg, "weight_kg")
     if age_years < MIN_AGE_YEARS:
         raise OutOfRange(f"age: Benlysta is indicated from {MIN_AGE_YEARS} years of age")
     if chosen_route == Route.IV:

@@ -58,6 +58,10 @@ MAX_PLAN_DOSE_MG: Final = Decimal(20000)
 
 
 def _dose(dose_mg: object, max_dose_mg: Decimal = MAX_PLAN_DOSE_MG) -> Decimal:
+    if max_dose_mg is not MAX_PLAN_DOSE_MG:
+        max_dose_mg = to_decimal(max_dose_mg, "max_dose_mg")  # NaN and infinities refused
+        if max_dose_mg <= 0:
+            raise OutOfRange("max_dose_mg: expected more than 0 mg")
     dose = to_decimal(dose_mg, "dose_mg")
     if not 0 < dose <= max_dose_mg:
         raise OutOfRange(f"dose_mg: expected more than 0 and at most {max_dose_mg} mg")
@@ -400,9 +404,9 @@ def plan_table(
     """
     if isinstance(weights_kg, str | bytes):
         raise TypeError("weights_kg: expected a sequence of weights, not one string")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for weight in weights_kg:
-        kg = to_decimal(weight, "weight_kg")
+        kg = to_decimal(weight, f"weights_kg[{len(rows)}]")
         plan = plan_vials(kg * drug.iv_mg_per_kg, policy, drug=drug)
         values: dict[str, Any] = {
             "weight_kg": kg,
