@@ -302,3 +302,22 @@ def test_non_ascii_on_the_command_line(tmp_path: Path, command: str) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert 2 == cli.main([*base, "--non-ascii", "transliterate"], out, err)
     assert "patient.first_name: 105 characters once transliterated" in err.getvalue()
+
+
+def test_format_in_any_case_and_the_claim_kind_with_its_article(tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    hospital = "examples/encounter-hospital-iv.json"
+    assert 2 == cli.main(["claim", hospital, "--format", "837P"], out, err)
+    assert "--format 837p: this is an institutional claim; use 837i" in err.getvalue()
+    office = "examples/encounter-office-iv.json"
+    err = io.StringIO()
+    assert 2 == cli.main(["claim", office, "--format", "837I"], io.StringIO(), err)
+    assert "this is a professional claim; use 837p" in err.getvalue()
+    out = io.StringIO()
+    assert 0 == cli.main(["claim", office, "--format", "JSON"], out, io.StringIO())
+    assert '"claim_id"' in out.getvalue()
+    lines = tmp_path / "e.jsonl"
+    lines.write_text(Path(office).read_text().replace("\n", "") + "\n")
+    out = io.StringIO()
+    assert 0 == cli.main(["batch", str(lines), "--format", "Json"], out, io.StringIO())
+    assert 1 == len(out.getvalue().splitlines())

@@ -105,7 +105,7 @@ def test_every_problem_is_reported_at_once_with_paths() -> None:
     data["billing_provider"]["address"]["zip"] = "1234"
     data["insurance"]["payer_id"] = "!"
     assert [
-        ("$.colour", "unknown-key"),
+        ("$", "unknown-key"),
         ("$.claim_id", "invalid-value"),
         ("$.service_date", "invalid-value"),
         ("$.route", "invalid-value"),
@@ -210,3 +210,24 @@ def test_typed_construction_checks_and_normalises_every_field() -> None:
         attrs.evolve(loaded.submitter, phone="555")
     with pytest.raises(InvalidInput, match="state"):
         encounter.Address(line1="1 A ST", city="X", state="Illinois", zip="62701")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"service_date": "2025-02-30", "route": "im", "dose_mg": "-1", "infusion_minutes": -5,
+         "claim_id": "has space", "prior_authorization": "x" * 51, "ndc": "49401-101"},
+        {"service_date": 20250101, "diagnoses": ["M32.14", "32", 7], "frequency": "again",
+         "products_used": [{"ndc": "1", "count": "two"}], "dose_mg": float("nan")},
+        {"patient__weight_kg": "heavy", "patient__sex": "X", "patient__birth_date": "1-1-1",
+         "patient__first_name": "x" * 99, "patient__member_id": "*"},
+    ],
+)  # fmt: skip
+def test_each_message_names_its_field_once(changes: dict[str, object]) -> None:
+    with pytest.raises(InvalidInput) as info:
+        encounter.from_dict(office(**changes))
+    assert len(info.value.problems) >= 3
+    for problem in info.value.problems:
+        field = problem.path.rpartition(".")[2].partition("[")[0]
+        assert not problem.message.startswith(f"{field}:"), str(problem)
+        assert f"{field}: {field}:" not in str(problem)

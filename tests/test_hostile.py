@@ -59,8 +59,25 @@ def test_deep_nesting_and_size() -> None:
 def test_unknown_keys_that_are_not_identifiers_are_shown_by_position() -> None:
     with pytest.raises(InvalidInput) as info:
         encounter.from_dict({**office(), "JANE SAMPLE 1978": 1})
-    assert ["${key 15}"] == [p.path for p in info.value.problems]
+    assert ["$"] == [p.path for p in info.value.problems]
+    assert "an unknown key (key 15 of this object)" in info.value.problems[0].message
     assert "JANE" not in str(info.value)
+
+
+def test_a_key_name_is_echoed_only_as_a_likely_typo() -> None:
+    data = office()
+    data["patient"]["JANEDOE"] = "x"  # a system that writes data as keys
+    data["patient"]["weigth_kg"] = "68.3"
+    data["diagnosis"] = ["M32.14"]
+    with pytest.raises(InvalidInput) as info:
+        encounter.from_dict(data)
+    assert [
+        ("$.diagnosis", "an unknown key; did you mean 'diagnoses'?"),
+        ("$.patient", "an unknown key (key 8 of this object); accepted keys: address, birth_date, "
+                      "first_name, last_name, member_id, sex, weight_kg"),
+        ("$.patient.weigth_kg", "an unknown key; did you mean 'weight_kg'?"),
+    ] == sorted((p.path, p.message) for p in info.value.problems)  # fmt: skip
+    assert "JANEDOE" not in str(info.value)
 
 
 def test_dates_the_standard_cannot_hold() -> None:

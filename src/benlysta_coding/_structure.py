@@ -21,6 +21,7 @@ the class of the objects of a list.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import types
 from collections.abc import Callable, Mapping
@@ -28,6 +29,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
+from benlysta_coding._util import article
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
 
 T = TypeVar("T")
@@ -68,6 +70,23 @@ _REFUSALS: Final = (
 """What a converter raises for a value it refuses (:class:`InvalidInput` is a ValidationError)."""
 
 
+def _likely_typo(key: object, keys: frozenset[str]) -> str | None:
+    """The accepted key that ``key`` misspells (one or two characters off), else ``None``."""
+    if not isinstance(key, str) or not key.isidentifier() or len(key) >= MAX_EXCERPT:
+        return None
+    close = difflib.get_close_matches(key.lower(), keys, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def _once(message: str, where: str) -> str:
+    """A converter's message without the field name the path already gives
+    (``$.service_date: service_date: expected ...`` reads ``$.service_date: expected ...``)."""
+    name = where.rpartition(".")[2].partition("[")[0]
+    if name and message.startswith(f"{name}: "):
+        return message[len(name) + 2 :]
+    return message
+
+
 class Reader:
     """Collects problems while reading, each with its JSON path."""
 
@@ -89,9 +108,11 @@ class Reader:
                 for problem in error.problems
             )
         except TypeError as error:
-            self.fail(f"{path}.{name}" if name else path, "invalid-type", _message(error, value))
+            where = f"{path}.{name}" if name else path
+            self.fail(where, "invalid-type", _once(_message(error, value), where))
         except ValidationError as error:
-            self.fail(f"{path}.{name}" if name else path, "invalid-value", str(error))
+            where = f"{path}.{name}" if name else path
+            self.fail(where, "invalid-value", _once(str(error), where))
         except (ValueError, ArithmeticError, RecursionError, MemoryError):
             where = f"{path}.{name}" if name else path
             self.fail(where, "invalid-value", "not a value this field accepts")
@@ -107,16 +128,18 @@ class Reader:
             return value
         for position, key in enumerate(value):
             if key not in keys:
-                shown = (
-                    f".{key}"
-                    if isinstance(key, str) and key.isidentifier() and len(key) < MAX_EXCERPT
-                    else f"{{key {position + 1}}}"
-                )
-                self.fail(
-                    f"{path}{shown}",
-                    "unknown-key",
-                    f"unknown key; accepted keys: {', '.join(sorted(keys))}",
-                )
+                typo = _likely_typo(key, keys)
+                if typo is not None:  # a key name is echoed only when it is a misspelt one
+                    self.fail(
+                        f"{path}.{key}", "unknown-key", f"an unknown key; did you mean '{typo}'?"
+                    )
+                else:  # a key can carry patient data when a system writes data as keys
+                    self.fail(
+                        path,
+                        "unknown-key",
+                        f"an unknown key (key {position + 1} of this object); accepted keys: "
+                        f"{', '.join(sorted(keys))}",
+                    )
         return value
 
     def read(
@@ -434,7 +457,7 @@ def nested(kind: type[T]) -> Callable[[Any], T]:
         if isinstance(value, kind):
             return value
         if not isinstance(value, Mapping):
-            raise TypeError(f"expected a {kind.__name__} or an object")
+            raise TypeError(f"expected {article(kind.__name__)} or an object")
         reader = Reader()
         read = reader.read(kind, value, "$")
         if read is None:

@@ -276,3 +276,14 @@ def chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
         if not chunk:
             return
         yield chunk
+
+
+def article(word: object) -> str:
+    """``word`` with its indefinite article: ``an institutional``, ``an 835``, ``a vial``.
+
+    >>> article("institutional"), article("835"), article("professional"), article("autoinjector")
+    ('an institutional', 'an 835', 'a professional', 'an autoinjector')
+    """
+    text = str(word)
+    vowel = text[:1].lower() in "aeiou8" or text.startswith(("11", "18"))
+    return f"{'an' if vowel else 'a'} {text}"

@@ -31,7 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Final, cast
 
-from benlysta_coding._util import EXACT
+from benlysta_coding._util import EXACT, article
 from benlysta_coding.errors import InvalidFormat
 
 Source = str | bytes | os.PathLike[str] | IO[bytes]
@@ -214,7 +214,7 @@ def enveloped(
                 raise InvalidFormat(f"segment {number}: ST outside a functional group (no GS)")
             if element(elements, 1) != transaction:
                 raise InvalidFormat(
-                    f"segment {number}: expected a {transaction} transaction set (ST*{transaction})"
+                    f"segment {number}: expected {article(transaction)} transaction set (ST*{transaction})"
                 )
             if not element(elements, 2):
                 raise InvalidFormat(f"segment {number}: ST02 control number is empty")

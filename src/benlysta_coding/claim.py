@@ -59,7 +59,7 @@ from benlysta_coding import (
     revenue,
     units,
 )
-from benlysta_coding._util import EXACT, chunks, exact, plain, to_date, to_decimal
+from benlysta_coding._util import EXACT, article, chunks, exact, plain, to_date, to_decimal
 from benlysta_coding.checks import check_lines
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.encounter import Encounter, Setting
@@ -481,7 +481,7 @@ def _check_child_devices(
             found.append(
                 make(
                     "sc-syringe-child",
-                    f"NDC {use.product.ndc10} is a {use.product.device} for a patient under 18",
+                    f"NDC {use.product.ndc10} is {article(use.product.device)} for a patient under 18",
                     "$.products_used" if encounter.products_used else "$.ndc",
                 )
             )

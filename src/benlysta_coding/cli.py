@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, BinaryIO, Final, TextIO
 
 from benlysta_coding import _pipeline, dosing, encounter, examples, hcpcs, ndc, products, units
-from benlysta_coding._util import chunks, exact, plain
+from benlysta_coding._util import article, chunks, exact, plain
 from benlysta_coding.claim import Claim, ClaimKind, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
 
@@ -171,7 +171,9 @@ def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse
     if form in ("837p", "837i"):
         wanted = "837p" if claim.kind == ClaimKind.PROFESSIONAL else "837i"
         if form != wanted:
-            raise ValidationError(f"--format {form}: this is a {claim.kind} claim; use {wanted}")
+            raise ValidationError(
+                f"--format {form}: this is {article(claim.kind)} claim; use {wanted}"
+            )
         return x12.render_837(claim, who(), _envelope(args))
     if form == "cms1500":
         return json.dumps(forms.cms1500(claim), indent=2) + "\n"
@@ -783,6 +785,7 @@ def _parser() -> argparse.ArgumentParser:
     claim.add_argument(
         "--format",
         default="text",
+        type=str.lower,
         choices=["text", "json", "837p", "837i", "cms1500", "ub04", "fhir"],
         help="what to print (default text); the X12 formats need --price for every code",
     )
@@ -799,6 +802,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "--format",
         default="json",
+        type=str.lower,
         choices=["json", "837p", "837i"],
         help="JSON Lines of claims (default), or one X12 interchange",
     )
@@ -816,7 +820,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     remit_parser.add_argument("file", help="the 835 file")
     remit_parser.add_argument(
-        "--format", default="text", choices=["text", "json"], help="text (default) or JSON"
+        "--format",
+        default="text",
+        type=str.lower,
+        choices=["text", "json"],
+        help="text (default) or JSON",
     )
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
     ndc_parser.add_argument("values", nargs="+", metavar="NDC", help="NDCs in any layout")

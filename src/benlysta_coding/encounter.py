@@ -57,7 +57,7 @@ $.setting: required [missing]
 $.payer: required [missing]
 $.diagnoses: required [missing]
 $.patient.birth_date: required [missing]
-$.patient.weight_kg: weight_kg: expected a decimal number written with ASCII digits, such as '63.4' [invalid-value]
+$.patient.weight_kg: expected a decimal number written with ASCII digits, such as '63.4' [invalid-value]
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ import attrs
 
 from benlysta_coding import icd10, ndc, policy, products
 from benlysta_coding._structure import Reader, collecting, items, meta, nested
-from benlysta_coding._util import OUT_OF_RANGE, json_float, json_int, to_date
+from benlysta_coding._util import OUT_OF_RANGE, article, json_float, json_int, to_date
 from benlysta_coding.dosing import Indication
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
 from benlysta_coding.parties import (
@@ -401,7 +401,7 @@ class Encounter:
                 (
                     "payer_claim_number",
                     "missing",
-                    f"required for a {frequency} claim: the payer's number of the original claim",
+                    f"required for {article(frequency)} claim: the payer's number of the original claim",
                 )
             )
         day = values.get("service_date")
