@@ -321,3 +321,30 @@ def test_format_in_any_case_and_the_claim_kind_with_its_article(tmp_path: Path) 
     out = io.StringIO()
     assert 0 == cli.main(["batch", str(lines), "--format", "Json"], out, io.StringIO())
     assert 1 == len(out.getvalue().splitlines())
+
+
+def test_the_claim_checks_through_the_command_line(tmp_path: Path) -> None:
+    import json
+
+    from benlysta_coding import examples
+
+    void = {**json.loads(json.dumps(examples.OFFICE_IV)), "frequency": "void",
+            "payer_claim_number": "PCN-1"}  # fmt: skip
+    path = tmp_path / "void.json"
+    path.write_text(json.dumps(void))
+    out = io.StringIO()
+    assert 0 == cli.main(["claim", str(path)], out, io.StringIO())
+    shown = " ".join(out.getvalue().split())  # the text wraps to the terminal
+    assert "cancelled through the contractor (a reopening, or its portal)" in shown
+    assert "[medicare-reopening]" in shown
+    keyed = json.loads(json.dumps(examples.OFFICE_IV))
+    keyed["patient"]["JANEDOE19780614"] = True
+    path.write_text(json.dumps(keyed))
+    err = io.StringIO()
+    assert 2 == cli.main(["claim", str(path)], io.StringIO(), err)
+    assert "$.patient: an unknown key (key 8 of this object)" in err.getvalue()
+    assert "JANEDOE" not in err.getvalue()
+    err = io.StringIO()
+    assert 2 == cli.main(["dose", "--weight-kg", "NaN"], io.StringIO(), err)
+    assert "weight_kg" in err.getvalue()
+    assert "InvalidOperation" not in err.getvalue()
