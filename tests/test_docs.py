@@ -50,3 +50,45 @@ def test_every_public_function_has_an_example() -> None:
             ):
                 missing.append(f"{name}.{public}")
     assert [] == missing
+
+
+def _shell_commands(text: str) -> list[str]:
+    """The ``python -m benlysta_coding`` commands of a page's literal blocks, continuations
+    joined."""
+    commands, pending = [], ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if pending:
+            pending += " " + line.rstrip("\\").strip()
+            if not line.endswith("\\"):
+                commands.append(pending)
+                pending = ""
+        elif line.startswith("python -m benlysta_coding"):
+            if line.endswith("\\"):
+                pending = line.rstrip("\\").strip()
+            else:
+                commands.append(line)
+    return commands
+
+
+def test_the_commands_the_docs_show_on_the_sample_files_run(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "examples", tmp_path / "examples")
+    ran = 0
+    for page in sorted((root / "docs").glob("*.rst")):
+        for command in _shell_commands(page.read_text()):
+            if not any(
+                s in command for s in ("examples/ack-", "examples/remittance-", "office.837")
+            ):
+                continue
+            shell = command.replace("python -m", f"{sys.executable} -m", 1)
+            done = subprocess.run(shell, shell=True, cwd=tmp_path, capture_output=True, text=True,
+                                  check=False)  # fmt: skip
+            assert 0 == done.returncode, (page.name, command, done.stderr)
+            assert done.stdout or ">" in command, (page.name, command)
+            ran += 1
+    assert ran >= 7

@@ -564,8 +564,10 @@ def _remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     transactions: list[dict[str, Any]] = []
     reader = remit.Reader(pathlib.Path(args.file))
     claims: list[dict[str, Any]] = []
+    payments: list[Any] = []
     try:  # the whole file is read and checked before anything is printed
         for _, payment in reader:
+            payments.append(payment)
             claims.append(
                 {
                     "claim_id": payment.claim_id,
@@ -608,9 +610,123 @@ def _remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps({"transactions": transactions}, indent=2) + "\n")
         return 0
+    if args.format == "csv":
+        _write_csv(out, remit.records(payments))
+        return 0
     for transaction in transactions:
         _remit_text(transaction, out)
     return 0
+
+
+def _write_csv(out: TextIO, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows as CSV with a header; money as exact text."""
+    import csv
+
+    if not rows:
+        return
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: plain(v) if isinstance(v, Decimal) else v for k, v in row.items()})
+
+
+def _ack(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Read a 999 or a 277CA (told apart by its GS01), say what to fix; exit 1 when anything was
+    rejected or a claim of --claims was not mentioned, 2 on a malformed file."""
+    from benlysta_coding import ack
+
+    try:
+        kind = _ack_kind(args.file)
+        reader: Any = ack.Reader999(pathlib.Path(args.file)) if kind == "FA" else (
+            ack.Reader277(pathlib.Path(args.file))
+        )  # fmt: skip
+        items = list(reader)  # the whole file is read and checked before anything is printed
+        matched = ack.match(items, args.claims) if args.claims else None
+    except OSError as error:
+        err.write(f"{args.file}: cannot read the file ({type(error).__name__})\n")
+        return 2
+    except ValidationError as error:
+        err.write(f"{args.file}: {error}; nothing in it was used\n")
+        return 2
+    groups = getattr(reader, "groups", [])
+    rejected = any(getattr(i, "rejected", not getattr(i, "accepted", True)) for i in items)
+    rejected = rejected or any(not g.accepted for g in groups)
+    if matched is not None:
+        rejected = rejected or any(m.rejected for m in matched)
+    rows = ack.records(matched if matched is not None else items)
+    if args.format == "json":
+        out.write(json.dumps(rows, indent=2) + "\n")
+    elif args.format == "csv":
+        _write_csv(out, rows)
+    else:
+        _ack_text(kind, items, groups, matched, out)
+    return 1 if rejected else 0
+
+
+def _ack_kind(path: str) -> str:
+    """``FA`` (a 999) or ``HN`` (a 277CA), from the file's GS01."""
+    with open(path, "rb") as handle:
+        head = handle.read(512).decode("ascii", errors="replace")
+    if len(head) < 106 or not head.startswith("ISA"):
+        raise ValidationError("segment 1: an X12 file starts with a 106-character ISA segment")
+    element, terminator = head[3], head[105]
+    after = head[106:].lstrip("\r\n")
+    gs = after.split(terminator, 1)[0].split(element)
+    if gs[0] != "GS" or len(gs) < 2 or gs[1] not in ("FA", "HN"):
+        raise ValidationError("segment 2: expected a 999 (GS*FA) or a 277CA (GS*HN) acknowledgment")
+    return gs[1]
+
+
+def _ack_text(
+    kind: str, items: Sequence[Any], groups: Sequence[Any], matched: Sequence[Any] | None,
+    out: TextIO,
+) -> None:  # fmt: skip
+    width, colour = _terminal(out)
+    if matched is not None:
+        for found in matched:
+            where = found.claim_id or "file"
+            if found.line is not None:
+                where += f", line {found.line}"
+            mark = "rejected" if found.rejected else "ok"
+            out.write(f"[{mark}] {where}: {found.what}\n")
+            if found.next_step:
+                out.write(f"    next: {found.next_step}\n")
+        return
+    if kind == "FA":
+        for group in groups:
+            out.write(
+                f"Group {group.group_control_number} ({group.functional_id}): "
+                f"{group.status_text}; {group.accepted_count} of {group.received} transaction "
+                "set(s) accepted\n"
+            )
+        for response in items:
+            out.write(
+                f"Transaction set {response.control_number} ({response.transaction_set}): "
+                f"{response.status_text}\n"
+            )
+            for error in response.errors:
+                out.write(
+                    f"  {error.segment_id} at position {error.position} (loop "
+                    f"{error.loop or '-'}): {error.meaning}\n"
+                )
+                for element in error.elements:
+                    bad = f" (sent '{element.bad_value}')" if element.bad_value else ""
+                    out.write(
+                        f"    element {element.position:02d}: {element.meaning}{bad}; next: "
+                        f"{element.next_step}\n"
+                    )
+        return
+    del width, colour
+    for status in items:
+        who = status.claim_id if status.level == "claim" else f"the {status.level}"
+        for each in status.statuses:
+            out.write(f"{who}: {each.category} {each.meaning}; next: {each.next_step}\n")
+        for line in status.lines:
+            for each in line.statuses:
+                out.write(
+                    f"{who}, line {line.control_number or line.code}: {each.category} "
+                    f"{each.meaning}; next: {each.next_step}\n"
+                )
 
 
 def _transaction(transaction: Any, claims: list[dict[str, Any]]) -> dict[str, Any]:
@@ -823,8 +939,22 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         default="text",
         type=str.lower,
-        choices=["text", "json"],
-        help="text (default) or JSON",
+        choices=["text", "json", "csv"],
+        help="text (default), JSON, or CSV rows (one per adjustment)",
+    )
+    ack_parser = commands.add_parser(
+        "ack", help="read a 999 or 277CA acknowledgment: what was rejected and what to fix"
+    )
+    ack_parser.add_argument("file", help="the 999 or 277CA file (told apart by its GS01)")
+    ack_parser.add_argument(
+        "--claims", metavar="FILE.837", help="the 837 it answers: point each error at its claim"
+    )
+    ack_parser.add_argument(
+        "--format",
+        default="text",
+        type=str.lower,
+        choices=["text", "json", "csv"],
+        help="text (default), JSON or CSV rows",
     )
     ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
     ndc_parser.add_argument("values", nargs="+", metavar="NDC", help="NDCs in any layout")
@@ -878,4 +1008,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _batch(args, out, err)
     if args.command == "remit":
         return _remit(args, out, err)
+    if args.command == "ack":
+        return _ack(args, out, err)
     return _demo(getattr(args, "price", []), out, err)

@@ -433,7 +433,7 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
     ``policies`` maps the names accepted in ``"payer"`` to policies (the built-ins by default; add your
     own). Raises :class:`~benlysta_coding.errors.InvalidInput` listing each problem with its JSON path.
 
-    Numbers may be JSON numbers as :func:`json.load` gives them: a ``float`` is read from the number
+    Numbers may be JSON numbers as ``json.load`` gives them: a ``float`` is read from the number
     as written, through its shortest repr (``63.4``, never the binary float's
     ``63.39999999999999857891452847979962825775146484375``), so ``from_dict(json.load(f))`` and
     :func:`from_json` give equal encounters.

@@ -64,6 +64,7 @@ __all__ = [
     "match",
     "predicted_by",
     "read_835",
+    "records",
     "secondary_claim",
 ]
 
@@ -996,3 +997,55 @@ def _reconcile(claim: Claim, payment: ClaimPayment, where: str) -> None:
             f"{where}: the claim does not balance: charge {plain(payment.charge)} less paid "
             f"{plain(payment.paid)} is not its adjustments and its lines' {plain(all_adjusted)}"
         )
+
+
+def records(
+    payments: Iterable[tuple[Remittance, ClaimPayment] | ClaimPayment], *, numeric: bool = False
+) -> list[dict[str, Any]]:
+    """Flat rows of what :func:`read_835` yields, one per adjustment or remark (a line without
+    either has one row), that ``pandas.DataFrame`` takes as they are: claim, status, line, code,
+    modifiers, charge, paid, group, reason, amount, meaning and next step. Money is a ``Decimal``,
+    or a float with ``numeric=True`` (as :meth:`benlysta_coding.claim.Claim.records` does).
+
+    >>> records([])
+    []
+    """
+    rows: list[dict[str, Any]] = []
+
+    def money(value: Decimal | None) -> Decimal | float | None:
+        return float(value) if numeric and value is not None else value
+
+    for item in payments:
+        payment = item[1] if isinstance(item, tuple) else item
+        if not isinstance(payment, ClaimPayment):
+            raise TypeError("records: expected what read_835 yields")
+        targets: list[tuple[int | None, LinePayment | None]] = [(None, None)]
+        targets += [(number, line) for number, line in enumerate(payment.lines, start=1)]
+        for number, line in targets:
+            adjustments = payment.adjustments if line is None else line.adjustments
+            remarks = payment.remarks if line is None else line.remarks
+            base = {
+                "claim": payment.claim_id,
+                "status": payment.status,
+                "line": number,
+                "control_number": "" if line is None else line.control_number,
+                "code": "" if line is None else line.code,
+                "modifiers": "" if line is None else ":".join(line.modifiers),
+                "charge": money(payment.charge if line is None else line.charge),
+                "paid": money(payment.paid if line is None else line.paid),
+            }
+            found = [
+                {**base, "group": a.group, "reason": a.reason, "amount": money(a.amount),
+                 "meaning": explain(a.reason).meaning, "next_step": explain(a.reason).next_step}
+                for a in adjustments
+            ] + [
+                {**base, "group": "", "reason": remark, "amount": None,
+                 "meaning": explain(remark, "RARC").meaning,
+                 "next_step": explain(remark, "RARC").next_step}
+                for remark in remarks
+            ]  # fmt: skip
+            if not found and line is not None:
+                found = [{**base, "group": "", "reason": "", "amount": None, "meaning": "",
+                          "next_step": ""}]  # fmt: skip
+            rows.extend(found)
+    return rows
