@@ -227,3 +227,21 @@ def test_the_shipped_samples_answer_the_office_claim() -> None:
         shipped = (EXAMPLES / name).read_text()
         assert text == shipped, name
         assert [] == pyx12_errors(shipped)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [ack_999(["IK3*SV1*23*2400*8", "CTX*CLM01:BEN-2025-0001", "IK4*1:2*234*7*J0490"]),
+     ack_277([(CLAIM, "A7:21:85", {2: "A7:453"})])],
+    ids=["999", "277CA"],
+)  # fmt: skip
+def test_a_cut_acknowledgment_is_refused_at_every_boundary(text: str) -> None:
+    reader = ack.read_999 if "GS*FA" in text else ack.read_277ca
+    whole = list(reader(text=text))
+    ends = [i + 1 for i, char in enumerate(text) if char == "~"]
+    for cut in (0, *ends[:-1], *range(ends[-2], len(text.rstrip()) - 1)):
+        seen = []
+        with pytest.raises(InvalidFormat, match=r"segment \d+"):  # noqa: PT012
+            for item in reader(text=text[:cut]):
+                seen.append(item)
+        assert seen == whole[: len(seen)], cut

@@ -13,6 +13,7 @@ import attrs
 import pytest
 
 from benlysta_coding import (
+    ack,
     build_claim,
     checks,
     cpt,
@@ -198,6 +199,14 @@ ENTRY_POINTS: list[Callable[[Any], object]] = [
     lambda value: growth.assess(Decimal(30), value, dt.date(2025, 1, 1), "F"),
     lambda value: growth.assess(Decimal(30), dt.date(2015, 1, 1), dt.date(2025, 1, 1), value),
     lambda value: growth.age_in_months(value, dt.date(2025, 1, 1)),
+    lambda value: list(ack.read_999(value)),
+    lambda value: list(ack.read_999(text=value)),
+    lambda value: list(ack.read_277ca(value)),
+    lambda value: list(ack.read_277ca(text=value)),
+    lambda value: ack.match(value, [CLAIM]),
+    lambda value: ack.match([], value),
+    ack.records,
+    remit.records,
 ]
 
 

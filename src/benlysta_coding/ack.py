@@ -834,7 +834,13 @@ def _places(path: str | os.PathLike[str]) -> dict[str, list[_Place | None]]:
     found: dict[str, list[_Place | None]] = {}
     current: list[_Place | None] = []
     claim_id, line = "", None
-    with Path(path).open("rb") as handle:
+    try:
+        handle = Path(path).open("rb")  # noqa: SIM115 - closed by the with below
+    except (OSError, ValueError) as error:
+        raise InvalidFormat(
+            f"claims: cannot read the 837 file {Path(path).name[:60]!r} ({type(error).__name__})"
+        ) from None
+    with handle:
         stream = _x12read.open_source(handle, None, "the 837")
         segments = _x12read.Segments(stream)
         for _, elements in _x12read.enveloped(segments, "HC", "837", "005010X22"):
