@@ -66,15 +66,11 @@ def test_line_explanations() -> None:
 
 
 @pytest.mark.parametrize("name", ["drug_lines", "waste_decision", "DrugLine", "WasteDecision"])
-def test_moved_names_warn_and_still_work(name: str) -> None:
-    with pytest.warns(
-        DeprecationWarning,
-        match=f"benlysta_coding.units.{name} moved to benlysta_coding.lines.{name}",
-    ):
-        moved = getattr(units, name)
+def test_names_moved_to_lines_live_there_only(name: str) -> None:
     from benlysta_coding import lines
 
-    assert getattr(lines, name) is moved
+    assert hasattr(lines, name)
+    assert not hasattr(units, name)  # 0.x: the shim that imported upward is gone
 
 
 def test_unknown_module_attributes_raise_attribute_error() -> None:
@@ -275,10 +271,12 @@ def test_displays() -> None:
     printer = Printer()
     plan._repr_pretty_(printer, False)
     assert "VialPlan(683 mg: 6 x 120 mg; 69 units administered, 3 wasted)" == printer.text_seen
-    html = plan._repr_html_()
+    from benlysta_coding import html as displays
+
+    html = displays.plan_table(plan)
     assert "683 mg from the least_waste plan: 69 units administered, 3 wasted (37 mg)" in html
     claim = claim_of(office(diagnoses=["M32.13", "M32.1"]))
-    page = claim._repr_html_()
+    page = displays.claim_table(claim)
     assert (
         "<caption>Claim BEN-2025-0001: professional, medicare_part_b, 2025-03-03; total - (no prices)</caption>"
         in page

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 
 import pytest
@@ -49,11 +48,9 @@ def test_ten_bare_digits_need_the_catalogue(value: str, expected: str) -> None:
         ndc.validate(value)
 
 
-def test_deprecated_default_catalogue_still_works() -> None:
-    with pytest.warns(DeprecationWarning, match="products.CATALOGUE"):
-        catalogue = ndc.BENLYSTA_CATALOGUE
-    assert isinstance(catalogue, Mapping)
-    assert "49401-101-01" == catalogue["49401010101"]
+def test_the_removed_default_catalogue_is_gone() -> None:
+    assert not hasattr(ndc, "BENLYSTA_CATALOGUE")  # 0.x: removed with its upward import
+    assert "49401-101-01" == products.CATALOGUE["49401010101"]
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ Submodules and the names below load on first use, so ``import benlysta_coding`` 
 from __future__ import annotations
 
 import importlib
+import sys as _sys
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
@@ -99,6 +100,12 @@ _SUBMODULES: Final = frozenset(
     name for name in __all__ if name.islower() and name not in _NAMES and not name.startswith("_")
 )
 """The submodules loaded on first use: the lower-case names of ``__all__`` that are not functions."""
+
+
+if "IPython" in _sys.modules:  # in a notebook, the values display as HTML (benlysta_coding.html)
+    from benlysta_coding import html as _html
+
+    _html.register()
 
 
 def __getattr__(name: str) -> Any:

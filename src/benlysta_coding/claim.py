@@ -165,11 +165,6 @@ class Claim:
     other_payer: OtherPayer | None = None
     """On a claim to the secondary payer: what the primary payer paid and adjusted."""
 
-    def _repr_html_(self) -> str:
-        from benlysta_coding import html
-
-        return html.claim_table(self)
-
     @property
     def total_charge(self) -> Decimal | None:
         """The sum of the line charges, exactly; ``None`` if any line has no charge."""

@@ -36,28 +36,47 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import enum
 from decimal import Decimal
 from typing import Final
 
-import attrs
 from dateutil.relativedelta import relativedelta
 
 from benlysta_coding._util import exact, require, to_date, to_decimal
+from benlysta_coding.drug import (
+    ADULT_AGE_YEARS as ADULT_AGE_YEARS,
+)
+from benlysta_coding.drug import (
+    IV_MG_PER_KG as IV_MG_PER_KG,
+)
+from benlysta_coding.drug import (
+    MIN_AGE_YEARS as MIN_AGE_YEARS,
+)
+from benlysta_coding.drug import (
+    SC_ADULT_LUPUS_NEPHRITIS as SC_ADULT_LUPUS_NEPHRITIS,
+)
+from benlysta_coding.drug import (
+    SC_ADULT_SLE as SC_ADULT_SLE,
+)
+from benlysta_coding.drug import (
+    SC_CHILD_SLE_EVERY_2_WEEKS as SC_CHILD_SLE_EVERY_2_WEEKS,
+)
+from benlysta_coding.drug import (
+    SC_CHILD_SLE_WEEKLY as SC_CHILD_SLE_WEEKLY,
+)
+from benlysta_coding.drug import (
+    Indication as Indication,
+)
+from benlysta_coding.drug import (
+    Regimen as Regimen,
+)
 from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange
 from benlysta_coding.products import Route
 
+# The regimens, Indication and the age and dose constants are the drug's own facts: they live in
+# benlysta_coding.drug and are imported here, where the calculators use them (dosing.SC_ADULT_SLE
+# and the others keep working).
 __all__ = [
-    "ADULT_AGE_YEARS",
-    "IV_MG_PER_KG",
-    "MIN_AGE_YEARS",
-    "SC_ADULT_LUPUS_NEPHRITIS",
-    "SC_ADULT_SLE",
-    "SC_CHILD_SLE_EVERY_2_WEEKS",
-    "SC_CHILD_SLE_WEEKLY",
     "WEIGHT_RANGE_KG",
-    "Indication",
-    "Regimen",
     "age_on",
     "calendar_records",
     "check_weight",
@@ -68,91 +87,12 @@ __all__ = [
     "sc_switch_window",
 ]
 
-MIN_AGE_YEARS: Final = 5
-"""Benlysta is indicated from 5 years of age (S3)."""
-ADULT_AGE_YEARS: Final = 18
-"""Adult dosing applies from 18 years of age."""
-IV_MG_PER_KG: Final = Decimal(10)
-"""The IV dose, 10 mg per kg of body weight (S3)."""
 WEIGHT_RANGE_KG: Final = (Decimal(10), Decimal(350))
 """Default plausible weights in kg (a plausibility check, not a clinical rule)."""
 POUND_KG: Final = Decimal("0.45359237")
 """One pound in kilograms, exactly (international yard and pound agreement, 1959)."""
 _PEDIATRIC_SC_WEEKLY_KG: Final = Decimal(40)
 _PEDIATRIC_SC_MIN_KG: Final = Decimal(15)
-
-
-class Indication(enum.StrEnum):
-    """What Benlysta treats."""
-
-    SLE = "sle"
-    LUPUS_NEPHRITIS = "lupus_nephritis"
-
-
-@attrs.frozen(kw_only=True)
-class Regimen:
-    """A dosing regimen: a loading phase then a maintenance interval.
-
-    ``loading_offsets_weeks`` are the weeks of the loading doses from the first dose (``(0, 2, 4)`` for
-    IV); maintenance doses follow every ``interval_weeks`` after the last loading dose.
-    """
-
-    key: str
-    route: Route
-    indication: Indication
-    description: str
-    dose_mg: Decimal
-    """The maintenance dose (the weight-based dose for IV)."""
-    interval_weeks: int
-    loading_offsets_weeks: tuple[int, ...] = (0,)
-    loading_dose_mg: Decimal | None = None
-    """The dose of the loading doses if it differs (400 mg for adult SC lupus nephritis)."""
-    weight_based: bool = False
-
-    def _repr_html_(self) -> str:
-        from benlysta_coding import html
-
-        return html.regimen_summary(self)
-
-
-SC_ADULT_SLE: Final = Regimen(
-    key="sc_adult_sle",
-    route=Route.SC,
-    indication=Indication.SLE,
-    description="200 mg SC once weekly",
-    dose_mg=Decimal(200),
-    interval_weeks=1,
-)
-"""Adult SLE, SC: 200 mg once weekly (S3)."""
-SC_ADULT_LUPUS_NEPHRITIS: Final = Regimen(
-    key="sc_adult_ln",
-    route=Route.SC,
-    indication=Indication.LUPUS_NEPHRITIS,
-    description="400 mg SC weekly for 4 doses, then 200 mg weekly",
-    dose_mg=Decimal(200),
-    interval_weeks=1,
-    loading_offsets_weeks=(0, 1, 2, 3),
-    loading_dose_mg=Decimal(400),
-)
-"""Adult lupus nephritis, SC: 400 mg weekly for 4 doses, then 200 mg weekly (secondary source)."""
-SC_CHILD_SLE_WEEKLY: Final = Regimen(
-    key="sc_child_sle_weekly",
-    route=Route.SC,
-    indication=Indication.SLE,
-    description="200 mg SC once weekly (children 40 kg or more; autoinjector only)",
-    dose_mg=Decimal(200),
-    interval_weeks=1,
-)
-"""Children with SLE, 40 kg or more, SC: 200 mg weekly, autoinjector only (secondary source)."""
-SC_CHILD_SLE_EVERY_2_WEEKS: Final = Regimen(
-    key="sc_child_sle_every_2_weeks",
-    route=Route.SC,
-    indication=Indication.SLE,
-    description="200 mg SC every 2 weeks (children 15 to under 40 kg; autoinjector only)",
-    dose_mg=Decimal(200),
-    interval_weeks=2,
-)
-"""Children with SLE, 15 to under 40 kg, SC: 200 mg every 2 weeks, autoinjector only (secondary source)."""
 
 
 @exact

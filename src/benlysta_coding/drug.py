@@ -23,6 +23,7 @@ More information:
 
 from __future__ import annotations
 
+import enum
 import types
 from collections.abc import Mapping
 from decimal import Decimal
@@ -30,14 +31,100 @@ from typing import Final
 
 import attrs
 
-from benlysta_coding import cpt, dosing, hcpcs, products
+from benlysta_coding import cpt, hcpcs, products
 from benlysta_coding import ndc as _ndc
-from benlysta_coding.dosing import Indication, Regimen
 from benlysta_coding.hcpcs import HCPCSCode
 from benlysta_coding.ndc import NDC11
 from benlysta_coding.products import Device, Product, Route
 
-__all__ = ["BELIMUMAB", "Drug"]
+__all__ = [
+    "ADULT_AGE_YEARS",
+    "BELIMUMAB",
+    "IV_MG_PER_KG",
+    "MIN_AGE_YEARS",
+    "SC_ADULT_LUPUS_NEPHRITIS",
+    "SC_ADULT_SLE",
+    "SC_CHILD_SLE_EVERY_2_WEEKS",
+    "SC_CHILD_SLE_WEEKLY",
+    "Drug",
+    "Indication",
+    "Regimen",
+]
+
+MIN_AGE_YEARS: Final = 5
+"""Benlysta is indicated from 5 years of age (S3)."""
+ADULT_AGE_YEARS: Final = 18
+"""Adult dosing applies from 18 years of age."""
+IV_MG_PER_KG: Final = Decimal(10)
+"""The IV dose, 10 mg per kg of body weight (S3)."""
+
+
+class Indication(enum.StrEnum):
+    """What Benlysta treats."""
+
+    SLE = "sle"
+    LUPUS_NEPHRITIS = "lupus_nephritis"
+
+
+@attrs.frozen(kw_only=True)
+class Regimen:
+    """A dosing regimen: a loading phase then a maintenance interval.
+
+    ``loading_offsets_weeks`` are the weeks of the loading doses from the first dose (``(0, 2, 4)`` for
+    IV); maintenance doses follow every ``interval_weeks`` after the last loading dose.
+    """
+
+    key: str
+    route: Route
+    indication: Indication
+    description: str
+    dose_mg: Decimal
+    """The maintenance dose (the weight-based dose for IV)."""
+    interval_weeks: int
+    loading_offsets_weeks: tuple[int, ...] = (0,)
+    loading_dose_mg: Decimal | None = None
+    """The dose of the loading doses if it differs (400 mg for adult SC lupus nephritis)."""
+    weight_based: bool = False
+
+
+SC_ADULT_SLE: Final = Regimen(
+    key="sc_adult_sle",
+    route=Route.SC,
+    indication=Indication.SLE,
+    description="200 mg SC once weekly",
+    dose_mg=Decimal(200),
+    interval_weeks=1,
+)
+"""Adult SLE, SC: 200 mg once weekly (S3)."""
+SC_ADULT_LUPUS_NEPHRITIS: Final = Regimen(
+    key="sc_adult_ln",
+    route=Route.SC,
+    indication=Indication.LUPUS_NEPHRITIS,
+    description="400 mg SC weekly for 4 doses, then 200 mg weekly",
+    dose_mg=Decimal(200),
+    interval_weeks=1,
+    loading_offsets_weeks=(0, 1, 2, 3),
+    loading_dose_mg=Decimal(400),
+)
+"""Adult lupus nephritis, SC: 400 mg weekly for 4 doses, then 200 mg weekly (secondary source)."""
+SC_CHILD_SLE_WEEKLY: Final = Regimen(
+    key="sc_child_sle_weekly",
+    route=Route.SC,
+    indication=Indication.SLE,
+    description="200 mg SC once weekly (children 40 kg or more; autoinjector only)",
+    dose_mg=Decimal(200),
+    interval_weeks=1,
+)
+"""Children with SLE, 40 kg or more, SC: 200 mg weekly, autoinjector only (secondary source)."""
+SC_CHILD_SLE_EVERY_2_WEEKS: Final = Regimen(
+    key="sc_child_sle_every_2_weeks",
+    route=Route.SC,
+    indication=Indication.SLE,
+    description="200 mg SC every 2 weeks (children 15 to under 40 kg; autoinjector only)",
+    dose_mg=Decimal(200),
+    interval_weeks=2,
+)
+"""Children with SLE, 15 to under 40 kg, SC: 200 mg every 2 weeks, autoinjector only (secondary source)."""
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -115,10 +202,10 @@ BELIMUMAB: Final = Drug(
     presentations=tuple(products.CODES.values()),
     iv_vials=products.IV_VIALS,
     default_sc_product=products.SC_AUTOINJECTOR_1,
-    iv_mg_per_kg=dosing.IV_MG_PER_KG,
-    min_age_years=dosing.MIN_AGE_YEARS,
-    adult_age_years=dosing.ADULT_AGE_YEARS,
-    sc_regimens=(dosing.SC_ADULT_SLE, dosing.SC_ADULT_LUPUS_NEPHRITIS),
+    iv_mg_per_kg=IV_MG_PER_KG,
+    min_age_years=MIN_AGE_YEARS,
+    adult_age_years=ADULT_AGE_YEARS,
+    sc_regimens=(SC_ADULT_SLE, SC_ADULT_LUPUS_NEPHRITIS),
     paediatric_sc_devices=frozenset({Device.AUTOINJECTOR}),
     diagnosis_category="M32",
     indication_diagnoses=types.MappingProxyType(

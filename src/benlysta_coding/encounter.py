@@ -385,11 +385,6 @@ class Encounter:
         metadata=meta("the X12 receiver", json="object", kind=Receiver),
     )
 
-    def _repr_html_(self) -> str:
-        from benlysta_coding import html
-
-        return html.encounter_summary(self)
-
     @staticmethod
     def cross_check(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         """Rules between fields: (field, code, message) for each problem."""

@@ -85,11 +85,6 @@ class Finding:
     def __str__(self) -> str:
         return f"{self.severity}: {self.path}: {self.message} [{self.code}]"
 
-    def _repr_html_(self) -> str:
-        from benlysta_coding import html
-
-        return html.finding_item(self)
-
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 

@@ -1,7 +1,9 @@
 """Notebook displays: claims, vial plans, findings, regimens and encounters as HTML.
 
-The values display themselves in Jupyter (each has a ``_repr_html_`` that calls this module); an
-encounter never shows who the patient or the subscriber is.
+In IPython and Jupyter, :func:`register` shows claims, vial plans, findings, regimens and
+encounters with these functions (``import benlysta_coding`` calls it when it runs inside IPython;
+the values themselves know nothing of HTML). An encounter never shows who the patient or the
+subscriber is.
 
 >>> import datetime
 >>> from benlysta_coding import build_claim, encounter, examples
@@ -9,7 +11,7 @@ encounter never shows who the patient or the subscriber is.
 >>> table = claim_table(claim)
 >>> table.count("<tr>"), "0636" in table
 (5, True)
->>> "MARIA" in encounter.from_dict(examples.HOSPITAL_IV)._repr_html_()
+>>> "MARIA" in encounter_summary(encounter.from_dict(examples.HOSPITAL_IV))
 False
 """
 
@@ -29,11 +31,13 @@ if TYPE_CHECKING:
     from benlysta_coding.units import VialPlan
 
 __all__ = [
+    "DISPLAYS",
     "claim_table",
     "encounter_summary",
     "finding_item",
     "plan_table",
     "regimen_summary",
+    "register",
 ]
 
 _COLUMNS: Final = (
@@ -169,3 +173,41 @@ def encounter_summary(encounter: Encounter) -> str:
         ("parties given", ", ".join(present) or "-"),
     ]
     return _table("Encounter (no patient identity shown)", ("", ""), rows)
+
+
+DISPLAYS: Final = (
+    ("benlysta_coding.claim", "Claim", "claim_table"),
+    ("benlysta_coding.units", "VialPlan", "plan_table"),
+    ("benlysta_coding.findings", "Finding", "finding_item"),
+    ("benlysta_coding.drug", "Regimen", "regimen_summary"),
+    ("benlysta_coding.encounter", "Encounter", "encounter_summary"),
+)
+"""(module, class, function of this module) of each notebook display."""
+
+
+def register(shell: object = None) -> bool:
+    """Show the library's values as HTML in IPython (the running shell, or ``shell``): each class of
+    :data:`DISPLAYS` is registered by name with the shell's HTML formatter, so nothing is imported
+    for it. Returns whether a shell took them.
+
+    >>> class Formatter:
+    ...     def __init__(self): self.names = []
+    ...     def for_type_by_name(self, module, name, function): self.names.append(name)
+    >>> class Shell:
+    ...     def __init__(self): self.display_formatter = type("D", (), {"formatters": {"text/html": Formatter()}})()
+    >>> shell = Shell()
+    >>> register(shell), shell.display_formatter.formatters["text/html"].names
+    (True, ['Claim', 'VialPlan', 'Finding', 'Regimen', 'Encounter'])
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython  # type: ignore[attr-defined]
+        except ImportError:
+            return False
+        shell = get_ipython()  # type: ignore[no-untyped-call]
+        if shell is None:
+            return False
+    formatter = shell.display_formatter.formatters["text/html"]  # type: ignore[attr-defined]
+    for module, name, function in DISPLAYS:
+        formatter.for_type_by_name(module, name, globals()[function])
+    return True

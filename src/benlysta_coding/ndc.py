@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import enum
 import re
-import warnings
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final, NamedTuple, NewType
@@ -105,20 +104,6 @@ class Unit(enum.StrEnum):
 
 
 _NO_CATALOGUE: Final[Mapping[str, str]] = {}
-
-
-def __getattr__(name: str) -> object:
-    if name == "BENLYSTA_CATALOGUE":  # deprecated in 0.2.0: the catalogue is passed in
-        warnings.warn(
-            "benlysta_coding.ndc.BENLYSTA_CATALOGUE is deprecated; "
-            "use benlysta_coding.products.CATALOGUE",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        from benlysta_coding.products import CATALOGUE
-
-        return CATALOGUE
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _SHAPES: Final[dict[tuple[int, ...], Layout]] = {

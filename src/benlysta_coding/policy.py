@@ -46,6 +46,7 @@ import attrs
 from benlysta_coding import cpt, modifiers
 from benlysta_coding._util import to_date
 from benlysta_coding.errors import InvalidComponent, UnknownCode
+from benlysta_coding.units import VialPolicy as VialPolicy
 
 __all__ = [
     "COMMERCIAL",
@@ -57,18 +58,8 @@ __all__ = [
     "LinesPerNDC",
     "NDCQuantityBasis",
     "PayerPolicy",
-    "VialPolicy",
     "lookup",
 ]
-
-
-class VialPolicy(enum.StrEnum):
-    """How to choose the vials that cover a dose."""
-
-    LEAST_WASTE = "least_waste"
-    """The combination with the least drug left over; ties go to fewer vials (contractors' rule)."""
-    FEWEST_VIALS = "fewest_vials"
-    """The combination with the fewest vials; ties go to less waste."""
 
 
 class NDCQuantityBasis(enum.StrEnum):

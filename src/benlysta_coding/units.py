@@ -4,7 +4,7 @@ Rules (Medicare Part B, single-dose containers):
 
 * Administered units = dose in mg / 10, rounded **up** to a whole unit (S9).
 * Bill from the vial combination that covers the dose with the **least waste**; ties go to fewer vials.
-  Some payers want the fewest vials instead: :class:`~benlysta_coding.policy.VialPolicy` (S9).
+  Some payers want the fewest vials instead: :class:`VialPolicy` (S9).
 * Wasted units are rounded **down**, so administered + wasted units never exceed what the opened vials
   hold: with vials of whole tens of mg, wasted units = vial total / 10 - administered units (S10).
 * The waste belongs to the vial that was only partly used: vials are used largest first, so it is the
@@ -25,6 +25,7 @@ More information:
 
 from __future__ import annotations
 
+import enum
 import functools
 import math
 from collections.abc import Sequence
@@ -37,12 +38,12 @@ from benlysta_coding import products
 from benlysta_coding._util import exact, to_decimal
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, OutOfRange
-from benlysta_coding.policy import VialPolicy
 
 __all__ = [
     "MAX_PLAN_DOSE_MG",
     "DoseRounding",
     "VialPlan",
+    "VialPolicy",
     "VialUse",
     "billing_units",
     "plan_from_products",
@@ -50,6 +51,17 @@ __all__ = [
     "plan_vials",
     "round_dose",
 ]
+
+
+class VialPolicy(enum.StrEnum):
+    """How to choose the vials that cover a dose (a calculator's own parameter; a payer policy
+    names one: :attr:`benlysta_coding.policy.PayerPolicy.vial_policy`)."""
+
+    LEAST_WASTE = "least_waste"
+    """The combination with the least drug left over; ties go to fewer vials (contractors' rule)."""
+    FEWEST_VIALS = "fewest_vials"
+    """The combination with the fewest vials; ties go to less waste."""
+
 
 UNIT_MG: Final = BELIMUMAB.unit_mg
 """One J0490 billing unit: 10 mg (kept for compatibility; the calculators read ``drug.unit_mg``)."""
@@ -127,11 +139,6 @@ class VialPlan:
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(f"VialPlan({self})")
-
-    def _repr_html_(self) -> str:
-        from benlysta_coding import html
-
-        return html.plan_table(self)
 
 
 def _sizes(
@@ -421,21 +428,3 @@ def plan_table(
             values = {k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
         rows.append(values)
     return rows
-
-
-_MOVED: Final = ("DrugLine", "WasteDecision", "drug_lines", "waste_decision")
-
-
-def __getattr__(name: str) -> object:
-    if name in _MOVED:  # moved to benlysta_coding.lines in 0.2.0
-        import warnings
-
-        from benlysta_coding import lines
-
-        warnings.warn(
-            f"benlysta_coding.units.{name} moved to benlysta_coding.lines.{name}",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(lines, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,124 @@
+"""Layers enforced: every module's imports, at top level and inside functions (TYPE_CHECKING blocks
+aside), go only to its own layer or the layers before it (tests/layers.toml), and form no cycle."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+import pytest
+
+SOURCE = Path(__file__).resolve().parent.parent / "src" / "benlysta_coding"
+TABLE = Path(__file__).resolve().parent / "layers.toml"
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        parts = path.relative_to(SOURCE).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts) or "benlysta_coding"
+        found[name] = path
+    return found
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The library modules ``path`` imports, anywhere but inside ``if TYPE_CHECKING:``."""
+    found: set[str] = set()
+
+    def named(dotted: str) -> str | None:
+        if dotted == "benlysta_coding":
+            return "benlysta_coding"
+        short = dotted.removeprefix("benlysta_coding.")
+        return short if short in modules else None
+
+    class Visitor(ast.NodeVisitor):
+        def visit_If(self, node: ast.If) -> None:
+            if "TYPE_CHECKING" in ast.unparse(node.test):
+                for child in node.orelse:
+                    self.visit(child)
+                return
+            self.generic_visit(node)
+
+        def visit_Import(self, node: ast.Import) -> None:
+            for alias in node.names:
+                if alias.name.startswith("benlysta_coding"):
+                    name = named(alias.name)
+                    if name:
+                        found.add(name)
+
+        def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+            assert node.level == 0, f"{path}: relative import"
+            module = node.module or ""
+            if not module.startswith("benlysta_coding"):
+                return
+            for alias in node.names:
+                name = named(f"{module}.{alias.name}") or named(module)
+                if name:
+                    found.add(name)
+
+    Visitor().visit(ast.parse(path.read_text()))
+    return found
+
+
+def _graph() -> tuple[dict[str, set[str]], dict[str, int]]:
+    modules = _modules()
+    table = tomllib.loads(TABLE.read_text())["layers"]
+    layer = {name: int(number) for number, names in table.items() for name in names}
+    graph = {name: _imports(path, modules) - {name} for name, path in modules.items()}
+    return graph, layer
+
+
+def test_every_module_has_a_layer() -> None:
+    graph, layer = _graph()
+    assert [] == sorted(set(graph) - set(layer)), "give each new module its layer in layers.toml"
+    assert [] == sorted(set(layer) - set(graph)), "layers.toml names a module that is gone"
+
+
+def test_no_import_goes_against_the_layers() -> None:
+    graph, layer = _graph()
+    against = sorted(
+        f"{module} (layer {layer[module]}) imports {target} (layer {layer[target]})"
+        for module, targets in graph.items()
+        for target in targets
+        if layer[target] > layer[module]
+    )
+    assert [] == against
+
+
+def test_no_import_cycle() -> None:
+    graph, _ = _graph()
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(module: str, trail: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                cycles.append([*trail[trail.index(target) :], target])
+            elif target not in state:
+                visit(target, [*trail, target])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert [] == cycles
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from benlysta_coding import claim\n", {"claim"}),
+        ("def f():\n    from benlysta_coding.export import x12\n", {"export.x12"}),
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from benlysta_coding import claim\n",
+         set()),
+        ("import benlysta_coding.remit\n", {"remit"}),
+    ],
+)  # fmt: skip
+def test_the_import_reader_sees_what_it_must(
+    source: str, expected: set[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "m.py"
+    path.write_text(source)
+    assert expected == _imports(path, _modules())
