@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from benlysta_coding.encounter import reference
-from benlysta_coding.findings import RULES
+from benlysta_coding.findings import MANDATORY, RULES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -27,6 +27,14 @@ def findings_page() -> str:
         "means no source was found, not that the payer accepts the claim. The same table is",
         ":data:`benlysta_coding.findings.RULES`; this page is written by",
         "``scripts/docs_tables.py``.",
+        "",
+        "``python -m benlysta_coding rules`` lists the same rules (``--format json`` for a list of",
+        "objects with ``code``, ``severity`` and ``description``). A billing team can turn a rule",
+        "off or give it another severity: ``build_claim(..., rules={'dx-first-not-category': 'off',",
+        "'sc-dose-unusual': 'error'})``, also taken by ``build_claims``, the Dask path and",
+        "``--rule CODE=SETTING`` on ``claim`` and ``batch``. The rules marked *mandatory* describe a",
+        "claim the library must not write (:data:`benlysta_coding.findings.MANDATORY`): they cannot",
+        "be turned off or lowered below error.",
         "",
         ".. list-table::",
         "   :header-rows: 1",
@@ -46,7 +54,7 @@ def findings_page() -> str:
             said = f"{codes + ': ' if codes else ''}{answer.remedy} ({answer.source})"
         lines += [
             f"   * - ``{rule.code}``",
-            f"     - {rule.severity}",
+            f"     - {rule.severity}{', mandatory' if rule.code in MANDATORY else ''}",
             f"     - {rule.title}",
             f"     - {rule.fix}{f' ({rule.source})' if rule.source else ''}",
             f"     - {said}".rstrip(),

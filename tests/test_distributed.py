@@ -108,3 +108,22 @@ def test_a_partition_of_any_iterable_is_built_a_stage_at_a_time(
     found = list(ours._results(iter(data), options))  # a generator, not a list
     assert ["x12"] * 4 + ["problem"] + ["x12"] * 2 == [r.kind for r in found]
     assert ["D0", "D1", "D2", "D3", "", "D5", "D6"] == [r.claim_id for r in found]
+
+
+def test_the_dask_path_takes_the_rules(tmp_path: Path) -> None:
+    from benlysta_coding.errors import InvalidInput
+
+    first_not_sle = json.dumps(office(diagnoses=["M06.9", "M32.14"]))
+    bag = dask_bag.from_sequence([first_not_sle] * 2, npartitions=1)
+    kept = write_837_partitions(bag, tmp_path / "a", prices=PRICES, first_control_number=1,
+                                scheduler="synchronous")  # fmt: skip
+    assert 2 == sum(f.claims for f in kept.files)  # a warning: the claims are written
+    raised = write_837_partitions(bag, tmp_path / "b", prices=PRICES, first_control_number=1,
+                                  scheduler="synchronous",
+                                  rules={"dx-first-not-category": "error"})  # fmt: skip
+    assert [] == list(raised.files)
+    assert 2 == len(raised.rejected)
+    assert all("dx-first-not-category" in r.reason for r in raised.rejected)
+    with pytest.raises(InvalidInput, match="rule-mandatory"):
+        write_837_partitions(bag, tmp_path / "c", prices=PRICES, first_control_number=1,
+                             scheduler="synchronous", rules={"dx-invalid": "off"})  # fmt: skip

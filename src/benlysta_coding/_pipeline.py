@@ -36,6 +36,8 @@ class Options:
     today: datetime.date | None = None
     reference: refdata.Reference | None = None
     """CMS reference files (ASP, crosswalk, MUE) the claims are checked against."""
+    rules: Mapping[str, str] | None = None
+    """Rule settings, as ``build_claim(..., rules=...)`` takes them."""
 
 
 @attrs.frozen
@@ -81,6 +83,7 @@ def process_many(
         prices=options.prices,
         today=options.today,
         reference=options.reference,
+        rules=options.rules,
     )
     for (index, read), claim in zip(loaded, made, strict=True):
         if isinstance(claim, ValidationError):

@@ -70,7 +70,15 @@ from benlysta_coding.errors import (
     OutOfRange,
     ValidationError,
 )
-from benlysta_coding.findings import Finding, PayerAnswer, Remedy, Severity, make
+from benlysta_coding.findings import (
+    Finding,
+    PayerAnswer,
+    Remedy,
+    Severity,
+    apply_settings,
+    make,
+    rule_settings,
+)
 from benlysta_coding.lines import LineKind, ServiceLine
 from benlysta_coding.ndc import Unit as NDCUnit
 from benlysta_coding.place_of_service import POS_11, Frequency, bill_type
@@ -697,6 +705,8 @@ class _Settings(NamedTuple):
     """The date of service dates are compared with (the system date at the call by default)."""
     drug: Drug
     reference: refdata.Reference | None
+    rules: Mapping[str, str] = types.MappingProxyType({})
+    """Rule settings (:func:`benlysta_coding.findings.rule_settings`)."""
 
 
 def _settings(
@@ -707,6 +717,7 @@ def _settings(
     today: object,
     drug: object,
     reference: object,
+    rules: object = None,
 ) -> _Settings:
     """Check the options of :func:`build_claim` and :func:`build_claims`."""
     if policy is not None and not isinstance(policy, PayerPolicy):
@@ -734,7 +745,16 @@ def _settings(
         raise TypeError("drug: expected a benlysta_coding.drug.Drug")
     if reference is not None and not isinstance(reference, refdata.Reference):
         raise TypeError("reference: expected a benlysta_coding.refdata.Reference")
-    return _Settings(policy, price_table, drug_revenue, tolerance, day, drug, reference)
+    return _Settings(
+        policy,
+        price_table,
+        drug_revenue,
+        tolerance,
+        day,
+        drug,
+        reference,
+        rule_settings(rules),  # type: ignore[arg-type]
+    )
 
 
 def _date_and_age(
@@ -892,6 +912,7 @@ def build_claim(
     dose_tolerance_percent: Decimal | int | str = DOSE_TOLERANCE_PERCENT,
     drug: Drug = BELIMUMAB,
     reference: refdata.Reference | None = None,
+    rules: Mapping[str, str] | None = None,
 ) -> Claim:
     """Build the claim for one encounter.
 
@@ -902,7 +923,10 @@ def build_claim(
     institutional claims. ``drug`` is the drug billed (:data:`benlysta_coding.drug.BELIMUMAB`).
     ``reference`` holds the CMS files you loaded (:mod:`benlysta_coding.refdata`): with it,
     Medicare drug lines get their expected allowed amount, and MUE and crosswalk checks run on the
-    date of service. To build many claims with the same options, :func:`build_claims` is faster.
+    date of service. ``rules`` maps rule codes to ``off``, ``info``, ``warning`` or ``error``
+    (``python -m benlysta_coding rules`` lists them; the rules of
+    :data:`benlysta_coding.findings.MANDATORY` cannot be turned off or lowered). To build many
+    claims with the same options, :func:`build_claims` is faster.
 
     >>> import datetime
     >>> from benlysta_coding import encounter, examples
@@ -911,7 +935,7 @@ def build_claim(
     [('0636', 'J0490', 40), ('0636', 'J0490', 12), ('0260', '96365', 1), ('0260', '96366', 1)]
     """
     settings = _settings(
-        policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference
+        policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference, rules
     )
     *_, made = _steps(encounter, settings)
     assert made is not None  # the last step gives the claim
@@ -932,6 +956,7 @@ def build_claims(
     dose_tolerance_percent: Decimal | int | str = DOSE_TOLERANCE_PERCENT,
     drug: Drug = BELIMUMAB,
     reference: refdata.Reference | None = None,
+    rules: Mapping[str, str] | None = None,
 ) -> Iterator[Claim]:
     """The claims of many encounters, in order, each one the claim :func:`build_claim` gives for
     its encounter with the same options.
@@ -952,7 +977,7 @@ def build_claims(
     [('BEN-2025-0001', 'professional'), ('BEN-2025-0002', 'institutional')]
     """
     settings = _settings(
-        policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference
+        policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference, rules
     )
     if isinstance(encounters, Encounter | str | bytes | Mapping) or not isinstance(
         encounters, Iterable
@@ -1000,6 +1025,7 @@ def _each(
     prices: Mapping[str, Decimal | int | str] | None,
     today: datetime.date | None,
     reference: refdata.Reference | None,
+    rules: Mapping[str, str] | None = None,
 ) -> list[Claim | ValidationError]:
     """For each encounter, its claim or the error that refused it: :func:`build_claim` for each,
     built in stages (for ``batch``, where one bad record must not stop the others)."""
@@ -1012,6 +1038,7 @@ def _each(
             today,
             BELIMUMAB,
             reference,
+            rules,
         )
     except ValidationError as error:
         return [error] * len(encounters)
@@ -1069,6 +1096,7 @@ def _steps(encounter: Encounter, settings: _Settings) -> Iterator[Claim | None]:
             encounter, claim_lines, chosen, drug, settings.reference, found
         )
     _claim_findings(encounter, chosen, found)
+    found = apply_settings(found, settings.rules)
     yield _assemble(encounter, chosen, dose, claim_lines, found, plan)
 
 

@@ -65,6 +65,69 @@ def _prices(values: Sequence[str]) -> dict[str, str]:
     return prices
 
 
+def _rules(values: Sequence[str]) -> dict[str, str] | None:
+    """``--rule CODE=SETTING`` options as ``build_claim(..., rules=...)`` takes them, checked."""
+    from benlysta_coding.findings import rule_settings
+
+    found = {}
+    for value in values:
+        code, sep, setting = value.partition("=")
+        if not sep or not code:
+            raise ValidationError(
+                f"--rule: expected CODE=SETTING such as dx-first-not-category=off, not {value!r}"
+            )
+        found[code.strip()] = setting.strip()
+    return dict(rule_settings(found)) or None
+
+
+def _rule_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="CODE=SETTING",
+        help="turn a rule off or set its severity: off, info, warning or error (repeat; "
+        "'rules' lists them)",
+    )
+
+
+def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
+    """Every rule: code, default severity, what it checks and the payer's answer."""
+    from benlysta_coding.findings import MANDATORY, RULES
+
+    listed: list[dict[str, Any]] = []
+    for rule in RULES.values():
+        answer = rule.answer
+        listed.append(
+            {
+                "code": rule.code,
+                "severity": str(rule.severity),
+                "description": rule.title,
+                "fix": rule.fix,
+                "source": rule.source,
+                "mandatory": rule.code in MANDATORY,
+                "payer_answer": None
+                if answer is None
+                else {
+                    "carc": answer.carc,
+                    "rarc": list(answer.rarc),
+                    "remedy": str(answer.remedy) if answer.remedy else None,
+                },
+            }
+        )
+    if args.format == "json":
+        out.write(json.dumps(listed, indent=2) + "\n")
+        return 0
+    for rule in RULES.values():
+        said = ""
+        if rule.answer is not None:
+            remarks = "/".join(rule.answer.rarc)
+            said = f"; payer: {rule.answer.carc}{' ' + remarks if remarks else ''}"
+        mandatory = ", mandatory" if rule.code in MANDATORY else ""
+        out.write(f"{rule.code} ({rule.severity}{mandatory}): {rule.title}{said}\n")
+    return 0
+
+
 def _demo(prices: Sequence[str], out: TextIO, err: TextIO) -> int:
     example = encounter.from_dict(examples.OFFICE_IV)
     try:
@@ -91,7 +154,12 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     try:
         loaded = encounter.from_json(text)
-        claim = build_claim(loaded, prices=_prices(args.price) or None, reference=_reference(args))
+        claim = build_claim(
+            loaded,
+            prices=_prices(args.price) or None,
+            reference=_reference(args),
+            rules=_rules(args.rule),
+        )
         if args.primary_remittance:
             claim, loaded = _secondary(claim, loaded, args.primary_remittance)
         if claim.errors:
@@ -368,11 +436,19 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     try:
         reference = _reference(args)
+        rules = _rules(args.rule)
+    except InvalidInput as error:
+        err.writelines(f"{problem}\n" for problem in error.problems)
+        return 2
     except ValidationError as error:
         err.write(f"{error}\n")
         return 2
     options = _pipeline.Options(
-        form=args.format, prices=prices, reference=reference, non_ascii=args.non_ascii
+        form=args.format,
+        prices=prices,
+        reference=reference,
+        non_ascii=args.non_ascii,
+        rules=rules,
     )
     writer = x12.Interchange(out, _envelope(args)) if args.format != "json" else None
     bad = written = 0
@@ -906,6 +982,7 @@ def _parser() -> argparse.ArgumentParser:
         help="what to print (default text); the X12 formats need --price for every code",
     )
     _price_option(claim)
+    _rule_option(claim)
     _x12_options(claim)
     _reference_options(claim)
     claim.add_argument(
@@ -929,6 +1006,7 @@ def _parser() -> argparse.ArgumentParser:
         help="worker processes (default 1); the output and the report are the same for any N",
     )
     _price_option(batch)
+    _rule_option(batch)
     _x12_options(batch)
     _reference_options(batch)
     remit_parser = commands.add_parser(
@@ -942,6 +1020,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=["text", "json", "csv"],
         help="text (default), JSON, or CSV rows (one per adjustment)",
     )
+    rules_parser = commands.add_parser(
+        "rules", help="list every claim edit: code, default severity, what it checks, payer answer"
+    )
+    rules_parser.add_argument(
+        "--format", default="text", type=str.lower, choices=["text", "json"],
+        help="text (default) or JSON",
+    )  # fmt: skip
     ack_parser = commands.add_parser(
         "ack", help="read a 999 or 277CA acknowledgment: what was rejected and what to fix"
     )
@@ -1010,4 +1095,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _remit(args, out, err)
     if args.command == "ack":
         return _ack(args, out, err)
+    if args.command == "rules":
+        return _list_rules(args, out)
     return _demo(getattr(args, "price", []), out, err)

@@ -31,6 +31,7 @@ import attrs
 from benlysta_coding import _pipeline, claim
 from benlysta_coding._util import chunks
 from benlysta_coding.errors import InvalidComponent, ValidationError
+from benlysta_coding.findings import rule_settings
 
 __all__ = ["PartitionFile", "Rejected", "Report", "write_837_partitions"]
 
@@ -128,12 +129,14 @@ def write_837_partitions(
     created: datetime.datetime | str | None = None,
     today: datetime.date | None = None,
     scheduler: str | None = None,
+    rules: Mapping[str, str] | None = None,
 ) -> Report:
     """Write one 837 per partition of a Dask bag of encounter records into ``folder``.
 
     ``form`` is ``837p`` or ``837i``; ``prices`` maps codes to prices (as for ``build_claim``);
     partition ``i`` gets control number ``first_control_number + i``; ``created`` (default: now) is
-    written in every envelope. ``scheduler`` is passed to Dask (``None``: the current client or the
+    written in every envelope. ``rules`` sets rules off or to a severity, as for ``build_claim``.
+    ``scheduler`` is passed to Dask (``None``: the current client or the
     default). A Dask dataframe with one column of JSON text can be passed as ``frame[col].to_bag()``.
 
     >>> import dask.bag
@@ -163,7 +166,13 @@ def write_837_partitions(
         )
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    options = _pipeline.Options(form=form, prices=dict(prices) if prices else None, today=today)
+    settings = rule_settings(rules)  # checked at the call, before any partition runs
+    options = _pipeline.Options(
+        form=form,
+        prices=dict(prices) if prices else None,
+        today=today,
+        rules=dict(settings) or None,
+    )
     when = _created(created)
     tasks = [
         dask.delayed(_write_partition)(

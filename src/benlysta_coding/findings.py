@@ -12,14 +12,29 @@ field it concerns, a fix, and the rule or source it comes from.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import types
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 import attrs
 
-__all__ = ["RULES", "Finding", "PayerAnswer", "Remedy", "Rule", "Severity", "make"]
+from benlysta_coding.errors import InvalidInput, Problem
+
+__all__ = [
+    "MANDATORY",
+    "RULES",
+    "SETTINGS",
+    "Finding",
+    "PayerAnswer",
+    "Remedy",
+    "Rule",
+    "Severity",
+    "apply_settings",
+    "make",
+    "rule_settings",
+]
 
 
 class Severity(enum.StrEnum):
@@ -590,3 +605,115 @@ def make(code: str, message: str, path: str = "$") -> Finding:
         source=rule.source,
         answer=rule.answer,
     )
+
+
+SETTINGS: Final = ("off", "info", "warning", "error")
+"""What ``rules=`` may set a rule to: off, or a severity."""
+
+MANDATORY: Final = frozenset(
+    {
+        "attending-missing",  # the 837I requires the attending physician (loop 2310A)
+        "charge-precision",  # an X12 amount holds 2 decimals
+        "dose-not-determined",  # no dose, no units
+        "dx-invalid",  # a code ICD-10-CM does not have
+        "dx-not-billable",  # a category header
+        "infusion-minutes-missing",  # no minutes, no administration units
+        "modifier-count",  # the claim forms hold 4 modifiers
+        "ndc-quantity-mismatch",  # the NDC quantity would contradict the units billed
+        "ndc-quantity-precision",  # an NDC quantity holds 3 decimals
+        "product-unknown",  # an NDC that is not the drug's
+        "products-insufficient",  # the vials opened cannot hold the dose
+        "units-dose-mismatch",  # the units would not be the dose
+        "units-exceed-vials",  # more units than the vials held
+        "weight-implausible-for-age",  # a dose billed from a weight no child has
+    }
+)
+"""Rules whose findings describe a claim the library must not write: ``rules=`` cannot turn them
+off or lower them below ``error``."""
+
+
+def rule_settings(rules: Mapping[str, str] | None) -> Mapping[str, str]:
+    """Check ``rules`` (rule code -> ``off``, ``info``, ``warning`` or ``error``), as
+    ``build_claim(..., rules=...)`` takes them; every problem is reported at once.
+
+    >>> dict(rule_settings({"dx-first-not-category": "off", "sc-dose-unusual": "ERROR"}))
+    {'dx-first-not-category': 'off', 'sc-dose-unusual': 'error'}
+    >>> rule_settings({"dx-not-billable": "off"})
+    Traceback (most recent call last):
+        ...
+    benlysta_coding.errors.InvalidInput: 1 problem in the input:
+    $.rules.dx-not-billable: describes a claim the library must not write: it cannot be turned off or lowered below error [rule-mandatory]
+    """
+    if rules is None:
+        return _NO_SETTINGS
+    if not isinstance(rules, Mapping):
+        raise TypeError("rules: expected a mapping of rule code to off, info, warning or error")
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    for code, setting in rules.items():
+        if not isinstance(code, str) or code not in RULES:
+            close = (
+                difflib.get_close_matches(str(code)[:64], RULES, n=3)
+                if isinstance(code, str)
+                else []
+            )
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            shown = code if isinstance(code, str) and len(code) <= 64 else "a code"
+            problems.append(
+                Problem(
+                    "$.rules",
+                    "rule-unknown",
+                    f"{shown!r} is not a rule code (python -m benlysta_coding rules lists them){hint}",
+                )
+            )
+            continue
+        value = setting.strip().lower() if isinstance(setting, str) else setting
+        if value not in SETTINGS:
+            problems.append(
+                Problem(
+                    f"$.rules.{code}",
+                    "rule-setting-unknown",
+                    f"{str(setting)[:20]!r} is not a setting; expected {', '.join(SETTINGS)}",
+                )
+            )
+            continue
+        if code in MANDATORY and value != "error":
+            problems.append(
+                Problem(
+                    f"$.rules.{code}",
+                    "rule-mandatory",
+                    "describes a claim the library must not write: it cannot be turned off or "
+                    "lowered below error",
+                )
+            )
+            continue
+        found[code] = value
+    if problems:
+        raise InvalidInput(problems)
+    return types.MappingProxyType(found)
+
+
+_NO_SETTINGS: Final[Mapping[str, str]] = types.MappingProxyType({})
+
+
+def apply_settings(findings: Iterable[Finding], settings: Mapping[str, str]) -> list[Finding]:
+    """``findings`` with the rule settings applied: a rule turned ``off`` drops its findings, a
+    rule given a severity has its findings take it.
+
+    >>> found = [make("dx-first-not-category", "M06.9 first", "$.diagnoses[0]")]
+    >>> apply_settings(found, {"dx-first-not-category": "off"})
+    []
+    >>> [str(f.severity) for f in apply_settings(found, {"dx-first-not-category": "error"})]
+    ['error']
+    """
+    if not settings:
+        return list(findings)
+    kept = []
+    for finding in findings:
+        setting = settings.get(finding.code)
+        if setting == "off":
+            continue
+        if setting is not None and setting != finding.severity:
+            finding = attrs.evolve(finding, severity=Severity(setting))
+        kept.append(finding)
+    return kept
