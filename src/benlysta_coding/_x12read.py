@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Final, cast
+from typing import IO, Any, Final, cast
 
 from benlysta_coding._util import EXACT, article
 from benlysta_coding.errors import InvalidFormat
@@ -337,3 +337,35 @@ def total(values: Iterable[Decimal]) -> Decimal:
     for value in values:
         found = EXACT.add(found, value)
     return found
+
+
+class CheckedFile:
+    """The base of the library's X12 readers: it holds the source (a path, bytes or a binary file,
+    or X12 text through ``text=``) and streams what :meth:`parse` makes of its enveloped segments,
+    closing what it opened."""
+
+    WHAT: str = "read"
+    """The reader's name in messages."""
+    ENVELOPE: tuple[str, str, str] = ("", "", "")
+    """The functional group id, the transaction set id and the version the file must have."""
+
+    def __init__(
+        self,
+        source: str | bytes | os.PathLike[str] | IO[bytes] | None = None,
+        *,
+        text: str | None = None,
+    ) -> None:
+        self._source, self._text = source, text
+
+    def _items(self) -> Iterator[Any]:
+        stream = open_source(self._source, self._text, self.WHAT)
+        try:
+            segments = Segments(stream)
+            checked = enveloped(segments, *self.ENVELOPE)
+            yield from self.parse(checked, segments.component)
+        finally:
+            release(stream, self._source)
+
+    def parse(self, segments: Iterator[tuple[int, list[str]]], component: str) -> Iterator[Any]:
+        """What the reader makes of the segments of each transaction set (``ST`` to ``SE``)."""
+        raise NotImplementedError

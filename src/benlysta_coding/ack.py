@@ -318,10 +318,13 @@ def read_999(
     return iter(Reader999(source, text=text))
 
 
-class Reader999:
+class Reader999(_x12read.CheckedFile):
     """A 999 read transaction response by transaction response, checked as it is read: envelope,
     counts, the order of ``AK1``, ``AK2``, ``IK3``, ``CTX``, ``IK4``, ``IK5`` and ``AK9``, and the
     codes it reads. :attr:`groups` holds each ``AK1``/``AK9`` answer once the file was read."""
+
+    WHAT = "read_999"
+    ENVELOPE = ("FA", "999", "005010X231")
 
     def __init__(
         self,
@@ -329,19 +332,13 @@ class Reader999:
         *,
         text: str | None = None,
     ) -> None:
-        self._source, self._text = source, text
+        super().__init__(source, text=text)
         self.groups: list[GroupResponse] = []
 
     def __iter__(self) -> Iterator[TransactionResponse]:
-        stream = _x12read.open_source(self._source, self._text, "read_999")
-        try:
-            segments = _x12read.Segments(stream)
-            checked = _x12read.enveloped(segments, "FA", "999", "005010X231")
-            yield from self._responses(checked, segments.component)
-        finally:
-            _x12read.release(stream, self._source)
+        return self._items()
 
-    def _responses(
+    def parse(
         self, segments: Iterator[tuple[int, list[str]]], component: str
     ) -> Iterator[TransactionResponse]:
         state = ""
@@ -597,30 +594,19 @@ def read_277ca(
     return iter(Reader277(source, text=text))
 
 
-class Reader277:
+class Reader277(_x12read.CheckedFile):
     """A 277CA read status by status, checked as it is read: envelope, counts, ``BHT`` first, the
     ``HL`` hierarchy (source 20, receiver 21, provider 19, patient PT, each under the one before),
     the order of segments in each level, and the ``STC`` codes and amounts it reads. A claim is
     handed out when its loop has ended."""
 
-    def __init__(
-        self,
-        source: str | bytes | os.PathLike[str] | IO[bytes] | None = None,
-        *,
-        text: str | None = None,
-    ) -> None:
-        self._source, self._text = source, text
+    WHAT = "read_277ca"
+    ENVELOPE = ("HN", "277", "005010X214")
 
     def __iter__(self) -> Iterator[ClaimStatus]:
-        stream = _x12read.open_source(self._source, self._text, "read_277ca")
-        try:
-            segments = _x12read.Segments(stream)
-            checked = _x12read.enveloped(segments, "HN", "277", "005010X214")
-            yield from self._statuses(checked, segments.component)
-        finally:
-            _x12read.release(stream, self._source)
+        return self._items()
 
-    def _statuses(
+    def parse(
         self, segments: Iterator[tuple[int, list[str]]], component: str
     ) -> Iterator[ClaimStatus]:
         levels: dict[str, str] = {}

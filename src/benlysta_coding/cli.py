@@ -53,30 +53,27 @@ def _terminal(out: TextIO) -> tuple[int, bool]:
     return shutil.get_terminal_size((80, 24)).columns, "NO_COLOR" not in os.environ
 
 
-def _prices(values: Sequence[str]) -> dict[str, str]:
-    prices = {}
+def _pairs(values: Sequence[str], option: str, shape: str) -> dict[str, str]:
+    """``KEY=VALUE`` options, keys and values stripped; ``shape`` shows the expected form."""
+    found = {}
     for value in values:
-        code, sep, price = value.partition("=")
-        if not sep or not code:
-            raise ValidationError(
-                f"--price: expected CODE=PRICE such as J0490=12.50, not {value!r}"
-            )
-        prices[code.strip().upper()] = price.strip()
-    return prices
+        key, sep, setting = value.partition("=")
+        if not sep or not key:
+            raise ValidationError(f"{option}: expected {shape}, not {value!r}")
+        found[key.strip()] = setting.strip()
+    return found
+
+
+def _prices(values: Sequence[str]) -> dict[str, str]:
+    prices = _pairs(values, "--price", "CODE=PRICE such as J0490=12.50")
+    return {code.upper(): price for code, price in prices.items()}
 
 
 def _rules(values: Sequence[str]) -> dict[str, str] | None:
     """``--rule CODE=SETTING`` options as ``build_claim(..., rules=...)`` takes them, checked."""
     from benlysta_coding.findings import rule_settings
 
-    found = {}
-    for value in values:
-        code, sep, setting = value.partition("=")
-        if not sep or not code:
-            raise ValidationError(
-                f"--rule: expected CODE=SETTING such as dx-first-not-category=off, not {value!r}"
-            )
-        found[code.strip()] = setting.strip()
+    found = _pairs(values, "--rule", "CODE=SETTING such as dx-first-not-category=off")
     return dict(rule_settings(found)) or None
 
 

@@ -388,7 +388,7 @@ def read_835(
     return iter(Reader(source, text=text))
 
 
-class Reader:
+class Reader(_x12read.CheckedFile):
     """An 835 read claim by claim, checked before its values are believed.
 
     Checked as it is read: the envelope (``ISA``/``IEA``, ``GS``/``GE``, ``ST``/``SE`` with equal
@@ -408,23 +408,25 @@ class Reader:
     and provider-level adjustments.
     """
 
+    WHAT = "read_835"
+    ENVELOPE = ("HP", "835", "005010X221")
+
     def __init__(
         self,
         source: str | bytes | os.PathLike[str] | IO[bytes] | None = None,
         *,
         text: str | None = None,
     ) -> None:
-        self._source, self._text = source, text
+        super().__init__(source, text=text)
         self.transactions: list[Transaction] = []
 
     def __iter__(self) -> Iterator[tuple[Remittance, ClaimPayment]]:
-        stream = _x12read.open_source(self._source, self._text, "read_835")
-        try:
-            segments = _x12read.Segments(stream)
-            checked = _x12read.enveloped(segments, "HP", "835", "005010X221")
-            yield from _Parser(checked, segments.component, self.transactions).claims()
-        finally:
-            _x12read.release(stream, self._source)
+        return self._items()
+
+    def parse(
+        self, segments: Iterator[tuple[int, list[str]]], component: str
+    ) -> Iterator[tuple[Remittance, ClaimPayment]]:
+        return _Parser(segments, component, self.transactions).claims()
 
 
 class _Parser:
