@@ -71,3 +71,18 @@ def clear_caches() -> int:
                 value.cache_clear()
                 cleared += 1
     return cleared
+
+
+def unwrap(text: str) -> str:
+    """Command-line output as one line a message: the continuation lines the command line wraps
+    to the terminal's width (indented four more spaces) joined back."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip(" "))
+        if lines and line.strip():
+            previous = len(lines[-1]) - len(lines[-1].lstrip(" "))
+            if indent == previous + 4 and not line.lstrip().startswith(("next:",)):
+                lines[-1] += " " + line.strip()
+                continue
+        lines.append(line)
+    return "\n".join(lines) + ("\n" if text.endswith("\n") else "")

@@ -12,7 +12,7 @@ import pytest
 
 from benlysta_coding import cli
 from benlysta_coding.cli import main
-from tests.helpers import claim_of, office
+from tests.helpers import claim_of, office, unwrap
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -50,7 +50,7 @@ def test_dose_command_text_and_json() -> None:
     status, out, _ = run("dose", "--weight-kg", "85")
     assert 0 == status
     assert "J0490 administered units: 85" in out
-    assert "Wasted: 30 mg, 3 unit(s) (JW line)" in out
+    assert "Wasted: 30.0 mg, 3 unit(s) (JW line)" in out
     status, out, _ = run("dose", "--weight-kg", "63.4", "--json")
     data = json.loads(out)
     assert (64, 0, "634.0") == (data["administered_units"], data["wasted_units"], data["dose_mg"])
@@ -64,7 +64,7 @@ def test_dose_command_pounds_sc_and_errors() -> None:
     assert 0 == status
     assert "Dose: 680.4 mg for 68.0 kg" in out  # 150 lb = 68.0388555 kg, shown rounded
     status, out, _ = run("dose", "--weight-lb", "140")
-    assert "Dose: 635 mg for 63.5 kg" in out  # 140 lb = 63.5029318 kg
+    assert "Dose: 635.0 mg for 63.5 kg" in out  # 140 lb = 63.5029318 kg
     assert "J0490 administered units: 64" in out  # from the exact dose, 635.029318 mg
     status, out, _ = run("dose", "--weight-kg", "70", "--route", "sc", "--json")
     assert (0, 20) == (status, json.loads(out)["administered_units"])
@@ -75,6 +75,7 @@ def test_dose_command_pounds_sc_and_errors() -> None:
     assert (2, "give exactly one of --weight-kg and --weight-lb\n") == (status, err)
 
 
+ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -111,7 +112,7 @@ def test_claim_command_errors(tmp_path: Path) -> None:
     bad.write_text('{"route": "im"}')
     status, out, err = run("claim", str(bad))
     assert (2, "") == (status, out)
-    assert "$.route: expected one of 'iv', 'sc' [invalid-value]" in err.splitlines()
+    assert "$.route: expected one of 'iv', 'sc' [invalid-value]" in unwrap(err).splitlines()
     blocked = tmp_path / "blocked.json"
     data = json.loads((EXAMPLES / "encounter-office-iv.json").read_text())
     data["diagnoses"] = ["M32.1"]
@@ -208,7 +209,7 @@ def test_batch_streams_json_lines_and_x12(tmp_path: Path) -> None:
     assert 2 == out.count("CLM*")
     assert [] == pyx12_errors(out)
     own_checks(out)
-    messages = err.splitlines()
+    messages = unwrap(err).splitlines()
     assert messages[0].startswith("line 4: ")
     assert "$.route: expected one of 'iv', 'sc' [invalid-value]" in messages[0]
     assert messages[1] == "line 5: this institutional claim does not go in an 837p file"
@@ -348,3 +349,101 @@ def test_the_claim_checks_through_the_command_line(tmp_path: Path) -> None:
     assert 2 == cli.main(["dose", "--weight-kg", "NaN"], io.StringIO(), err)
     assert "weight_kg" in err.getvalue()
     assert "InvalidOperation" not in err.getvalue()
+
+
+COMMANDS = ["demo", "claim", "batch", "remit", "rules", "ack", "ndc", "dose"]
+
+
+def _python_m(*args: str, columns: str = "80") -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {**os.environ, "COLUMNS": columns}
+    env.pop("NO_COLOR", None)
+    return subprocess.run([sys.executable, "-m", "benlysta_coding", *args], capture_output=True,
+                          text=True, env=env, check=False, cwd=ROOT)  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_every_help_fits_80_columns_and_ends_with_two_examples(command: str) -> None:
+    done = _python_m(*([command] if command else []), "--help")
+    assert 0 == done.returncode
+    lines = done.stdout.rstrip("\n").splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "examples:" == lines[-3]
+    assert all(line.startswith("  python -m benlysta_coding ") for line in lines[-2:])
+    assert lines[0].startswith("usage: python -m benlysta_coding")
+
+
+def test_the_installed_command_names_itself() -> None:
+    import shutil
+
+    installed = shutil.which("benlysta-coding")
+    if installed is None:
+        pytest.skip("the package's console script is not on PATH")
+    done = subprocess.run([installed, "rules", "--help"], capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    assert done.stdout.startswith("usage: benlysta-coding rules")
+    assert "  benlysta-coding rules --format json" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["demo", "--price", "J0490=12.50", "--price", "96365=150"],
+        ["claim", "examples/encounter-office-iv.json"],
+        ["claim", "examples/encounter-dependant-office-iv.json", "--format", "837p"],
+        ["remit", "examples/remittance-office-iv.835"],
+        ["rules"],
+        ["ack", "examples/ack-office-iv.277"],
+        ["ack", "examples/ack-office-iv.999"],
+        ["ndc", "49401-101-01", "49401010201", "4940110101", "12"],
+        ["dose", "--weight-lb", "69.9", "--age", "10"],
+        ["dose", "--weight-kg", "NaN"],
+        ["claim", "nonexistent.json"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_every_command_fits_80_columns(args: list[str]) -> None:
+    done = _python_m(*args)
+    for stream in (done.stdout, done.stderr):
+        assert all(len(line) <= 80 for line in stream.splitlines()), stream
+    assert "Traceback" not in done.stderr
+
+
+def test_doses_and_waste_with_one_decimal() -> None:
+    done = _python_m("dose", "--weight-lb", "69.9", "--age", "10")
+    assert "Wasted: 42.9 mg" in done.stdout  # 69.9 lb = 31.706... kg: 317.06 mg, 360 mg opened
+    assert "Dose: 317.1 mg for 31.7 kg" in done.stdout
+
+
+def test_the_ndc_error_names_the_commands_own_options() -> None:
+    done = _python_m("ndc", "1234567890")
+    assert 2 == done.returncode
+    text = " ".join(done.stderr.split())
+    assert "write the NDC with its hyphens" in text
+    assert "layout=" not in text
+    assert "catalogue" not in text
+
+
+@pytest.mark.parametrize("command", [["batch", "-"], ["remit", "examples/remittance-office-iv.835"],
+                                     ["claim", "examples/encounter-office-iv.json"], ["rules"]])  # fmt: skip
+@pytest.mark.parametrize("reader", ["head -1", "true"])
+def test_a_closed_pipe_ends_quietly_with_exit_0(
+    command: list[str], reader: str, tmp_path: Path
+) -> None:
+    """``| head -1`` closes after a line; ``| true`` before the first write."""
+    import shlex
+
+    line = (ROOT / "examples" / "encounter-office-iv.json").read_text().replace("\n", "") + "\n"
+    feed = tmp_path / "many.jsonl"
+    feed.write_text(line * 3000)
+    args = [str(feed) if a == "-" else a for a in command]
+    shell = (
+        f"set -o pipefail; {shlex.quote(sys.executable)} -m benlysta_coding "
+        f"{' '.join(shlex.quote(a) for a in args)} | {reader}"
+    )
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, cwd=ROOT,
+                          check=False)  # fmt: skip
+    assert 0 == done.returncode, done.stderr
+    assert "Exception ignored" not in done.stderr
+    assert "Traceback" not in done.stderr

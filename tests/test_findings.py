@@ -105,5 +105,6 @@ def test_the_rules_command_lists_every_rule() -> None:
     ]
     text = io.StringIO()
     assert 0 == cli.main(["rules"], text, io.StringIO())
-    assert len(findings.RULES) == len(text.getvalue().splitlines())
+    rows = [line for line in text.getvalue().splitlines() if not line.startswith(" ")]
+    assert len(findings.RULES) == len(rows)  # one row a rule, wrapped to 80 columns
     assert "dx-not-billable (error, mandatory): " in text.getvalue()

@@ -20,7 +20,7 @@ from benlysta_coding import cli, encounter, parties
 from benlysta_coding.claim import Claim, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
 from benlysta_coding.export import fhir, forms, x12
-from tests.helpers import TODAY, claim_of, hospital, office
+from tests.helpers import TODAY, claim_of, hospital, office, unwrap
 from tests.x12check import own_checks, pyx12_errors
 
 PRICES = {"J0490": "12.50", "96365": "150", "96366": "50", "96372": "25", "96374": "80"}
@@ -220,7 +220,7 @@ class TestBatchesLoseNothing:
             "batch", str(source), "--format", "837p", *PRICE_ARGS, "--control-number", "5"
         )
         assert 2 == status
-        messages = err.splitlines()
+        messages = unwrap(err).splitlines()
         assert messages[0].startswith("line 1: submitter.name: contains an X12 delimiter")
         assert "line 2: not UTF-8 text" == messages[1]
         assert messages[2].startswith("line 5: $: not valid JSON")
@@ -360,8 +360,8 @@ def test_hostile_json_everywhere(lines: list[bytes]) -> None:
         if written:
             assert [] == pyx12_errors(written)
             own_checks(written)
-        reported = [m for m in err.getvalue().splitlines() if m.startswith("line ")]
-        total = err.getvalue().splitlines()[-1]
+        reported = [m for m in unwrap(err.getvalue()).splitlines() if m.startswith("line ")]
+        total = unwrap(err.getvalue()).splitlines()[-1]
         claims = written.count("CLM*")
         assert total.startswith(f"{claims} claim(s) written")
         assert claims + len({m.split(":")[0] for m in reported}) <= len(lines)

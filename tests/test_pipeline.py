@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from benlysta_coding import _pipeline, cli
-from tests.helpers import TODAY, hospital, office
+from tests.helpers import TODAY, hospital, office, unwrap
 
 PRICES = {"J0490": "12.50", "96365": "150", "96366": "50"}
 
@@ -78,7 +78,7 @@ def test_batch_keeps_the_order_across_chunks(tmp_path: Path) -> None:
     assert 2 == status
     expected = [f"K{number}" for number in range(1, count + 1) if number not in bad]
     assert expected == [json.loads(line)["claim_id"] for line in out.getvalue().splitlines()]
-    reported = [line.split(":")[0] for line in err.getvalue().splitlines()[:-1]]
+    reported = [line.split(":")[0] for line in unwrap(err.getvalue()).splitlines()[:-1]]
     assert [f"line {number}" for number in sorted(bad)] == reported
 
 
@@ -113,7 +113,7 @@ def test_batch_writes_what_it_read_before_the_input_failed(
         "[invalid-json]",
         "-: cannot read the file (OSError) after 3 claim(s); the output is incomplete "
         + ("(lines up to there)" if form == "json" else "(an unfinished interchange)"),
-    ] == err.getvalue().splitlines()
+    ] == unwrap(err.getvalue()).splitlines()
     if form == "json":
         claims = [json.loads(line)["claim_id"] for line in out.getvalue().splitlines()]
     else:
@@ -185,9 +185,9 @@ def test_a_batch_stopped_by_its_output_says_how_many_claims_it_wrote(
     source = _batch_file(tmp_path, 300)
     out, err = _StopsWriting(5, error), io.StringIO()
     assert status == cli.main(["batch", str(source), "--format", "json", "--jobs", jobs], out, err)
-    assert [
-        f"batch: stopped after 5 claim(s) ({reason}); the output is incomplete"
-    ] == err.getvalue().splitlines()
+    assert [f"batch: stopped after 5 claim(s) ({reason}); the output is incomplete"] == unwrap(
+        err.getvalue()
+    ).splitlines()
     assert 5 == len(out.getvalue().splitlines())
 
 
@@ -216,7 +216,7 @@ def test_a_killed_worker_stops_the_batch_with_a_report(
     assert written in (0, cli.CHUNK_LINES)
     assert [
         f"batch: stopped after {written} claim(s) (a worker process died); the output is incomplete"
-    ] == err.getvalue().splitlines()
+    ] == unwrap(err.getvalue()).splitlines()
     assert "IEA*" not in out.getvalue()  # an unfinished interchange cannot pass for a whole one
 
 
@@ -237,7 +237,7 @@ def test_ctrl_c_ends_a_real_batch_with_one_line_and_exit_130(tmp_path: Path) -> 
     rest, errors = process.communicate(timeout=60)
     written = 1 + len(rest.splitlines())
     assert 130 == process.returncode
-    text = errors.decode()
+    text = unwrap(errors.decode())
     assert "Traceback" not in text
     assert "Exception ignored" not in text
     assert [

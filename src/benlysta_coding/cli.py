@@ -53,6 +53,38 @@ def _terminal(out: TextIO) -> tuple[int, bool]:
     return shutil.get_terminal_size((80, 24)).columns, "NO_COLOR" not in os.environ
 
 
+_ANSI: Final = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+
+
+class _Printer:
+    """Lines for a reader: wrapped to the terminal's width (80 when not a terminal), continuation
+    lines indented, and coloured by severity on a terminal unless ``NO_COLOR`` is set."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.width, self.colour = _terminal(out)
+
+    def line(self, text: str, severity: str = "", indent: str = "") -> None:
+        import textwrap
+
+        lines = textwrap.wrap(
+            text,
+            width=max(self.width, 40),
+            initial_indent=indent,
+            subsequent_indent=indent + "    ",
+            break_long_words=True,
+            break_on_hyphens=False,
+        ) or [""]
+        for each in lines:
+            painted = f"{_ANSI[severity]}{each}\x1b[0m" if severity and self.colour else each
+            self.out.write(painted + "\n")
+
+
+def _say(err: TextIO, text: str, severity: str = "") -> None:
+    """A message on standard error, wrapped to the terminal (and coloured as ``severity``)."""
+    _Printer(err).line(text, severity)
+
+
 def _pairs(values: Sequence[str], option: str, shape: str) -> dict[str, str]:
     """``KEY=VALUE`` options, keys and values stripped; ``shape`` shows the expected form."""
     found = {}
@@ -115,13 +147,16 @@ def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(listed, indent=2) + "\n")
         return 0
+    printer = _Printer(out)
     for rule in RULES.values():
         said = ""
         if rule.answer is not None:
             remarks = "/".join(rule.answer.rarc)
             said = f"; payer: {rule.answer.carc}{' ' + remarks if remarks else ''}"
         mandatory = ", mandatory" if rule.code in MANDATORY else ""
-        out.write(f"{rule.code} ({rule.severity}{mandatory}): {rule.title}{said}\n")
+        printer.line(
+            f"{rule.code} ({rule.severity}{mandatory}): {rule.title}{said}", str(rule.severity)
+        )
     return 0
 
 
@@ -130,7 +165,7 @@ def _demo(prices: Sequence[str], out: TextIO, err: TextIO) -> int:
     try:
         claim = build_claim(example, prices=_prices(prices) or None)
     except ValidationError as error:
-        err.write(f"{error}\n")
+        _say(err, f"{error}")
         return 2
     width, colour = _terminal(out)
     out.write(render(claim, width=width, colour=colour))
@@ -147,7 +182,7 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             with open(path, "rb") as handle:
                 text = handle.read(limit)
     except OSError as error:
-        err.write(f"{path}: cannot read the file ({type(error).__name__})\n")
+        _say(err, f"{path}: cannot read the file ({type(error).__name__})")
         return 2
     try:
         loaded = encounter.from_json(text)
@@ -165,14 +200,16 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             elif form == "text":
                 width, colour = _terminal(out)
                 out.write(render(claim, width=width, colour=colour))
-            err.writelines(f"{finding}\n" for finding in claim.errors)
+            for finding in claim.errors:
+                _say(err, str(finding), "error")
             return 2
         out.write(_export(claim, loaded, form, args))
     except InvalidInput as error:
-        err.writelines(f"{problem}\n" for problem in error.problems)
+        for problem in error.problems:
+            _say(err, str(problem))
         return 2
     except ValidationError as error:
-        err.write(f"{error}\n")
+        _say(err, f"{error}")
         return 2
     return 0
 
@@ -250,18 +287,32 @@ def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse
 
 
 def _ndc(values: Sequence[str], out: TextIO, err: TextIO) -> int:
+    from benlysta_coding.errors import AmbiguousNDC
+
     status = 0
-    out.write(f"{'input':<20}{'11-digit (claims)':<20}{'10-digit (label)':<18}product\n")
+    width = _terminal(out)[0]
+    out.write(f"{'input':<16}{'11-digit (claims)':<18}{'10-digit (label)':<17}product\n")
     for position, value in enumerate(values, start=1):
         try:
             eleven = ndc.format(value, products.CATALOGUE)
             ten = ndc.to_10(value, catalogue=products.CATALOGUE)
             product = products.CODES.get(ndc.validate(value, products.CATALOGUE))
-            shown = value.strip() if len(value.strip()) <= 19 else value.strip()[:16] + "..."
+            shown = value.strip() if len(value.strip()) <= 15 else value.strip()[:12] + "..."
             name = product.description if product else "-"
-            out.write(f"{shown:<20}{eleven:<20}{ten:<18}{name}\n")
+            room = max(width - 51, 10)
+            name = name if len(name) <= room else name[: room - 3] + "..."
+            out.write(f"{shown:<16}{eleven:<18}{ten:<17}{name}\n")
+        except AmbiguousNDC as error:
+            candidates = ", ".join(error.candidates) or "none"
+            _Printer(err).line(
+                f"argument {position}: 10 digits without hyphens fit more than one layout and "
+                "name no product this library knows; write the NDC with its hyphens as printed "
+                f"on the package (candidates: {candidates})",
+                "error",
+            )
+            status = 2
         except ValidationError as error:
-            err.write(f"argument {position}: {error}\n")
+            _Printer(err).line(f"argument {position}: {error}", "error")
             status = 2
     return status
 
@@ -285,7 +336,7 @@ def _dose(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         dose = regimen.loading_dose_mg or regimen.dose_mg
         plan = units.plan_vials(dose, args.vial_policy, vials)
     except ValidationError as error:
-        err.write(f"{error}\n")
+        _say(err, f"{error}")
         return 2
     result = {
         "route": str(regimen.route),
@@ -311,17 +362,19 @@ def _dose(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         out.write(json.dumps(result, indent=2) + "\n")
         return 0
-    out.write(f"{regimen.description}\n")
-    out.write(f"Dose: {plain(_tenth(plan.dose_mg))} mg for {_tenth(weight):f} kg\n")
-    out.write(f"J0490 administered units: {plan.administered_units}\n")
+    printer = _Printer(out)
+    printer.line(regimen.description)
+    printer.line(f"Dose: {_tenth(plan.dose_mg):.1f} mg for {_tenth(weight):.1f} kg")
+    printer.line(f"J0490 administered units: {plan.administered_units}")
     for use in plan.vials:
-        out.write(
-            f"Vials: {use.count} x {use.product.strength_mg} mg "
-            f"(NDC {ndc.format(use.product.ndc11)})\n"
+        printer.line(
+            f"Vials: {use.count} x {plain(use.product.strength_mg)} mg "
+            f"(NDC {ndc.format(use.product.ndc11)})"
         )
-    out.write(
-        f"Wasted: {plan.wasted_mg} mg, {plan.wasted_units} unit(s) "
-        f"({'JW line' if plan.wasted_units else 'none billed: JZ where required'})\n"
+    printer.line(
+        f"Wasted: {_tenth(plan.wasted_mg):.1f} mg, {plan.wasted_units} unit(s) "
+        f"({'JW line' if plan.wasted_units else 'none billed: JZ where required'})",
+        "warning" if plan.wasted_units else "",
     )
     return 0
 
@@ -429,16 +482,17 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         prices = _prices(args.price) or None
         source = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
     except (OSError, ValidationError) as error:
-        err.write(f"{args.file}: {_reason(error)}\n")
+        _say(err, f"{args.file}: {_reason(error)}")
         return 2
     try:
         reference = _reference(args)
         rules = _rules(args.rule)
     except InvalidInput as error:
-        err.writelines(f"{problem}\n" for problem in error.problems)
+        for problem in error.problems:
+            _say(err, str(problem))
         return 2
     except ValidationError as error:
-        err.write(f"{error}\n")
+        _say(err, f"{error}")
         return 2
     options = _pipeline.Options(
         form=args.format,
@@ -470,18 +524,19 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 except ValidationError as error:
                     message = str(error)
             bad += 1
-            err.write(f"line {number}: {message}\n")
+            _say(err, f"line {number}: {message}")
         stop.check()
         if writer is not None:
             try:
                 written = writer.finish().claims
             except ValidationError as error:
-                err.write(f"{error}\n")
+                _say(err, f"{error}")
                 bad += 1
     except _ReadFailed as error:  # what was read is written; an 837 is left unfinished
-        err.write(
+        _say(
+            err,
             f"{args.file}: {error} after {written} claim(s); the output is incomplete "
-            f"({'an unfinished interchange' if writer is not None else 'lines up to there'})\n"
+            f"({'an unfinished interchange' if writer is not None else 'lines up to there'})",
         )
         return 2
     except BrokenPipeError:
@@ -497,7 +552,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         stop.restore()
         if source is not sys.stdin.buffer:
             source.close()
-    err.write(f"{written} claim(s) written, {bad} line(s) with problems\n")
+    _say(err, f"{written} claim(s) written, {bad} line(s) with problems")
     return 2 if bad else 0
 
 
@@ -537,7 +592,7 @@ class _CtrlC:
 
 def _stopped(err: TextIO, written: int, reason: str, status: int) -> int:
     """The one last line of a batch that could not finish: what was written, and why not."""
-    err.write(f"batch: stopped after {written} claim(s) ({reason}); the output is incomplete\n")
+    _say(err, f"batch: stopped after {written} claim(s) ({reason}); the output is incomplete")
     return status
 
 
@@ -672,10 +727,10 @@ def _remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 transactions.append(_transaction(ended, claims[: ended.claims]))
                 del claims[: ended.claims]
     except OSError as error:
-        err.write(f"{args.file}: cannot read the file ({type(error).__name__})\n")
+        _say(err, f"{args.file}: cannot read the file ({type(error).__name__})")
         return 2
     except ValidationError as error:
-        err.write(f"{args.file}: {error}; nothing in it was used\n")
+        _say(err, f"{args.file}: {error}; nothing in it was used")
         return 2
     for ended in reader.transactions[len(transactions) :]:  # sets that ended after their claims
         transactions.append(_transaction(ended, claims[: ended.claims]))
@@ -716,10 +771,10 @@ def _ack(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         items = list(reader)  # the whole file is read and checked before anything is printed
         matched = ack.match(items, args.claims) if args.claims else None
     except OSError as error:
-        err.write(f"{args.file}: cannot read the file ({type(error).__name__})\n")
+        _say(err, f"{args.file}: cannot read the file ({type(error).__name__})")
         return 2
     except ValidationError as error:
-        err.write(f"{args.file}: {error}; nothing in it was used\n")
+        _say(err, f"{args.file}: {error}; nothing in it was used")
         return 2
     groups = getattr(reader, "groups", [])
     rejected = any(getattr(i, "rejected", not getattr(i, "accepted", True)) for i in items)
@@ -754,51 +809,60 @@ def _ack_text(
     kind: str, items: Sequence[Any], groups: Sequence[Any], matched: Sequence[Any] | None,
     out: TextIO,
 ) -> None:  # fmt: skip
-    width, colour = _terminal(out)
+    printer = _Printer(out)
     if matched is not None:
         for found in matched:
             where = found.claim_id or "file"
             if found.line is not None:
                 where += f", line {found.line}"
             mark = "rejected" if found.rejected else "ok"
-            out.write(f"[{mark}] {where}: {found.what}\n")
+            printer.line(f"[{mark}] {where}: {found.what}", "error" if found.rejected else "")
             if found.next_step:
-                out.write(f"    next: {found.next_step}\n")
+                printer.line(f"next: {found.next_step}", "", "    ")
         return
     if kind == "FA":
         for group in groups:
-            out.write(
+            printer.line(
                 f"Group {group.group_control_number} ({group.functional_id}): "
                 f"{group.status_text}; {group.accepted_count} of {group.received} transaction "
-                "set(s) accepted\n"
+                "set(s) accepted",
+                "" if group.accepted else "error",
             )
         for response in items:
-            out.write(
+            printer.line(
                 f"Transaction set {response.control_number} ({response.transaction_set}): "
-                f"{response.status_text}\n"
+                f"{response.status_text}",
+                "" if response.accepted else "error",
             )
             for error in response.errors:
-                out.write(
-                    f"  {error.segment_id} at position {error.position} (loop "
-                    f"{error.loop or '-'}): {error.meaning}\n"
+                printer.line(
+                    f"{error.segment_id} at position {error.position} (loop "
+                    f"{error.loop or '-'}): {error.meaning}",
+                    "error",
+                    "  ",
                 )
                 for element in error.elements:
                     bad = f" (sent '{element.bad_value}')" if element.bad_value else ""
-                    out.write(
-                        f"    element {element.position:02d}: {element.meaning}{bad}; next: "
-                        f"{element.next_step}\n"
+                    printer.line(
+                        f"element {element.position:02d}: {element.meaning}{bad}; next: "
+                        f"{element.next_step}",
+                        "",
+                        "    ",
                     )
         return
-    del width, colour
     for status in items:
         who = status.claim_id if status.level == "claim" else f"the {status.level}"
         for each in status.statuses:
-            out.write(f"{who}: {each.category} {each.meaning}; next: {each.next_step}\n")
+            printer.line(
+                f"{who}: {each.category} {each.meaning}; next: {each.next_step}",
+                "error" if each.rejected else "",
+            )
         for line in status.lines:
             for each in line.statuses:
-                out.write(
+                printer.line(
                     f"{who}, line {line.control_number or line.code}: {each.category} "
-                    f"{each.meaning}; next: {each.next_step}\n"
+                    f"{each.meaning}; next: {each.next_step}",
+                    "error" if each.rejected else "",
                 )
 
 
@@ -834,34 +898,45 @@ def _money(text: str) -> str:
 
 
 def _remit_text(transaction: dict[str, Any], out: TextIO) -> None:
+    """A transaction set for reading: a denied claim or line in the error colour, adjustments in
+    the warning colour, remarks in the info colour."""
+    printer = _Printer(out)
     payer, payee = transaction["payer"], transaction["payee"]
-    out.write(
+    printer.line(
         f"Remittance {transaction['trace_number']} from {payer['name'] or '-'} "
         f"({payer['id'] or '-'}) to {payee['name'] or '-'} ({payee['id'] or '-'}): paid "
-        f"{_money(transaction['total_paid'])}\n"
+        f"{_money(transaction['total_paid'])}"
     )
     for claim in transaction["claims"]:
         share = claim["patient_responsibility"]
-        out.write(
+        denied = claim["status"] == "4" or Decimal(claim["paid"]) == 0
+        printer.line(
             f"Claim {claim['claim_id']}: {claim['status_text']}; charged "
             f"{_money(claim['charge'])}, paid {_money(claim['paid'])}, patient owes "
             f"{'-' if share is None else _money(share)} "
-            f"(payer claim {claim['payer_claim_number'] or '-'})\n"
+            f"(payer claim {claim['payer_claim_number'] or '-'})",
+            "error" if denied else "",
         )
         for item in claim["adjustments"]:
-            out.write(f"  {_adjustment_text(item)}\n")
+            printer.line(_adjustment_text(item), _adjustment_severity(item), "  ")
         for line in claim["lines"]:
-            out.write(
-                f"  {line['code']:<14} x{line['units']:<4} charged {_money(line['charge']):>10} "
-                f"paid {_money(line['paid']):>10}  {line['control_number']}\n"
+            printer.line(
+                f"{line['code']:<14} x{line['units']:<4} charged {_money(line['charge']):>10} "
+                f"paid {_money(line['paid']):>10}  {line['control_number']}",
+                "error" if Decimal(line["paid"]) == 0 and Decimal(line["charge"]) else "",
+                "  ",
             )
             for item in line["adjustments"]:
-                out.write(f"      {_adjustment_text(item)}\n")
+                printer.line(_adjustment_text(item), _adjustment_severity(item), "      ")
     for item in transaction["provider_adjustments"]:
-        out.write(
+        printer.line(
             f"Provider adjustment {item['reason']} {_money(item['amount'])} "
-            f"({item['reference'] or '-'}), not a claim payment\n"
+            f"({item['reference'] or '-'}), not a claim payment"
         )
+
+
+def _adjustment_severity(item: dict[str, str]) -> str:
+    return "info" if "remark" in item else "warning"
 
 
 def _adjustment_text(item: dict[str, str]) -> str:
@@ -959,24 +1034,80 @@ def _x12_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+EXAMPLES: Final = {
+    "": ("claim examples/encounter-office-iv.json", "rules --format json"),
+    "demo": ("demo", "demo --price J0490=12.50 --price 96365=150"),
+    "claim": (
+        "claim examples/encounter-office-iv.json",
+        "claim visit.json --format 837p --price J0490=12.5",
+    ),
+    "batch": (
+        "batch visits.jsonl --format 837p > claims.837",
+        "batch visits.jsonl --jobs 2 > claims.jsonl",
+    ),
+    "remit": (
+        "remit examples/remittance-office-iv.835",
+        "remit payer.835 --format csv > payments.csv",
+    ),
+    "rules": ("rules", "rules --format json"),
+    "ack": (
+        "ack examples/ack-office-iv.277",
+        "ack examples/ack-office-iv.999 --claims office.837",
+    ),
+    "ndc": ("ndc 49401-101-01", "ndc 49401010201 0049401-0088-02"),
+    "dose": ("dose --weight-kg 63.4", "dose --weight-lb 150 --age 12 --json"),
+}
+"""Two examples of each command, shown at the end of its help."""
+
+
+def _program() -> str:
+    """The program's name as it was invoked: ``benlysta-coding`` for the installed command,
+    ``python -m benlysta_coding`` otherwise."""
+    called = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if not called or called in ("__main__.py", "-c", "-m") or called.endswith(".py"):
+        return "python -m benlysta_coding"
+    return called
+
+
+def _epilog(prog: str, command: str) -> str:
+    first, second = EXAMPLES[command]
+    return f"examples:\n  {prog} {first}\n  {prog} {second}"
+
+
 def _parser() -> argparse.ArgumentParser:
+    prog = _program()
     parser = argparse.ArgumentParser(
-        prog="python -m benlysta_coding", description="Benlysta (belimumab) billing tools."
+        prog=prog,
+        description="Benlysta (belimumab) billing tools.",
+        epilog=_epilog(prog, ""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     from benlysta_coding import __version__
 
     parser.add_argument("--version", action="version", version=f"benlysta_coding {__version__}")
     commands = parser.add_subparsers(dest="command")
-    demo = commands.add_parser("demo", help="print the example claim (the default)")
+    demo = commands.add_parser(
+        "demo",
+        epilog=_epilog(prog, "demo"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="print the example claim (the default)",
+    )
     _price_option(demo)
-    claim = commands.add_parser("claim", help="build the claim of an encounter JSON file")
+    claim = commands.add_parser(
+        "claim",
+        epilog=_epilog(prog, "claim"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="build the claim of an encounter JSON file",
+    )
     claim.add_argument("file", help="encounter JSON file, or - for standard input")
     claim.add_argument(
         "--format",
         default="text",
         type=str.lower,
         choices=["text", "json", "837p", "837i", "cms1500", "ub04", "fhir"],
-        help="what to print (default text); the X12 formats need --price for every code",
+        metavar="FORMAT",
+        help="what to print: text (default), json, 837p, 837i, cms1500, ub04 or fhir; the X12 "
+        "formats need --price for every code",
     )
     _price_option(claim)
     _rule_option(claim)
@@ -987,7 +1118,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE.835",
         help="the primary payer's 835: write the claim to the encounter's secondary_insurance",
     )
-    batch = commands.add_parser("batch", help="stream a JSON Lines file of encounters")
+    batch = commands.add_parser(
+        "batch",
+        epilog=_epilog(prog, "batch"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="stream a JSON Lines file of encounters",
+    )
     batch.add_argument("file", help="JSON Lines file, one encounter per line, or - for stdin")
     batch.add_argument(
         "--format",
@@ -1007,7 +1143,10 @@ def _parser() -> argparse.ArgumentParser:
     _x12_options(batch)
     _reference_options(batch)
     remit_parser = commands.add_parser(
-        "remit", help="read an 835 remittance: payments, adjustments explained, next steps"
+        "remit",
+        epilog=_epilog(prog, "remit"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="read an 835 remittance: payments, adjustments explained, next steps",
     )
     remit_parser.add_argument("file", help="the 835 file")
     remit_parser.add_argument(
@@ -1018,14 +1157,20 @@ def _parser() -> argparse.ArgumentParser:
         help="text (default), JSON, or CSV rows (one per adjustment)",
     )
     rules_parser = commands.add_parser(
-        "rules", help="list every claim edit: code, default severity, what it checks, payer answer"
+        "rules",
+        epilog=_epilog(prog, "rules"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="list every claim edit: code, default severity, what it checks, payer answer",
     )
     rules_parser.add_argument(
         "--format", default="text", type=str.lower, choices=["text", "json"],
         help="text (default) or JSON",
     )  # fmt: skip
     ack_parser = commands.add_parser(
-        "ack", help="read a 999 or 277CA acknowledgment: what was rejected and what to fix"
+        "ack",
+        epilog=_epilog(prog, "ack"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="read a 999 or 277CA acknowledgment: what was rejected and what to fix",
     )
     ack_parser.add_argument("file", help="the 999 or 277CA file (told apart by its GS01)")
     ack_parser.add_argument(
@@ -1038,9 +1183,19 @@ def _parser() -> argparse.ArgumentParser:
         choices=["text", "json", "csv"],
         help="text (default), JSON or CSV rows",
     )
-    ndc_parser = commands.add_parser("ndc", help="normalise NDCs to the 11-digit form")
+    ndc_parser = commands.add_parser(
+        "ndc",
+        epilog=_epilog(prog, "ndc"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="normalise NDCs to the 11-digit form",
+    )
     ndc_parser.add_argument("values", nargs="+", metavar="NDC", help="NDCs in any layout")
-    dose = commands.add_parser("dose", help="dose, J0490 units, vials and waste")
+    dose = commands.add_parser(
+        "dose",
+        epilog=_epilog(prog, "dose"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="dose, J0490 units, vials and waste",
+    )
     dose.add_argument("--weight-kg", help="body weight in kg, for example 63.4")
     dose.add_argument("--weight-lb", help="body weight in pounds (converted exactly)")
     dose.add_argument("--route", default="iv", choices=["iv", "sc"], help="iv (default) or sc")
@@ -1071,12 +1226,18 @@ def main(
     try:
         return _run(_parser().parse_args(argv), out, err)
     except KeyboardInterrupt:  # Ctrl-C outside a batch (which reports its own): no traceback
-        err.write("interrupted\n")
+        _say(err, "interrupted")
         return 130
-    except BrokenPipeError:  # the reader went away (``... | head``): end quietly
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+    except BrokenPipeError:  # the reader went away (``... | head``): end quietly, as done
+        quiet_stdout()
+        return 0
+
+
+def quiet_stdout() -> None:
+    """After the reader of standard output went away, send what is left to nowhere, so that the
+    interpreter's last flush adds no "Exception ignored" line."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
