@@ -28,6 +28,7 @@ extensions = [
     "myst_nb",
     "public_names",
     "generated",
+    "shadowed_globals",
 ]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"

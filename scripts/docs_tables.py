@@ -53,7 +53,7 @@ def findings_page() -> str:
             codes = " ".join(filter(None, (answer.carc, *answer.rarc)))
             said = f"{codes + ': ' if codes else ''}{answer.remedy} ({answer.source})"
         lines += [
-            f"   * - ``{rule.code}``",
+            f"   * - _`{rule.code}`",  # an anchor: findings.html#dx-not-billable
             f"     - {rule.severity}{', mandatory' if rule.code in MANDATORY else ''}",
             f"     - {rule.title}",
             f"     - {rule.fix}{f' ({rule.source})' if rule.source else ''}",

@@ -108,3 +108,9 @@ def test_the_rules_command_lists_every_rule() -> None:
     rows = [line for line in text.getvalue().splitlines() if not line.startswith(" ")]
     assert len(findings.RULES) == len(rows)  # one row a rule, wrapped to 80 columns
     assert "dx-not-billable (error, mandatory): " in text.getvalue()
+
+
+def test_each_rule_has_an_anchor_on_the_findings_page() -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "findings.rst").read_text()
+    for code in findings.RULES:
+        assert f"   * - _`{code}`" in page  # the page's anchor findings.html#<code>
