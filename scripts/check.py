@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PATHS: list[str] = ["src", "tests", "scripts", "benchmarks", "docs/conf.py"]
+PATHS: list[str] = ["src", "tests", "scripts", "benchmarks", "docs/conf.py", "docs/_ext"]
 """The project's own code: lint and format leave a reader's scratch files in the clone alone."""
 
 STEPS: list[tuple[str, list[str]]] = [
