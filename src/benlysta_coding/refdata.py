@@ -402,7 +402,7 @@ def _data_rows(
         yield number, row
 
 
-def _once(seen: dict[object, int], key: object, number: int, name: str, what: str) -> None:
+def _once(seen: dict[Any, int], key: object, number: int, name: str, what: str) -> None:
     """Refuse a key a file already had, naming both rows."""
     first = seen.setdefault(key, number)
     if first != number:
@@ -474,20 +474,27 @@ def load_crosswalk(
         )
         units = next((n for n, cell in enumerate(head) if _fold(cell) == "billunitspkg"), None)
         entries = []
-        seen: dict[object, int] = {}
+        seen: dict[str, int] = {}
+        codes: dict[str, str] = {}  # one object per distinct code and unit count: less memory
+        counts: dict[str, Decimal | None] = {}
         for number, row in _data_rows(rows, columns, file.name):
             code = _code(row[columns[r"_\d{4}_code"]], file.name, number, "HCPCS code")
+            code = codes.setdefault(code, code)
             try:
                 ndc11 = _ndc.validate(row[columns[r"ndc2?"]])
             except (TypeError, ValidationError):
                 raise InvalidFormat(
                     f"{file.name}: row {number}, column 'NDC': expected an NDC"
                 ) from None
-            _once(seen, (code, ndc11), number, file.name, f"{code} with NDC {ndc11}")
+            _once(seen, code + ndc11, number, file.name, f"{code} with NDC {ndc11}")
             per_package = None
             if units is not None and units < len(row):
-                per_package = _amount(row[units], file.name, number, "BILLUNITSPKG")
+                text = row[units]
+                if text not in counts:
+                    counts[text] = _amount(text, file.name, number, "BILLUNITSPKG")
+                per_package = counts[text]
             entries.append(CrosswalkEntry(code, ndc11, per_package))
+        del seen, codes, counts
         if not entries:
             raise InvalidFormat(f"{file.name}: no rows under the header")
         return CrosswalkTable(_period(given, titles, file.name), file.source(), tuple(entries))
