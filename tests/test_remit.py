@@ -142,7 +142,7 @@ def test_unknown_codes_and_a_loaded_list(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("", "ISA"),
-        ("ISA*00*" + " " * 98 + "~", "ISA has 16 elements"),
+        ("ISA*00*" + " " * 98 + "~", "segment 1: the ISA delimiters"),
         (
             remittance([(CLAIM, "1", {})]).replace(
                 "CLP*BEN-2025-0001*1*1050", "CLP*BEN-2025-0001*1*X"

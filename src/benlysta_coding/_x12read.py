@@ -101,8 +101,15 @@ class Segments:
         if len(head) < 106 or not head.startswith("ISA"):
             raise InvalidFormat("segment 1: an X12 file starts with a 106-character ISA segment")
         self.element, self.component, self.terminator = head[3], head[104], head[105]
-        if len({self.element, self.component, self.terminator}) < 3 or self.element.isalnum():
-            raise InvalidFormat("segment 1: the ISA delimiters must differ and not be letters")
+        delimiters = (self.element, self.component, self.terminator)
+        if len(set(delimiters)) < 3 or any(d.isalnum() or d == " " for d in delimiters):
+            raise InvalidFormat(
+                "segment 1: the ISA delimiters must differ and be neither letters, digits nor spaces"
+            )
+        if self.terminator in head[:105] or self.component in head[:104]:
+            raise InvalidFormat(
+                "segment 1: a delimiter of the ISA (its 105th or 106th character) stands inside it"
+            )
         if len(head[:105].split(self.element)) != 17:
             raise InvalidFormat("segment 1: ISA has 16 elements of fixed length")
         self.pending = head
@@ -263,6 +270,8 @@ def enveloped(
 
 
 def _check_isa(elements: Sequence[str]) -> None:
+    if len(elements) != 17:
+        raise InvalidFormat("segment 1: ISA has 16 elements")
     if not re.fullmatch(r"\d{9}", elements[13]):
         raise InvalidFormat("segment 1: ISA13 control number is 9 digits")
     if elements[12] != "00501":
@@ -288,6 +297,8 @@ def limit(elements: Sequence[str], number: int, most: int, least: int = 1) -> No
 def amount(elements: Sequence[str], index: int, number: int, what: str) -> Decimal:
     """A required X12 decimal number (``R``): digits, one optional point and a leading minus."""
     text = elements[index] if index < len(elements) else ""
+    if 0 < len(text) <= 20 and text.isascii() and text.replace(".", "", 1).isdigit():
+        return Decimal(text)  # the common case, checked without the pattern: 1050, 862.5
     if len(text) > 20 or not _NUMBER.fullmatch(text):  # X12 R: up to 18 digits, sign and point
         shown = "empty" if not text else "not a number"
         raise InvalidFormat(f"segment {number}: {what} is {shown} (expected an amount like 862.5)")
