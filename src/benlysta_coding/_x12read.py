@@ -362,7 +362,7 @@ class CheckedFile:
 
     def __init__(
         self,
-        source: str | bytes | os.PathLike[str] | IO[bytes] | None = None,
+        source: Source | None = None,
         *,
         text: str | None = None,
     ) -> None:

@@ -43,7 +43,7 @@ import enum
 import functools
 import types
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Final, NamedTuple
 
 import attrs
@@ -783,10 +783,11 @@ def _date_and_age(
     return age
 
 
-def _weight_for_age(encounter: Encounter, found: list[Finding]) -> None:
-    """A child's weight against the CDC weight-for-age chart (:mod:`benlysta_coding.growth`)."""
+def _weight_for_age(encounter: Encounter, age: int, found: list[Finding]) -> None:
+    """A child's weight against the CDC weight-for-age chart (:mod:`benlysta_coding.growth`); an
+    adult's is left to the plain range, without reading the chart."""
     patient = encounter.patient
-    if patient.weight_kg is None:
+    if patient.weight_kg is None or not 2 <= age < 20:
         return
     assessed = growth.assess(
         patient.weight_kg, patient.birth_date, encounter.service_date, patient.sex
@@ -870,11 +871,6 @@ def _claim_findings(encounter: Encounter, policy: PayerPolicy, found: list[Findi
         )
     if not encounter.claim_id:
         found.append(make("claim-id-missing", "no claim_id", "$.claim_id"))
-
-
-def _cents(amount: Decimal) -> Decimal:
-    """An amount rounded half-up to the cent (shown and billed), the exact one kept beside it."""
-    return amount.quantize(lines.CENT, rounding=ROUND_HALF_UP, context=EXACT)
 
 
 def _price_findings(
@@ -1072,7 +1068,7 @@ def _steps(encounter: Encounter, settings: _Settings) -> Iterator[Claim | None]:
     drug, price_table = settings.drug, settings.prices
     found: list[Finding] = []
     age = _date_and_age(encounter, settings.today, drug, found)
-    _weight_for_age(encounter, found)
+    _weight_for_age(encounter, age, found)
     _route_findings(encounter, chosen, found)
     found.extend(checks.diagnosis_findings(encounter.diagnoses, encounter.indication, drug))
     dose = _dose(encounter, age, settings.tolerance, drug, found)
@@ -1183,8 +1179,8 @@ def _with_reference(
                     )
                     line = attrs.evolve(
                         line,
-                        expected_allowed=_cents(allowed),
-                        coinsurance=None if share is None else _cents(share),
+                        expected_allowed=lines.to_cent(allowed),
+                        coinsurance=None if share is None else lines.to_cent(share),
                         expected_allowed_exact=allowed,
                         coinsurance_exact=share,
                     )

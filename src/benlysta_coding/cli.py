@@ -35,6 +35,7 @@ from benlysta_coding import _pipeline, dosing, encounter, examples, hcpcs, ndc, 
 from benlysta_coding._util import article, chunks, exact, plain
 from benlysta_coding.claim import Claim, ClaimKind, build_claim
 from benlysta_coding.errors import InvalidInput, ValidationError
+from benlysta_coding.export.text import ANSI, RESET, wrap
 
 __all__ = ["main", "render"]
 
@@ -53,9 +54,6 @@ def _terminal(out: TextIO) -> tuple[int, bool]:
     return shutil.get_terminal_size((80, 24)).columns, "NO_COLOR" not in os.environ
 
 
-_ANSI: Final = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
-
-
 class _Printer:
     """Lines for a reader: wrapped to the terminal's width (80 when not a terminal), continuation
     lines indented, and coloured by severity on a terminal unless ``NO_COLOR`` is set."""
@@ -65,18 +63,8 @@ class _Printer:
         self.width, self.colour = _terminal(out)
 
     def line(self, text: str, severity: str = "", indent: str = "") -> None:
-        import textwrap
-
-        lines = textwrap.wrap(
-            text,
-            width=max(self.width, 40),
-            initial_indent=indent,
-            subsequent_indent=indent + "    ",
-            break_long_words=True,
-            break_on_hyphens=False,
-        ) or [""]
-        for each in lines:
-            painted = f"{_ANSI[severity]}{each}\x1b[0m" if severity and self.colour else each
+        for each in wrap(text, self.width, indent, indent + "    "):
+            painted = f"{ANSI[severity]}{each}{RESET}" if severity and self.colour else each
             self.out.write(painted + "\n")
 
 
@@ -546,7 +534,8 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except _WorkerDied:
         return _stopped(err, written, "a worker process died", 2)
     except OSError as error:  # writing the output failed: a full disk, say
-        _silence_stdout(out)
+        if out is sys.stdout:
+            quiet_stdout()
         return _stopped(err, written, f"cannot write the output: {_os_reason(error)}", 2)
     finally:
         stop.restore()
@@ -598,14 +587,6 @@ def _stopped(err: TextIO, written: int, reason: str, status: int) -> int:
 
 def _os_reason(error: OSError) -> str:
     return os.strerror(error.errno) if error.errno else type(error).__name__
-
-
-def _silence_stdout(out: TextIO) -> None:
-    """After a write error on standard output, send what is left in its buffer to nowhere, so the
-    interpreter's last flush adds no "Exception ignored" line."""
-    if out is sys.stdout:
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _reference(args: argparse.Namespace) -> Any:
@@ -777,8 +758,7 @@ def _ack(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _say(err, f"{args.file}: {error}; nothing in it was used")
         return 2
     groups = getattr(reader, "groups", [])
-    rejected = any(getattr(i, "rejected", not getattr(i, "accepted", True)) for i in items)
-    rejected = rejected or any(not g.accepted for g in groups)
+    rejected = any(i.rejected for i in items) or any(g.rejected for g in groups)
     if matched is not None:
         rejected = rejected or any(m.rejected for m in matched)
     rows = ack.records(matched if matched is not None else items)
@@ -1074,6 +1054,22 @@ def _epilog(prog: str, command: str) -> str:
     return f"examples:\n  {prog} {first}\n  {prog} {second}"
 
 
+def _format_option(parser: argparse.ArgumentParser, choices: list[str], what: str) -> None:
+    """``--format``, in any case, the first choice the default."""
+    parser.add_argument("--format", default=choices[0], type=str.lower, choices=choices, help=what)
+
+
+def _command(commands: Any, prog: str, name: str, what: str) -> argparse.ArgumentParser:
+    """A subcommand whose help ends with its two examples."""
+    made: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=what,
+        epilog=_epilog(prog, name),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return made
+
+
 def _parser() -> argparse.ArgumentParser:
     prog = _program()
     parser = argparse.ArgumentParser(
@@ -1086,18 +1082,18 @@ def _parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"benlysta_coding {__version__}")
     commands = parser.add_subparsers(dest="command")
-    demo = commands.add_parser(
+    demo = _command(
+        commands,
+        prog,
         "demo",
-        epilog=_epilog(prog, "demo"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="print the example claim (the default)",
+        "print the example claim (the default)",
     )
     _price_option(demo)
-    claim = commands.add_parser(
+    claim = _command(
+        commands,
+        prog,
         "claim",
-        epilog=_epilog(prog, "claim"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="build the claim of an encounter JSON file",
+        "build the claim of an encounter JSON file",
     )
     claim.add_argument("file", help="encounter JSON file, or - for standard input")
     claim.add_argument(
@@ -1118,19 +1114,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE.835",
         help="the primary payer's 835: write the claim to the encounter's secondary_insurance",
     )
-    batch = commands.add_parser(
+    batch = _command(
+        commands,
+        prog,
         "batch",
-        epilog=_epilog(prog, "batch"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="stream a JSON Lines file of encounters",
+        "stream a JSON Lines file of encounters",
     )
     batch.add_argument("file", help="JSON Lines file, one encounter per line, or - for stdin")
-    batch.add_argument(
-        "--format",
-        default="json",
-        type=str.lower,
-        choices=["json", "837p", "837i"],
-        help="JSON Lines of claims (default), or one X12 interchange",
+    _format_option(
+        batch, ["json", "837p", "837i"], "JSON Lines of claims (default), or one X12 interchange"
     )
     batch.add_argument(
         "--jobs",
@@ -1142,59 +1134,48 @@ def _parser() -> argparse.ArgumentParser:
     _rule_option(batch)
     _x12_options(batch)
     _reference_options(batch)
-    remit_parser = commands.add_parser(
+    remit_parser = _command(
+        commands,
+        prog,
         "remit",
-        epilog=_epilog(prog, "remit"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="read an 835 remittance: payments, adjustments explained, next steps",
+        "read an 835 remittance: payments, adjustments explained, next steps",
     )
     remit_parser.add_argument("file", help="the 835 file")
-    remit_parser.add_argument(
-        "--format",
-        default="text",
-        type=str.lower,
-        choices=["text", "json", "csv"],
-        help="text (default), JSON, or CSV rows (one per adjustment)",
+    _format_option(
+        remit_parser,
+        ["text", "json", "csv"],
+        "text (default), JSON, or CSV rows (one per adjustment)",
     )
-    rules_parser = commands.add_parser(
+    rules_parser = _command(
+        commands,
+        prog,
         "rules",
-        epilog=_epilog(prog, "rules"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="list every claim edit: code, default severity, what it checks, payer answer",
+        "list every claim edit: code, default severity, what it checks, payer answer",
     )
-    rules_parser.add_argument(
-        "--format", default="text", type=str.lower, choices=["text", "json"],
-        help="text (default) or JSON",
-    )  # fmt: skip
-    ack_parser = commands.add_parser(
+    _format_option(rules_parser, ["text", "json"], "text (default) or JSON")
+    ack_parser = _command(
+        commands,
+        prog,
         "ack",
-        epilog=_epilog(prog, "ack"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="read a 999 or 277CA acknowledgment: what was rejected and what to fix",
+        "read a 999 or 277CA acknowledgment: what was rejected and what to fix",
     )
     ack_parser.add_argument("file", help="the 999 or 277CA file (told apart by its GS01)")
     ack_parser.add_argument(
         "--claims", metavar="FILE.837", help="the 837 it answers: point each error at its claim"
     )
-    ack_parser.add_argument(
-        "--format",
-        default="text",
-        type=str.lower,
-        choices=["text", "json", "csv"],
-        help="text (default), JSON or CSV rows",
-    )
-    ndc_parser = commands.add_parser(
+    _format_option(ack_parser, ["text", "json", "csv"], "text (default), JSON or CSV rows")
+    ndc_parser = _command(
+        commands,
+        prog,
         "ndc",
-        epilog=_epilog(prog, "ndc"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="normalise NDCs to the 11-digit form",
+        "normalise NDCs to the 11-digit form",
     )
     ndc_parser.add_argument("values", nargs="+", metavar="NDC", help="NDCs in any layout")
-    dose = commands.add_parser(
+    dose = _command(
+        commands,
+        prog,
         "dose",
-        epilog=_epilog(prog, "dose"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="dose, J0490 units, vials and waste",
+        "dose, J0490 units, vials and waste",
     )
     dose.add_argument("--weight-kg", help="body weight in kg, for example 63.4")
     dose.add_argument("--weight-lb", help="body weight in pounds (converted exactly)")
@@ -1234,8 +1215,8 @@ def main(
 
 
 def quiet_stdout() -> None:
-    """After the reader of standard output went away, send what is left to nowhere, so that the
-    interpreter's last flush adds no "Exception ignored" line."""
+    """After the reader of standard output went away (or a write to it failed), send what is left
+    to nowhere, so that the interpreter's last flush adds no "Exception ignored" line."""
     with contextlib.suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 

@@ -49,6 +49,7 @@ __all__ = [
     "drug_service_lines",
     "line_charge",
     "price_decimals",
+    "to_cent",
     "waste_decision",
 ]
 
@@ -294,7 +295,16 @@ def line_charge(price: Decimal, count: int) -> Decimal:
     exponent = exact.as_tuple().exponent
     if not isinstance(exponent, int) or exponent >= -2 or price_decimals(price) > PRICE_DECIMALS:
         return exact
-    return exact.quantize(CENT, rounding=ROUND_HALF_UP, context=EXACT)
+    return to_cent(exact)
+
+
+def to_cent(amount: Decimal) -> Decimal:
+    """``amount`` rounded half-up to the cent, as claims and payers write money.
+
+    >>> to_cent(Decimal("637.905")), to_cent(Decimal("342.3918"))
+    (Decimal('637.91'), Decimal('342.39'))
+    """
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP, context=EXACT)
 
 
 def _charge(code: str, count: int, prices: Mapping[str, Decimal]) -> Decimal | None:

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 
 import attrs
 
@@ -372,7 +372,7 @@ ADJUSTMENT_GROUPS: Final = frozenset({"CO", "CR", "OA", "PI", "PR"})
 
 
 def read_835(
-    source: str | bytes | os.PathLike[str] | IO[bytes] | None = None, *, text: str | None = None
+    source: _x12read.Source | None = None, *, text: str | None = None
 ) -> Iterator[tuple[Remittance, ClaimPayment]]:
     """Yield (remittance, claim payment) for each ``CLP`` of an 835, streaming; the file is checked
     as it is read (see :class:`Reader`).
@@ -413,7 +413,7 @@ class Reader(_x12read.CheckedFile):
 
     def __init__(
         self,
-        source: str | bytes | os.PathLike[str] | IO[bytes] | None = None,
+        source: _x12read.Source | None = None,
         *,
         text: str | None = None,
     ) -> None:
@@ -657,11 +657,12 @@ class _Parser:
         """The claim whose loop has ended, once it and its last line balance."""
         if line is not None:
             _check_line(line)
-        adjusted = total(
-            [a.amount for a in claim["adjustments"]]
-            + [a.amount for each in claim["lines"] for a in each["adjustments"]]
-        )
-        if EXACT.subtract(claim["charge"], claim["paid"]) != adjusted:
+        every = [
+            *claim["adjustments"],
+            *(a for each in claim["lines"] for a in each["adjustments"]),
+        ]
+        adjusted = _unbalanced(claim["charge"], claim["paid"], every)
+        if adjusted is not None:
             raise InvalidFormat(
                 f"segment {claim['segment']}: the claim does not balance: charge "
                 f"{plain(claim['charge'])} less paid {plain(claim['paid'])} is "
@@ -703,9 +704,18 @@ class _Parser:
         )
 
 
+def _unbalanced(
+    charge: Decimal, paid: Decimal, adjustments: Iterable[Adjustment]
+) -> Decimal | None:
+    """The adjustments' sum when charge less paid is not it (the 835 guide's balancing of a line
+    or a claim), else ``None``."""
+    adjusted = total(a.amount for a in adjustments)
+    return None if EXACT.subtract(charge, paid) == adjusted else adjusted
+
+
 def _check_line(line: dict[str, Any]) -> None:
-    adjusted = total(a.amount for a in line["adjustments"])
-    if EXACT.subtract(line["charge"], line["paid"]) != adjusted:
+    adjusted = _unbalanced(line["charge"], line["paid"], line["adjustments"])
+    if adjusted is not None:
         raise InvalidFormat(
             f"segment {line['segment']}: the line does not balance: charge "
             f"{plain(line['charge'])} less paid {plain(line['paid'])} is "
@@ -970,13 +980,14 @@ def _reconcile(claim: Claim, payment: ClaimPayment, where: str) -> None:
                 f"{line_where}: the line is paid {plain(paid.paid)}, more than its charge "
                 f"{plain(paid.charge)}"
             )
-        adjusted = total(a.amount for a in paid.adjustments)
-        if EXACT.subtract(paid.charge, paid.paid) != adjusted:
+        adjusted = _unbalanced(paid.charge, paid.paid, paid.adjustments)
+        if adjusted is not None:
             raise NotReconciled(
                 f"{line_where}: the line does not balance: charge {plain(paid.charge)} less "
                 f"paid {plain(paid.paid)} is not its adjustments {plain(adjusted)}"
             )
-    for adjustment in (*payment.adjustments, *(a for p in payment.lines for a in p.adjustments)):
+    every = (*payment.adjustments, *(a for p in payment.lines for a in p.adjustments))
+    for adjustment in every:
         if adjustment.amount < 0 and adjustment.reason not in NEGATIVE_REASONS:
             raise NotReconciled(
                 f"{where}: the adjustment {adjustment.group}-{adjustment.reason} of "
@@ -990,11 +1001,8 @@ def _reconcile(claim: Claim, payment: ClaimPayment, where: str) -> None:
             f"{where}: CLP04 paid {plain(payment.paid)} is not the lines' payments (SVC03) "
             f"{plain(lines_paid)} less the claim adjustments {plain(claim_adjusted)}"
         )
-    all_adjusted = total(
-        [a.amount for a in payment.adjustments]
-        + [a.amount for p in payment.lines for a in p.adjustments]
-    )
-    if EXACT.subtract(payment.charge, payment.paid) != all_adjusted:
+    all_adjusted = _unbalanced(payment.charge, payment.paid, every)
+    if all_adjusted is not None:
         raise NotReconciled(
             f"{where}: the claim does not balance: charge {plain(payment.charge)} less paid "
             f"{plain(payment.paid)} is not its adjustments and its lines' {plain(all_adjusted)}"

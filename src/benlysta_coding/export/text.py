@@ -21,13 +21,20 @@ from benlysta_coding._util import exact, money, plain
 from benlysta_coding.claim import Claim, exportable
 from benlysta_coding.findings import Finding
 
-__all__ = ["render"]
+__all__ = ["ANSI", "RESET", "render", "wrap"]
 
-_ANSI: Final = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
-_RESET: Final = "\x1b[0m"
+ANSI: Final = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+"""The terminal colour of each severity."""
+RESET: Final = "\x1b[0m"
 
 
-def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """``text`` wrapped to ``width`` (40 at least), the first line indented ``first`` and the
+    others ``rest``; long words are broken, hyphens are not break points.
+
+    >>> wrap("a b", 40, "  ", "    ")
+    ['  a b']
+    """
     return textwrap.wrap(
         text,
         width=max(width, 40),
@@ -39,10 +46,10 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
 
 
 def _finding(finding: Finding, width: int, colour: bool) -> list[str]:
-    lines = _wrap(str(finding), width, "  ", "      ")
+    lines = wrap(str(finding), width, "  ", "      ")
     if colour:
         lines[0] = lines[0].replace(
-            str(finding.severity), f"{_ANSI[str(finding.severity)]}{finding.severity}{_RESET}", 1
+            str(finding.severity), f"{ANSI[str(finding.severity)]}{finding.severity}{RESET}", 1
         )
     return lines
 
@@ -65,27 +72,25 @@ def render(claim: Claim, *, width: int = 80, colour: bool = False) -> str:
     if claim.errors:
         codes = ", ".join(sorted({f.code for f in claim.errors}))
         banner = f"ERRORS: this claim has {len(claim.errors)} error(s) and cannot be sent: {codes}"
-        wrapped = _wrap(banner, width, "", "  ")
-        out += [f"{_ANSI['error']}{line}{_RESET}" for line in wrapped] if colour else wrapped
+        wrapped = wrap(banner, width, "", "  ")
+        out += [f"{ANSI['error']}{line}{RESET}" for line in wrapped] if colour else wrapped
     where = (
         f"place of service {claim.place_of_service}"
         if claim.place_of_service
         else f"type of bill {claim.type_of_bill}"
     )
     dose = f"{plain(claim.dose_mg)} mg" if claim.dose_mg is not None else "unknown"
-    out += _wrap(
+    out += wrap(
         f"Claim {claim.claim_id or '(no id)'}: {claim.kind} ({where}), payer policy "
         f"{claim.payer}, date of service {claim.service_date.isoformat()}",
         width,
         "",
         "  ",
     )
-    out += _wrap(
-        f"Route {claim.route}, indication {claim.indication}, dose {dose}", width, "", "  "
-    )
+    out += wrap(f"Route {claim.route}, indication {claim.indication}, dose {dose}", width, "", "  ")
     if claim.prior_authorization:
         out.append(f"Prior authorization: {claim.prior_authorization}")
-    out += _wrap(
+    out += wrap(
         "Diagnoses: "
         + ", ".join(f"{chr(64 + i)}. {code}" for i, code in enumerate(claim.diagnoses, start=1)),
         width,
@@ -103,19 +108,17 @@ def render(claim: Claim, *, width: int = 80, colour: bool = False) -> str:
             f"{line.revenue_code or '':<5}{ndc_line:<19}{charge:>9} "
             + "".join(chr(64 + p) for p in line.diagnosis_pointers)
         )
-        out += _wrap(f"why: {line.explanation}", width, "      ", "           ")
+        out += wrap(f"why: {line.explanation}", width, "      ", "           ")
         if line.expected_allowed is not None:
             share = "" if line.coinsurance is None else f", coinsurance {money(line.coinsurance)}"
-            out += _wrap(
+            out += wrap(
                 f"expected Medicare allowed: {money(line.expected_allowed)}{share}",
                 width,
                 "      ",
                 "        ",
             )
         if line.ndc_note:
-            out += _wrap(
-                f"other NDCs (item 19 / NTE): {line.ndc_note}", width, "      ", "        "
-            )
+            out += wrap(f"other NDCs (item 19 / NTE): {line.ndc_note}", width, "      ", "        ")
     total = claim.total_charge
     out.append(f"Total charge: {money(total) if total is not None else '- (no prices given)'}")
     if claim.findings:
@@ -124,5 +127,5 @@ def render(claim: Claim, *, width: int = 80, colour: bool = False) -> str:
             out += _finding(finding, width, colour)
     out.append("The medical record must show:")
     for need in claim.documentation:
-        out += _wrap(need, width, "  - ", "    ")
+        out += wrap(need, width, "  - ", "    ")
     return "\n".join(out) + "\n"
