@@ -442,7 +442,10 @@ def _results(source: BinaryIO, options: _pipeline.Options, jobs: int) -> Iterato
                     break
                 if not chunk:
                     break
-                pending.append(pool.submit(_work, (chunk, options)))
+                try:
+                    pending.append(pool.submit(_work, (chunk, options)))
+                except concurrent.futures.process.BrokenProcessPool:  # it broke meanwhile
+                    raise _WorkerDied from None
             if not pending:
                 if failure is not None:
                     raise failure
