@@ -34,9 +34,6 @@ from typing import IO, Any, Final, cast
 from benlysta_coding._util import EXACT, article
 from benlysta_coding.errors import InvalidFormat
 
-Source = str | bytes | os.PathLike[str] | IO[bytes]
-"""What a reader takes: a path (``str`` or ``os.PathLike``), bytes, or a binary file."""
-
 _BAD_CHARACTER: Final = re.compile(r"[^\x20-\x7e\r\n]")
 _SEGMENT_ID: Final = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _NUMBER: Final = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -362,7 +359,7 @@ class CheckedFile:
 
     def __init__(
         self,
-        source: Source | None = None,
+        source: str | bytes | os.PathLike[str] | IO[bytes] | None = None,
         *,
         text: str | None = None,
     ) -> None:

@@ -38,7 +38,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import attrs
 
@@ -314,7 +314,7 @@ _GROUP_STATUSES: Final = frozenset({"A", "E", "P", "R"})
 
 
 def read_999(
-    source: _x12read.Source | None = None, *, text: str | None = None
+    source: str | bytes | os.PathLike[str] | IO[bytes] | None = None, *, text: str | None = None
 ) -> Iterator[TransactionResponse]:
     """Yield the 999's answer to each transaction set, streaming (see :class:`Reader999`).
 
@@ -336,7 +336,7 @@ class Reader999(_x12read.CheckedFile):
 
     def __init__(
         self,
-        source: _x12read.Source | None = None,
+        source: str | bytes | os.PathLike[str] | IO[bytes] | None = None,
         *,
         text: str | None = None,
     ) -> None:
@@ -589,7 +589,7 @@ _ORDER_277: Final[Mapping[str, tuple[str, ...]]] = {
 
 
 def read_277ca(
-    source: _x12read.Source | None = None, *, text: str | None = None
+    source: str | bytes | os.PathLike[str] | IO[bytes] | None = None, *, text: str | None = None
 ) -> Iterator[ClaimStatus]:
     """Yield each receiver, provider and claim status of a 277CA, streaming (see
     :class:`Reader277`).

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import attrs
 
@@ -372,7 +372,7 @@ ADJUSTMENT_GROUPS: Final = frozenset({"CO", "CR", "OA", "PI", "PR"})
 
 
 def read_835(
-    source: _x12read.Source | None = None, *, text: str | None = None
+    source: str | bytes | os.PathLike[str] | IO[bytes] | None = None, *, text: str | None = None
 ) -> Iterator[tuple[Remittance, ClaimPayment]]:
     """Yield (remittance, claim payment) for each ``CLP`` of an 835, streaming; the file is checked
     as it is read (see :class:`Reader`).
@@ -413,7 +413,7 @@ class Reader(_x12read.CheckedFile):
 
     def __init__(
         self,
-        source: _x12read.Source | None = None,
+        source: str | bytes | os.PathLike[str] | IO[bytes] | None = None,
         *,
         text: str | None = None,
     ) -> None:

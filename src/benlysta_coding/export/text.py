@@ -26,6 +26,7 @@ __all__ = ["ANSI", "RESET", "render", "wrap"]
 ANSI: Final = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 """The terminal colour of each severity."""
 RESET: Final = "\x1b[0m"
+"""The terminal code that ends a colour."""
 
 
 def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
