@@ -9,8 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from benlysta_coding.drug import BELIMUMAB
 from benlysta_coding.encounter import reference
-from benlysta_coding.findings import MANDATORY, RULES
+from benlysta_coding.findings import MANDATORY, RULES, fill, make
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -36,6 +37,9 @@ def findings_page() -> str:
         "claim the library must not write (:data:`benlysta_coding.findings.MANDATORY`): they cannot",
         "be turned off or lowered below error.",
         "",
+        "A fix names the facts of the drug billed: the table shows belimumab's, and a claim for a",
+        "drug loaded from a file names that drug's (its brand, HCPCS code, diagnoses and ages).",
+        "",
         ".. list-table::",
         "   :header-rows: 1",
         "   :widths: 16 7 22 30 25",
@@ -47,6 +51,7 @@ def findings_page() -> str:
         "     - Payer answer",
     ]
     for rule in RULES.values():
+        (fixed,) = fill([make(rule.code, "")], BELIMUMAB.facts)
         answer = rule.answer
         said = ""
         if answer is not None:
@@ -56,7 +61,7 @@ def findings_page() -> str:
             f"   * - _`{rule.code}`",  # an anchor: findings.html#dx-not-billable
             f"     - {rule.severity}{', mandatory' if rule.code in MANDATORY else ''}",
             f"     - {rule.title}",
-            f"     - {rule.fix}{f' ({rule.source})' if rule.source else ''}",
+            f"     - {fixed.fix}{f' ({fixed.source})' if fixed.source else ''}",
             f"     - {said}".rstrip(),
         ]
     return "\n".join(lines) + "\n"

@@ -30,6 +30,8 @@ TESTS = [
     "tests/test_cli.py",
     "tests/test_units.py",
     "tests/test_export_x12.py",
+    "tests/test_other_drug.py",
+    "tests/test_policy_files.py",
 ]
 """The test files that build claims and look at their findings."""
 

@@ -69,8 +69,8 @@ def test_options_are_checked_at_the_call() -> None:
         build_claims(source(), prices={"J0490": "twelve"})
     with pytest.raises(TypeError, match="today"):
         build_claims(source(), today=dt.datetime(2026, 1, 1, 9))
-    with pytest.raises(TypeError, match="drug"):
-        build_claims(source(), drug="belimumab")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="drug"):  # the encounter names its drug
+        build_claims(source(), drug="belimumab")  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="encounters"):
         build_claims(_read(1)[0])  # type: ignore[arg-type]
     for wrong in (42, "S1", b"S1", {"claim_id": "S1"}):

@@ -186,8 +186,8 @@ def test_diagnosis_checks_of_other_drugs_are_not_mixed_up() -> None:
         BELIMUMAB,
         name="a drug for lupus nephritis only",
         indication_diagnoses={
-            Indication.SLE: frozenset({"M32.14"}),
-            Indication.LUPUS_NEPHRITIS: frozenset({"M32.14"}),
+            "sle": ("M32.14",),
+            "lupus_nephritis": ("M32.14",),
         },
     )
     assert narrow != BELIMUMAB
@@ -389,7 +389,8 @@ def test_to_dict_writes_what_asdict_holds(data: dict[str, Any]) -> None:
     )
     for value in (claim, secondary):
         written = value.to_dict()
-        assert _as_json(attrs.asdict(value, recurse=True)) == written
+        reference = attrs.asdict(value, recurse=True) | {"drug": value.drug.name}
+        assert _as_json(reference) == written  # the drug is written by its name
         assert json.loads(json.dumps(written)) == written
         assert Claim.from_dict(written) == value
 

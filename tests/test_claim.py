@@ -323,7 +323,11 @@ class TestOtherFindings:
         assert "patient-under-5" not in codes(five)
         younger = claim_of(office(patient__birth_date="2020-03-04", patient__weight_kg="20"))
         assert [
-            ("the patient is younger than 5 on the date of service", "$.patient.birth_date")
+            (
+                "the patient is younger than 5 on the date of service: the minimum age for "
+                "belimumab is 5",
+                "$.patient.birth_date",
+            )
         ] == [(f.message, f.path) for f in younger.findings if f.code == "patient-under-5"]
 
     def test_mue_supplied_by_user(self) -> None:

@@ -267,7 +267,12 @@ MORE_CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[tuple[str, str,
             ("dx-indication-mismatch", "$.diagnoses[1]", N059),
             ("dx-drug-induced", "$.diagnoses[2]", "M32.0: drug-induced SLE is not an indication"),
             ("dx-not-in-library", "$.diagnoses[3]", "Z79.899 is not in this library's code set"),
-            ("dx-no-sle", "$.diagnoses", "no billable SLE code (M32.10-M32.19, M32.8, M32.9)"),
+            (
+                "dx-no-sle",
+                "$.diagnoses",
+                "no billable diagnosis that supports belimumab (M32.10, M32.11, M32.12, M32.13, "
+                "M32.14, M32.15, M32.19, M32.8, M32.9)",
+            ),
         ],
     ),
     (

@@ -243,7 +243,10 @@ def test_plan_table_rows() -> None:
     assert [float] * 4 == [type(numeric[key]) for key in keys]
     # another drug's vials: 550 mg from 400 mg vials only is 2 x 400 (800 mg), 80 - 55 = 25 units
     # and 250 mg wasted
-    only_400 = attrs.evolve(BELIMUMAB, iv_vials=(products.VIAL_400,))
+    only_400 = attrs.evolve(
+        BELIMUMAB,
+        presentations=tuple(p for p in BELIMUMAB.presentations if p != products.VIAL_120),
+    )
     (other,) = units.plan_table(["55"], drug=only_400)
     assert ("2 x 400 mg", 55, 25, Decimal(250)) == (
         other["vials"],

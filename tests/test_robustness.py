@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import re
+import tempfile
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -18,6 +22,7 @@ from benlysta_coding import (
     checks,
     cpt,
     dosing,
+    drug,
     encounter,
     growth,
     hcpcs,
@@ -42,6 +47,24 @@ from tests.helpers import claim_of, office
 from tests.remit835 import remittance
 
 CLAIM = claim_of(office(), prices={"J0490": 1, "96365": 1})
+_FILES = tempfile.TemporaryDirectory()
+
+
+def _with(text: str, key: str, value: Any) -> Path:
+    """A copy of a TOML file with the first line ``key = ...`` set to ``value`` (written as JSON,
+    which is TOML for text, numbers, booleans and lists; anything else makes the file invalid)."""
+    huge = isinstance(value, int) and not isinstance(value, bool) and value > 10**100
+    written = "9" * 5000 if huge else json.dumps(value, default=str)
+    changed = re.sub(
+        rf"^{re.escape(key)} = .*$", lambda _: f"{key} = {written}", text, count=1, flags=re.M
+    )
+    path = Path(_FILES.name, f"{abs(hash((key, written)))}.toml")
+    path.write_text(changed, encoding="utf-8", errors="surrogatepass")
+    return path
+
+
+_DRUG_FILE = products.BELIMUMAB_FILE.read_text(encoding="utf-8")
+_POLICY_FILE = policy.to_toml(attrs.evolve(policy.COMMERCIAL, name="acme"))
 (REMITTANCE, PAYMENT), *_ = remit.read_835(text=remittance([(CLAIM, "1", {})]))
 WHO = export_parties.from_encounter(encounter.from_dict(office()))
 
@@ -207,6 +230,36 @@ ENTRY_POINTS: list[Callable[[Any], object]] = [
     lambda value: ack.match([], value),
     ack.records,
     remit.records,
+    drug.load,
+    policy.load,
+    *[
+        (lambda value, key=key: drug.load(_with(_DRUG_FILE, key, value)))
+        for key in (
+            "name",
+            "hcpcs",
+            "unit_mg",
+            "min_age_years",
+            "strength_mg",
+            "route",
+            "dose",
+            "loading_weeks",
+            "sle",
+            "default_sc_ndc",
+            "per_carton",
+            "indication",
+        )
+    ],
+    *[
+        (lambda value, key=key: policy.load(_with(_POLICY_FILE, key, value)))
+        for key in ("name", "bill_waste", "vial_policy", "claim_filing_code")
+    ],
+    lambda value: policy.load(_with(_POLICY_FILE + "x = 1\n", "x", value)),
+    lambda value: encounter.from_dict(office(drug=value, indication=value)),
+    lambda value: drug.choose(value, drug.DRUGS),
+    drug.registry,
+    policy.registry,
+    policy.to_toml,
+    lambda value: Claim.from_dict({**CLAIM.to_dict(), "drug": value}),
 ]
 
 

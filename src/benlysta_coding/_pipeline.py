@@ -18,9 +18,11 @@ from typing import Any, Final
 import attrs
 
 from benlysta_coding import claim as claim_module
-from benlysta_coding import encounter, parties, refdata
+from benlysta_coding import drug, encounter, parties, policy, refdata
 from benlysta_coding.claim import Claim, ClaimKind
+from benlysta_coding.drug import Drug
 from benlysta_coding.errors import InvalidInput, ValidationError
+from benlysta_coding.policy import PayerPolicy
 
 KINDS: Final = {"837p": ClaimKind.PROFESSIONAL, "837i": ClaimKind.INSTITUTIONAL}
 
@@ -38,6 +40,11 @@ class Options:
     """CMS reference files (ASP, crosswalk, MUE) the claims are checked against."""
     rules: Mapping[str, str] | None = None
     """Rule settings, as ``build_claim(..., rules=...)`` takes them."""
+    drugs: tuple[Drug, ...] = ()
+    """Drugs loaded from files, which a record's ``drug`` may name besides belimumab."""
+    policies: tuple[PayerPolicy, ...] = ()
+    """Payer policies loaded from files, which a record's ``payer`` may name besides the
+    built-ins."""
 
 
 @attrs.frozen
@@ -67,14 +74,16 @@ def process_many(
     per CPU-second (``benchmarks/bench_speed.py``)."""
     results: list[Result] = [_SKIP] * len(records)
     loaded: list[tuple[int, encounter.Encounter]] = []
+    drugs = drug.registry(options.drugs) if options.drugs else drug.DRUGS
+    policies = policy.registry(options.policies) if options.policies else policy.POLICIES
     for index, record in enumerate(records):
         if record is None or (isinstance(record, str | bytes) and not record.strip()):
             continue
         try:
             if isinstance(record, Mapping):
-                loaded.append((index, encounter.from_dict(record)))
+                loaded.append((index, encounter.from_dict(record, policies, drugs)))
             else:
-                loaded.append((index, encounter.from_json(record)))
+                loaded.append((index, encounter.from_json(record, policies, drugs)))
         except ValidationError as error:
             results[index] = _problem(error)
     built: list[tuple[int, encounter.Encounter, Claim]] = []

@@ -4,8 +4,7 @@
 first-listed category); :func:`check_lines` checks any set of service lines, the library's own or lines
 you edited (JW/JZ, modifier dates, units per day, precision of amounts).
 
->>> from benlysta_coding.dosing import Indication
->>> [f.code for f in diagnosis_findings(("M32.1",), Indication.SLE)]
+>>> [f.code for f in diagnosis_findings(("M32.1",), "sle")]
 ['dx-not-billable', 'dx-no-sle']
 """
 
@@ -20,10 +19,9 @@ from typing import TYPE_CHECKING, Final
 
 from benlysta_coding import cpt, icd10, modifiers, ndc, products
 from benlysta_coding._util import exact, plain, require
-from benlysta_coding.dosing import Indication
-from benlysta_coding.drug import BELIMUMAB, Drug
+from benlysta_coding.drug import BELIMUMAB, Drug, indication_label
 from benlysta_coding.errors import ValidationError
-from benlysta_coding.findings import Finding, make
+from benlysta_coding.findings import Finding, fill, make
 from benlysta_coding.lines import ServiceLine
 from benlysta_coding.policy import PayerPolicy
 from benlysta_coding.products import Product
@@ -59,20 +57,25 @@ def _plain_codes(diagnoses: object) -> bool:
 
 @functools.lru_cache(maxsize=_CACHE)
 def _pointers(diagnoses: Sequence[str], drug: Drug) -> tuple[int, ...]:
-    supporting = drug.supporting_diagnoses
-    pointing = [i for i, code in enumerate(diagnoses, start=1) if code in supporting]
+    pointing = [i for i, code in enumerate(diagnoses, start=1) if _supports(drug, code)]
     return tuple((pointing or [1])[:4])
 
 
+def _supports(drug: Drug, code: str, indication: str | None = None) -> bool:
+    """A diagnosis supports the drug when the drug file lists it (or a pattern covers it) and the
+    code set does not know it as a category header."""
+    entry = icd10.CODES.get(code)
+    return (entry is None or entry.billable) and drug.supports(code, indication)
+
+
 def diagnosis_findings(
-    diagnoses: Sequence[str], indication: Indication, drug: Drug = BELIMUMAB
+    diagnoses: Sequence[str], indication: str, drug: Drug = BELIMUMAB
 ) -> list[Finding]:
     """Findings about the diagnoses of a claim for ``drug`` given for ``indication``: codes that do
     not exist or are headers, Excludes1 pairs, codes that do not support the drug or the indication,
     and a first-listed code outside the drug's category.
 
-    >>> from benlysta_coding.dosing import Indication
-    >>> [f.code for f in diagnosis_findings(["M32.14", "N08"], Indication.LUPUS_NEPHRITIS)]
+    >>> [f.code for f in diagnosis_findings(["M32.14", "N08"], "lupus_nephritis")]
     ['dx-excludes1']
     """
     if _plain_codes(diagnoses) and isinstance(indication, str):
@@ -80,9 +83,14 @@ def diagnosis_findings(
     return list(_diagnosis_findings.__wrapped__(diagnoses, indication, drug))
 
 
+def _listed(drug: Drug, indication: str) -> str:
+    codes = drug.indication_diagnoses.get(indication, ())
+    return ", ".join(codes[:-1]) + f" or {codes[-1]}" if len(codes) > 1 else "".join(codes)
+
+
 @functools.lru_cache(maxsize=_CACHE)
 def _diagnosis_findings(
-    diagnoses: Sequence[str], indication: Indication, drug: Drug
+    diagnoses: Sequence[str], indication: str, drug: Drug
 ) -> tuple[Finding, ...]:
     found: list[Finding] = []
     known = []
@@ -91,7 +99,7 @@ def _diagnosis_findings(
         path = f"$.diagnoses[{index}]"
         entry = icd10.CODES.get(code)
         if entry is None:
-            if code.startswith(category) and code not in icd10.CATEGORY_CODES:
+            if category and code.startswith(category) and code not in icd10.CATEGORY_CODES:
                 found.append(
                     make(
                         "dx-invalid",
@@ -110,12 +118,14 @@ def _diagnosis_findings(
                 make("dx-not-billable", f"{code} is a category header: {entry.note}", path)
             )
         if code in drug.misleading_diagnoses:
-            rule = (
-                "dx-n059-lupus-nephritis"
-                if indication == Indication.LUPUS_NEPHRITIS
-                else "dx-indication-mismatch"
+            why, for_indication, rule = drug.misleading_diagnoses[code]
+            found.append(
+                make(
+                    rule if indication == for_indication else "dx-indication-mismatch",
+                    f"{code}: {why}",
+                    path,
+                )
             )
-            found.append(make(rule, f"{code}: {drug.misleading_diagnoses[code]}", path))
         if code in drug.not_indicated:
             found.append(make("dx-drug-induced", f"{code}: {drug.not_indicated[code]}", path))
     for first, second in icd10.excludes1_conflicts(known):
@@ -126,7 +136,7 @@ def _diagnosis_findings(
                 f"$.diagnoses[{list(diagnoses).index(second)}]",
             )
         )
-    if diagnoses and not diagnoses[0].startswith(category):
+    if category and diagnoses and not diagnoses[0].startswith(category):
         found.append(
             make(
                 "dx-first-not-category",
@@ -134,30 +144,46 @@ def _diagnosis_findings(
                 "$.diagnoses[0]",
             )
         )
-    supporting = drug.supporting_diagnoses
-    if not any(code in supporting for code in known):
-        found.append(
-            make("dx-no-sle", "no billable SLE code (M32.10-M32.19, M32.8, M32.9)", "$.diagnoses")
-        )
-    nephritis = drug.indication_diagnoses[Indication.LUPUS_NEPHRITIS]
-    has_nephritis = any(code in nephritis for code in known)
-    if indication == Indication.LUPUS_NEPHRITIS and not has_nephritis:
+    listed = [code for code in diagnoses if code in known or drug.supports(code)]
+    if not any(_supports(drug, code) for code in listed):
         found.append(
             make(
-                "dx-indication-mismatch",
-                "indication is lupus nephritis but M32.14 is not among the diagnoses",
+                "dx-no-sle",
+                f"no billable diagnosis that supports {drug.name} ({_all_listed(drug)})",
                 "$.diagnoses",
             )
         )
-    if indication == Indication.SLE and has_nephritis:
+        return tuple(fill(found, drug.facts))
+    if not any(_supports(drug, code, indication) for code in listed):
         found.append(
             make(
                 "dx-indication-mismatch",
-                "M32.14 (lupus nephritis) is billed but the indication is 'sle'",
-                "$.indication",
+                f"indication is {indication_label(indication)} but {_listed(drug, indication)} is not among "
+                "the diagnoses",
+                "$.diagnoses",
             )
         )
-    return tuple(found)
+    for other in drug.indications:  # a narrower indication's diagnosis billed under a wider one
+        mine = set(drug.indication_diagnoses[indication])
+        theirs = set(drug.indication_diagnoses[other])
+        if other == indication or not theirs < mine:
+            continue
+        for code in listed:
+            if _supports(drug, code, other):
+                found.append(
+                    make(
+                        "dx-indication-mismatch",
+                        f"{code} ({indication_label(other)}) is billed but the indication is '{indication}'",
+                        "$.indication",
+                    )
+                )
+                break
+    return tuple(fill(found, drug.facts))
+
+
+def _all_listed(drug: Drug) -> str:
+    codes = dict.fromkeys(c for codes in drug.indication_diagnoses.values() for c in codes)
+    return ", ".join(codes)
 
 
 MAX_MODIFIERS: Final = 4
@@ -243,7 +269,7 @@ def check_lines(
                         "$.lines",
                     )
                 )
-    return found
+    return fill(found, drug.facts)
 
 
 def _at(line: ServiceLine) -> str:
@@ -302,7 +328,7 @@ def _ndc_findings(
         return [
             make(
                 "ndc-hcpcs-mismatch",
-                f"NDC {line.ndc} is not a product of {code} ({drug.name})",
+                f"NDC {line.ndc} is not a product of {code} ({drug.label})",
                 _at(line),
             )
         ]

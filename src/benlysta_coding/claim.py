@@ -61,7 +61,7 @@ from benlysta_coding import (
 )
 from benlysta_coding._util import EXACT, article, chunks, exact, plain, to_date, to_decimal
 from benlysta_coding.checks import check_lines
-from benlysta_coding.drug import BELIMUMAB, Drug
+from benlysta_coding.drug import BELIMUMAB, DRUGS, Drug, choose, indication_label
 from benlysta_coding.encounter import Encounter, Setting
 from benlysta_coding.errors import (
     ClaimHasErrors,
@@ -76,6 +76,7 @@ from benlysta_coding.findings import (
     Remedy,
     Severity,
     apply_settings,
+    fill,
     make,
     rule_settings,
 )
@@ -157,7 +158,7 @@ class Claim:
     """The X12 claim filing indicator (SBR09) for this payer and claim kind (``MB``, ``MA``, ``CI``)."""
     service_date: datetime.date
     route: products.Route
-    indication: dosing.Indication
+    indication: str
     dose_mg: Decimal | None
     diagnoses: tuple[str, ...]
     lines: tuple[ServiceLine, ...]
@@ -172,6 +173,8 @@ class Claim:
     """The payer's number of the claim replaced or voided (X12 ``REF*F8``)."""
     other_payer: OtherPayer | None = None
     """On a claim to the secondary payer: what the primary payer paid and adjusted."""
+    drug: Drug = attrs.field(default=BELIMUMAB, repr=lambda drug: repr(drug.name))
+    """The drug billed (its name in :meth:`to_dict`)."""
 
     @property
     def total_charge(self) -> Decimal | None:
@@ -230,8 +233,9 @@ class Claim:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Claim:
-        """Read back what :meth:`to_dict` wrote.
+    def from_dict(cls, data: Mapping[str, Any], drugs: Mapping[str, Drug] = DRUGS) -> Claim:
+        """Read back what :meth:`to_dict` wrote; ``drugs`` holds the drugs its ``drug`` may name
+        (the built-in belimumab by default; see :func:`benlysta_coding.drug.registry`).
 
         Anything else is refused with :class:`TypeError` (not a mapping) or
         :class:`~benlysta_coding.errors.InvalidFormat` naming the missing or wrong key. The values
@@ -241,7 +245,7 @@ class Claim:
         if not isinstance(data, Mapping):
             raise TypeError("claim data: expected a mapping as written by Claim.to_dict")
         try:
-            return cls._from_dict(data)
+            return cls._from_dict(data, drugs)
         except KeyError as error:
             raise InvalidFormat(f"claim data: missing key {str(error)[:40]}") from None
         except (TypeError, AttributeError, ValueError, ArithmeticError) as error:
@@ -253,7 +257,7 @@ class Claim:
             ) from None
 
     @classmethod
-    def _from_dict(cls, data: Mapping[str, Any]) -> Claim:
+    def _from_dict(cls, data: Mapping[str, Any], drugs: Mapping[str, Drug]) -> Claim:
         lines = tuple(
             ServiceLine(
                 number=line["number"],
@@ -298,7 +302,7 @@ class Claim:
             filing_code=data["filing_code"],
             service_date=to_date(data["service_date"], "service_date"),
             route=products.Route(data["route"]),
-            indication=dosing.Indication(data["indication"]),
+            indication=str(data["indication"]),
             dose_mg=_decimal_or_none(data["dose_mg"]),
             diagnoses=tuple(data["diagnoses"]),
             lines=lines,
@@ -310,6 +314,7 @@ class Claim:
             frequency=Frequency(data.get("frequency", "original")),
             payer_claim_number=data.get("payer_claim_number"),
             other_payer=_other_payer(data.get("other_payer")),
+            drug=choose(data.get("drug", BELIMUMAB.name), drugs),
         )
 
 
@@ -391,6 +396,8 @@ def _to_json(value: Any) -> Any:
         return [_to_json(item) for item in value]
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, Drug):
+        return value.name
     if isinstance(value, Decimal):
         return plain(value) if value == value.to_integral_value() else f"{value:f}"
     if isinstance(value, datetime.date):
@@ -409,11 +416,13 @@ def _dose(
     encounter: Encounter, age: int, tolerance: Decimal, drug: Drug, found: list[Finding]
 ) -> Decimal | None:
     """The dose billed: the record's, else 10 mg/kg (IV) or the regimen's (SC); checked."""
-    weight = encounter.patient.weight_kg
-    if encounter.route == products.Route.IV:
+    weight, per_kg = encounter.patient.weight_kg, drug.iv_mg_per_kg
+    if encounter.route == products.Route.IV and per_kg is None:
+        return _flat_iv_dose(encounter, age, tolerance, drug, found)
+    if encounter.route == products.Route.IV and per_kg is not None:
         if weight is not None:
             try:
-                label_dose = dosing.check_weight(weight) * drug.iv_mg_per_kg
+                label_dose = dosing.check_weight(weight) * per_kg
             except ValidationError as error:
                 code = "dose-not-determined" if encounter.dose_mg is None else "weight-implausible"
                 found.append(make(code, str(error), "$.patient.weight_kg"))
@@ -425,8 +434,8 @@ def _dose(
                     make(
                         "dose-far-from-label",
                         f"dose {plain(encounter.dose_mg)} mg "
-                        f"differs from 10 mg/kg ({plain(label_dose)} mg) by more than "
-                        f"{plain(tolerance)}%",
+                        f"differs from {plain(per_kg)} mg/kg ({plain(label_dose)} mg) "
+                        f"by more than {plain(tolerance)}%",
                         "$.dose_mg",
                     )
                 )
@@ -440,7 +449,13 @@ def _dose(
         _check_sc_dose(encounter.dose_mg, encounter, age, drug, found)
         return encounter.dose_mg
     try:
-        regimen = dosing.regimen_for(encounter.route, encounter.indication, max(age, 5), weight)
+        regimen = drug.regimen_for(
+            encounter.route,
+            encounter.indication,
+            max(age, drug.min_age_years),
+            weight,
+            dosing.check_weight,
+        )
     except ValidationError as error:
         found.append(make("dose-not-determined", str(error), "$.dose_mg"))
         return None
@@ -454,6 +469,41 @@ def _dose(
     return regimen.dose_mg
 
 
+def _flat_iv_dose(
+    encounter: Encounter, age: int, tolerance: Decimal, drug: Drug, found: list[Finding]
+) -> Decimal | None:
+    """The IV dose of a drug with a flat IV dose: the record's, else the regimen's; a dose far
+    from the regimen's is a warning."""
+    try:
+        regimen = drug.regimen_for(
+            encounter.route, encounter.indication, max(age, drug.min_age_years)
+        )
+    except ValidationError as error:
+        if encounter.dose_mg is None:
+            found.append(make("dose-not-determined", str(error), "$.dose_mg"))
+        return encounter.dose_mg
+    label_dose = regimen.dose_mg
+    if encounter.dose_mg is None:
+        found.append(
+            make(
+                "dose-assumed",
+                f"{regimen.description}: billed as {plain(label_dose)} mg (maintenance dose)",
+                "$.dose_mg",
+            )
+        )
+        return label_dose
+    if abs(encounter.dose_mg - label_dose) * 100 > label_dose * tolerance:
+        found.append(
+            make(
+                "dose-far-from-label",
+                f"dose {plain(encounter.dose_mg)} mg differs from the labeled "
+                f"{plain(label_dose)} mg by more than {plain(tolerance)}%",
+                "$.dose_mg",
+            )
+        )
+    return encounter.dose_mg
+
+
 def _check_sc_dose(
     dose: Decimal, encounter: Encounter, age: int, drug: Drug, found: list[Finding]
 ) -> None:
@@ -462,7 +512,7 @@ def _check_sc_dose(
     if age < drug.adult_age_years:
         return  # children: weight-banded SLE regimens, and no verified lupus nephritis regimen
     for regimen in drug.sc_regimens:
-        if regimen.indication is encounter.indication:
+        if regimen.indication == encounter.indication:
             allowed = {regimen.dose_mg, regimen.loading_dose_mg or regimen.dose_mg}
             if dose not in allowed:
                 found.append(
@@ -484,7 +534,8 @@ def _check_child_devices(
             found.append(
                 make(
                     "sc-syringe-child",
-                    f"NDC {use.product.ndc10} is {article(use.product.device)} for a patient under 18",
+                    f"NDC {use.product.ndc10} is {article(use.product.device)} for a patient under "
+                    f"{drug.adult_age_years}",
                     "$.products_used" if encounter.products_used else "$.ndc",
                 )
             )
@@ -496,7 +547,7 @@ def _sc_device(encounter: Encounter, drug: Drug, found: list[Finding]) -> produc
     if encounter.ndc is not None and (product is None or product.route != encounter.route):
         kind = "SC product" if encounter.route == products.Route.SC else "IV vial"
         found.append(
-            make("route-product-mismatch", f"the NDC given is not a Benlysta {kind}", "$.ndc")
+            make("route-product-mismatch", f"the NDC given is not a {drug.brand} {kind}", "$.ndc")
         )
         product = None
     return product or drug.default_sc_product
@@ -512,7 +563,7 @@ def _recorded(
         product = drug.presentation(use.ndc)
         if product is None:
             found.append(
-                make("product-unknown", f"NDC {use.ndc} is not a {drug.name} product", path)
+                make("product-unknown", f"NDC {use.ndc} is not a {drug.label} product", path)
             )
         elif product.route != encounter.route:
             found.append(
@@ -641,18 +692,23 @@ def _service_lines(
 def _documentation(encounter: Encounter, plan: units.VialPlan | None) -> tuple[str, ...]:
     wasted_mg = plan.wasted_mg if plan is not None and plan.wasted_units else None
     authorized = bool(encounter.prior_authorization)
-    return _needs(encounter.route, plan is not None, wasted_mg, authorized)
+    return _needs(encounter.drug, encounter.route, plan is not None, wasted_mg, authorized)
 
 
 @functools.lru_cache(maxsize=256)
 def _needs(
-    route: products.Route, planned: bool, wasted_mg: Decimal | None, authorized: bool
+    drug: Drug,
+    route: products.Route,
+    planned: bool,
+    wasted_mg: Decimal | None,
+    authorized: bool,
 ) -> tuple[str, ...]:
-    """What the record must show, for a route, the vials billed (if any), their waste and a prior
-    authorization."""
+    """What the record must show, for a drug, a route, the vials billed (if any), their waste and a
+    prior authorization."""
+    indications = " or ".join(indication_label(name) for name in drug.indications)
     needs = [
         "the order: drug, dose (mg), route and frequency",
-        "the diagnosis supporting medical necessity (SLE or lupus nephritis, with organ "
+        f"the diagnosis supporting medical necessity ({indications}, with organ "
         "involvement where billed)",
         "the patient's weight on the date of service"
         if route == products.Route.IV
@@ -703,7 +759,6 @@ class _Settings(NamedTuple):
     tolerance: Decimal
     today: datetime.date
     """The date of service dates are compared with (the system date at the call by default)."""
-    drug: Drug
     reference: refdata.Reference | None
     rules: Mapping[str, str] = types.MappingProxyType({})
     """Rule settings (:func:`benlysta_coding.findings.rule_settings`)."""
@@ -715,7 +770,6 @@ def _settings(
     drug_revenue_code: str,
     dose_tolerance_percent: object,
     today: object,
-    drug: object,
     reference: object,
     rules: object = None,
 ) -> _Settings:
@@ -723,7 +777,7 @@ def _settings(
     if policy is not None and not isinstance(policy, PayerPolicy):
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
     if prices is not None and not isinstance(prices, Mapping):
-        raise TypeError("prices: expected a mapping of code to price, such as {'J0490': '12.50'}")
+        raise TypeError("prices: expected a mapping of code to price, such as {'96365': '150'}")
     price_table = _price_table(prices or {})
     drug_revenue = (
         drug_revenue_code
@@ -741,8 +795,6 @@ def _settings(
         day = datetime.date.today()
     else:
         day = today if type(today) is datetime.date else to_date(today, "today")
-    if not isinstance(drug, Drug):
-        raise TypeError("drug: expected a benlysta_coding.drug.Drug")
     if reference is not None and not isinstance(reference, refdata.Reference):
         raise TypeError("reference: expected a benlysta_coding.refdata.Reference")
     return _Settings(
@@ -751,7 +803,6 @@ def _settings(
         drug_revenue,
         tolerance,
         day,
-        drug,
         reference,
         rule_settings(rules),  # type: ignore[arg-type]
     )
@@ -767,8 +818,8 @@ def _date_and_age(
     if drug.hcpcs.effective and day < drug.hcpcs.effective:
         raise NotSupported(
             f"service_date: dates of service before {drug.hcpcs.effective} (when "
-            f"{drug.hcpcs.code} took effect; Q2044 was used in 2011) are out of this library's "
-            "scope"
+            f"{drug.hcpcs.code} took effect{'; ' + drug.before_hcpcs if drug.before_hcpcs else ''}) "
+            "are out of this library's scope"
         )
     born = encounter.patient.birth_date
     age = dosing.age_on(born, day) if born <= day else -1
@@ -776,7 +827,8 @@ def _date_and_age(
         found.append(
             make(
                 "patient-under-5",
-                "the patient is younger than 5 on the date of service",
+                f"the patient is younger than {drug.min_age_years} on the date of service: the "
+                f"minimum age for {drug.name} is {drug.min_age_years}",
                 "$.patient.birth_date",
             )
         )
@@ -796,14 +848,24 @@ def _weight_for_age(encounter: Encounter, age: int, found: list[Finding]) -> Non
         found.append(make(*assessed, "$.patient.weight_kg"))
 
 
-def _route_findings(encounter: Encounter, policy: PayerPolicy, found: list[Finding]) -> None:
+def _route_findings(
+    encounter: Encounter, policy: PayerPolicy, drug: Drug, found: list[Finding]
+) -> None:
+    if not drug.products_for(encounter.route):
+        found.append(
+            make(
+                "route-no-product",
+                f"{drug.name} has no {encounter.route.upper()} presentation in its drug file",
+                "$.route",
+            )
+        )
     if encounter.route != products.Route.SC:
         return
     if policy.medicare:
         found.append(
             make(
                 "sc-medicare-part-b",
-                "SC Benlysta is self-administered and excluded from Medicare Part B",
+                f"SC {drug.brand} is self-administered and excluded from Medicare Part B",
                 "$.route",
             )
         )
@@ -811,7 +873,7 @@ def _route_findings(encounter: Encounter, policy: PayerPolicy, found: list[Findi
         found.append(
             make(
                 "sc-medical-benefit",
-                f"payer policy {policy.name} does not cover SC Benlysta on the medical benefit",
+                f"payer policy {policy.name} does not cover SC {drug.brand} on the medical benefit",
                 "$.route",
             )
         )
@@ -906,7 +968,6 @@ def build_claim(
     today: datetime.date | str | None = None,
     drug_revenue_code: str = revenue.REV_0636.code,
     dose_tolerance_percent: Decimal | int | str = DOSE_TOLERANCE_PERCENT,
-    drug: Drug = BELIMUMAB,
     reference: refdata.Reference | None = None,
     rules: Mapping[str, str] | None = None,
 ) -> Claim:
@@ -916,7 +977,7 @@ def build_claim(
     ``"96365"`` ...) to a price per unit, for example from the CMS ASP file or your fee schedule;
     no price is built in. ``today`` (a date or ``YYYY-MM-DD``; default: the system date) is used
     only to flag dates of service in the future. ``drug_revenue_code`` is ``0636`` or ``0250`` on
-    institutional claims. ``drug`` is the drug billed (:data:`benlysta_coding.drug.BELIMUMAB`).
+    institutional claims. The drug billed is the encounter's (its ``drug`` key; belimumab by default).
     ``reference`` holds the CMS files you loaded (:mod:`benlysta_coding.refdata`): with it,
     Medicare drug lines get their expected allowed amount, and MUE and crosswalk checks run on the
     date of service. ``rules`` maps rule codes to ``off``, ``info``, ``warning`` or ``error``
@@ -931,7 +992,7 @@ def build_claim(
     [('0636', 'J0490', 40), ('0636', 'J0490', 12), ('0260', '96365', 1), ('0260', '96366', 1)]
     """
     settings = _settings(
-        policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference, rules
+        policy, prices, drug_revenue_code, dose_tolerance_percent, today, reference, rules
     )
     *_, made = _steps(encounter, settings)
     assert made is not None  # the last step gives the claim
@@ -950,7 +1011,6 @@ def build_claims(
     today: datetime.date | str | None = None,
     drug_revenue_code: str = revenue.REV_0636.code,
     dose_tolerance_percent: Decimal | int | str = DOSE_TOLERANCE_PERCENT,
-    drug: Drug = BELIMUMAB,
     reference: refdata.Reference | None = None,
     rules: Mapping[str, str] | None = None,
 ) -> Iterator[Claim]:
@@ -973,7 +1033,7 @@ def build_claims(
     [('BEN-2025-0001', 'professional'), ('BEN-2025-0002', 'institutional')]
     """
     settings = _settings(
-        policy, prices, drug_revenue_code, dose_tolerance_percent, today, drug, reference, rules
+        policy, prices, drug_revenue_code, dose_tolerance_percent, today, reference, rules
     )
     if isinstance(encounters, Encounter | str | bytes | Mapping) or not isinstance(
         encounters, Iterable
@@ -1032,7 +1092,6 @@ def _each(
             revenue.REV_0636.code,
             DOSE_TOLERANCE_PERCENT,
             today,
-            BELIMUMAB,
             reference,
             rules,
         )
@@ -1065,11 +1124,11 @@ def _steps(encounter: Encounter, settings: _Settings) -> Iterator[Claim | None]:
     chosen = encounter.payer if settings.policy is None else settings.policy
     if not isinstance(chosen, PayerPolicy):
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
-    drug, price_table = settings.drug, settings.prices
+    drug, price_table = encounter.drug, settings.prices
     found: list[Finding] = []
     age = _date_and_age(encounter, settings.today, drug, found)
     _weight_for_age(encounter, age, found)
-    _route_findings(encounter, chosen, found)
+    _route_findings(encounter, chosen, drug, found)
     found.extend(checks.diagnosis_findings(encounter.diagnoses, encounter.indication, drug))
     dose = _dose(encounter, age, settings.tolerance, drug, found)
     plan = _plan(encounter, dose, chosen, drug, found)
@@ -1092,7 +1151,8 @@ def _steps(encounter: Encounter, settings: _Settings) -> Iterator[Claim | None]:
             encounter, claim_lines, chosen, drug, settings.reference, found
         )
     _claim_findings(encounter, chosen, found)
-    found = apply_settings(found, settings.rules)
+    rules = {**dict(chosen.rules), **settings.rules} if chosen.rules else settings.rules
+    found = apply_settings(fill(found, drug.facts), rules)
     yield _assemble(encounter, chosen, dose, claim_lines, found, plan)
 
 
@@ -1228,4 +1288,5 @@ def _assemble(
         documentation=_documentation(encounter, plan),
         frequency=frequency,
         payer_claim_number=encounter.payer_claim_number,
+        drug=encounter.drug,
     )

@@ -27,15 +27,28 @@ import os
 import pathlib
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, BinaryIO, Final, TextIO
 
-from benlysta_coding import _pipeline, dosing, encounter, examples, hcpcs, ndc, products, units
+from benlysta_coding import (
+    _pipeline,
+    dosing,
+    encounter,
+    examples,
+    hcpcs,
+    ndc,
+    policy,
+    products,
+    units,
+)
+from benlysta_coding import drug as drug_module
 from benlysta_coding._util import article, chunks, exact, plain
 from benlysta_coding.claim import Claim, ClaimKind, build_claim
-from benlysta_coding.errors import InvalidInput, ValidationError
+from benlysta_coding.drug import Drug
+from benlysta_coding.errors import InvalidInput, Problem, ValidationError
 from benlysta_coding.export.text import ANSI, RESET, wrap
+from benlysta_coding.policy import PayerPolicy
 
 __all__ = ["main", "render"]
 
@@ -108,6 +121,68 @@ def _rule_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _file_options(parser: argparse.ArgumentParser, drugs: bool = True) -> None:
+    if drugs:
+        parser.add_argument(
+            "--drug",
+            action="append",
+            default=[],
+            metavar="FILE.toml",
+            help="load a drug file; an encounter's 'drug' may then name it (repeat)",
+        )
+    parser.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="FILE.toml",
+        help="load a payer policy file; an encounter's 'payer' may then name it (repeat)",
+    )
+
+
+def _loaded(args: argparse.Namespace) -> tuple[tuple[Drug, ...], tuple[PayerPolicy, ...]]:
+    """The drug and policy files of ``--drug`` and ``--policy``, every problem of every file at
+    once (:class:`~benlysta_coding.errors.InvalidInput`)."""
+    problems: list[Problem] = []
+    drugs: list[Drug] = []
+    policies: list[PayerPolicy] = []
+    for path in getattr(args, "drug", []):
+        try:
+            drugs.append(drug_module.load(path))
+        except InvalidInput as error:
+            problems.extend(error.problems)
+    for path in getattr(args, "policy", []):
+        try:
+            policies.append(policy.load(path))
+        except InvalidInput as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InvalidInput(problems)
+    drug_module.registry(drugs)  # a name used twice is refused here, before any record is read
+    policy.registry(policies)
+    return tuple(drugs), tuple(policies)
+
+
+def _policies(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``policy list`` and ``policy show NAME``."""
+    try:
+        _, loaded = _loaded(args)
+    except InvalidInput as error:
+        for problem in error.problems:
+            _say(err, str(problem))
+        return 2
+    known = policy.registry(loaded)
+    if args.action == "list":
+        for name, chosen in known.items():
+            where = "built-in" if name in policy.POLICIES else "file"
+            out.write(f"{name}\t{where}\t{chosen.filing_code(False)}\n")
+        return 0
+    if args.name not in known:
+        _say(err, f"policy show: expected one of {', '.join(known)}")
+        return 2
+    out.write(policy.to_toml(known[args.name]))
+    return 0
+
+
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     """Every rule: code, default severity, what it checks and the payer's answer."""
     from benlysta_coding.findings import MANDATORY, RULES
@@ -173,7 +248,9 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _say(err, f"{path}: cannot read the file ({type(error).__name__})")
         return 2
     try:
-        loaded = encounter.from_json(text)
+        drugs, policies = _loaded(args)
+        known = policy.registry(policies)
+        loaded = encounter.from_json(text, known, drug_module.registry(drugs))
         claim = build_claim(
             loaded,
             prices=_prices(args.price) or None,
@@ -181,7 +258,7 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             rules=_rules(args.rule),
         )
         if args.primary_remittance:
-            claim, loaded = _secondary(claim, loaded, args.primary_remittance)
+            claim, loaded = _secondary(claim, loaded, args.primary_remittance, known)
         if claim.errors:
             if form == "json":
                 out.write(json.dumps(claim.to_dict(), indent=2) + "\n")
@@ -203,19 +280,17 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _secondary(
-    claim: Claim, loaded: encounter.Encounter, path: str
+    claim: Claim, loaded: encounter.Encounter, path: str, known: Mapping[str, PayerPolicy]
 ) -> tuple[Claim, encounter.Encounter]:
     """The claim to the encounter's secondary payer, from the primary's 835."""
-    from benlysta_coding import policy, remit
+    from benlysta_coding import remit
 
     secondary = loaded.secondary_insurance
     if secondary is None:
         raise ValidationError("--primary-remittance: the encounter has no secondary_insurance")
-    chosen = policy.POLICIES.get(secondary.policy)
+    chosen = known.get(secondary.policy)
     if chosen is None:
-        raise ValidationError(
-            f"secondary_insurance.policy: expected one of {', '.join(policy.POLICIES)}"
-        )
+        raise ValidationError(f"secondary_insurance.policy: expected one of {', '.join(known)}")
     if chosen.medicare and not secondary.insurance_type:
         raise ValidationError(
             "secondary_insurance.insurance_type: Medicare as secondary payer needs the MSP type "
@@ -478,6 +553,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         reference = _reference(args)
         rules = _rules(args.rule)
+        drugs, policies = _loaded(args)
     except InvalidInput as error:
         for problem in error.problems:
             _say(err, str(problem))
@@ -491,6 +567,8 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         reference=reference,
         non_ascii=args.non_ascii,
         rules=rules,
+        drugs=drugs,
+        policies=policies,
     )
     writer = x12.Interchange(out, _envelope(args)) if args.format != "json" else None
     bad = written = 0
@@ -1033,6 +1111,7 @@ EXAMPLES: Final = {
         "remit payer.835 --format csv > payments.csv",
     ),
     "rules": ("rules", "rules --format json"),
+    "policy": ("policy list", "policy show medicare_part_b > my-payer.toml"),
     "ack": (
         "ack examples/ack-office-iv.277",
         "ack examples/ack-office-iv.999 --claims office.837",
@@ -1084,7 +1163,7 @@ def _parser() -> argparse.ArgumentParser:
     from benlysta_coding import __version__
 
     parser.add_argument("--version", action="version", version=f"benlysta_coding {__version__}")
-    commands = parser.add_subparsers(dest="command")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = _command(
         commands,
         prog,
@@ -1110,6 +1189,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _price_option(claim)
     _rule_option(claim)
+    _file_options(claim)
     _x12_options(claim)
     _reference_options(claim)
     claim.add_argument(
@@ -1135,6 +1215,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _price_option(batch)
     _rule_option(batch)
+    _file_options(batch)
     _x12_options(batch)
     _reference_options(batch)
     remit_parser = _command(
@@ -1156,6 +1237,15 @@ def _parser() -> argparse.ArgumentParser:
         "list every claim edit: code, default severity, what it checks, payer answer",
     )
     _format_option(rules_parser, ["text", "json"], "text (default) or JSON")
+    policy_parser = _command(
+        commands,
+        prog,
+        "policy",
+        "list the payer policies, or print one as a policy file",
+    )
+    policy_parser.add_argument("action", choices=["list", "show"], help="list, or show NAME")
+    policy_parser.add_argument("name", nargs="?", default="", help="the policy to show")
+    _file_options(policy_parser, drugs=False)
     ack_parser = _command(
         commands,
         prog,
@@ -1239,4 +1329,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _ack(args, out, err)
     if args.command == "rules":
         return _list_rules(args, out)
+    if args.command == "policy":
+        return _policies(args, out, err)
     return _demo(getattr(args, "price", []), out, err)

@@ -45,6 +45,7 @@ from benlysta_coding._util import exact, require, to_date, to_decimal
 from benlysta_coding.drug import (
     ADULT_AGE_YEARS as ADULT_AGE_YEARS,
 )
+from benlysta_coding.drug import BELIMUMAB
 from benlysta_coding.drug import (
     IV_MG_PER_KG as IV_MG_PER_KG,
 )
@@ -69,7 +70,7 @@ from benlysta_coding.drug import (
 from benlysta_coding.drug import (
     Regimen as Regimen,
 )
-from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange
+from benlysta_coding.errors import InvalidFormat, OutOfRange
 from benlysta_coding.products import Route
 
 # The regimens, Indication and the age and dose constants are the drug's own facts: they live in
@@ -91,8 +92,6 @@ WEIGHT_RANGE_KG: Final = (Decimal(10), Decimal(350))
 """Default plausible weights in kg (a plausibility check, not a clinical rule)."""
 POUND_KG: Final = Decimal("0.45359237")
 """One pound in kilograms, exactly (international yard and pound agreement, 1959)."""
-_PEDIATRIC_SC_WEEKLY_KG: Final = Decimal(40)
-_PEDIATRIC_SC_MIN_KG: Final = Decimal(15)
 
 
 @exact
@@ -169,11 +168,10 @@ def age_on(birth_date: datetime.date | str, on: datetime.date | str) -> int:
     return day.year - born.year - ((day.month, day.day) < birthday)
 
 
-def _indication(value: Indication | str) -> Indication:
-    try:
-        return Indication(value)
-    except ValueError:
-        raise InvalidFormat("indication: expected 'sle' or 'lupus_nephritis'") from None
+def _indication(value: Indication | str) -> str:
+    if not isinstance(value, str) or value not in BELIMUMAB.indication_diagnoses:
+        raise InvalidFormat("indication: expected 'sle' or 'lupus_nephritis'")
+    return value
 
 
 def _route(value: Route | str) -> Route:
@@ -204,38 +202,13 @@ def regimen_for(
     _weight_range(weight_range)
     if weight_kg is not None:  # refused even where the regimen does not use it
         to_decimal(weight_kg, "weight_kg")
-    if age_years < MIN_AGE_YEARS:
-        raise OutOfRange(f"age: Benlysta is indicated from {MIN_AGE_YEARS} years of age")
-    if chosen_route == Route.IV:
-        if weight_kg is None:
-            raise InvalidFormat("weight_kg: the IV dose is 10 mg/kg, so a weight is required")
-        return Regimen(
-            key="iv",
-            route=Route.IV,
-            indication=chosen_indication,
-            description="10 mg/kg IV at weeks 0, 2 and 4, then every 4 weeks",
-            dose_mg=iv_dose_mg(weight_kg, weight_range),
-            interval_weeks=4,
-            loading_offsets_weeks=(0, 2, 4),
-            weight_based=True,
-        )
-    if age_years >= ADULT_AGE_YEARS:
-        if chosen_indication == Indication.SLE:
-            return SC_ADULT_SLE
-        return SC_ADULT_LUPUS_NEPHRITIS
-    if chosen_indication == Indication.LUPUS_NEPHRITIS:
-        raise NotSupported(
-            "SC regimen for children with lupus nephritis: approved June 2025 but not verified "
-            "for this library; give the dose explicitly"
-        )
-    if weight_kg is None:
-        raise InvalidFormat("weight_kg: the paediatric SC regimen depends on weight")
-    weight = check_weight(weight_kg, weight_range)
-    if weight < _PEDIATRIC_SC_MIN_KG:
-        raise NotSupported("SC for children under 15 kg: there is no SC regimen; use IV")
-    if weight >= _PEDIATRIC_SC_WEEKLY_KG:
-        return SC_CHILD_SLE_WEEKLY
-    return SC_CHILD_SLE_EVERY_2_WEEKS
+    return BELIMUMAB.regimen_for(
+        chosen_route,
+        chosen_indication,
+        age_years,
+        None if weight_kg is None else to_decimal(weight_kg, "weight_kg"),
+        lambda weight: check_weight(weight, weight_range),
+    )
 
 
 def dose_dates(

@@ -74,10 +74,11 @@ from typing import Any, Final
 
 import attrs
 
+from benlysta_coding import drug as _drugs
 from benlysta_coding import icd10, ndc, policy, products
 from benlysta_coding._structure import Reader, collecting, items, meta, nested
 from benlysta_coding._util import OUT_OF_RANGE, article, json_float, json_int, to_date
-from benlysta_coding.dosing import Indication
+from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
 from benlysta_coding.parties import (
     Address,
@@ -160,13 +161,18 @@ def _count(value: Any) -> int:
     return int(value)
 
 
+_VIAL_EXAMPLE: Final = BELIMUMAB.iv_vials[0].ndc10
+_SC_EXAMPLE: Final = BELIMUMAB.default_sc_product.ndc10 if BELIMUMAB.default_sc_product else ""
+"""The examples of the reference docs, from the built-in drug's file."""
+
+
 @collecting("$.products_used[]")
 @attrs.frozen(kw_only=True)
 class ProductUse:
     """Vials or devices of one NDC opened for the administration, as the record says."""
 
     ndc: str = attrs.field(
-        converter=_ndc, metadata=meta("NDC in any layout the ndc module reads", "49401-101-01")
+        converter=_ndc, metadata=meta("NDC in any layout the ndc module reads", _VIAL_EXAMPLE)
     )
     count: int = attrs.field(converter=_count, metadata=meta("how many", 6, "integer"))
 
@@ -235,6 +241,38 @@ def _payer(policies: Mapping[str, PayerPolicy]) -> Callable[[Any], PayerPolicy]:
 _builtin_payer: Final = _payer(policy.POLICIES)
 """The ``payer`` converter: a built-in policy by name (:func:`from_dict` takes other policies)."""
 
+
+def _drug(drugs: Mapping[str, Drug]) -> Callable[[Any], Drug]:
+    def convert(value: Any) -> Drug:
+        if isinstance(value, Drug):
+            return value
+        if not isinstance(value, str):
+            raise TypeError("expected a drug name (text)")
+        return _drugs.choose(value, drugs, field="")
+
+    return convert
+
+
+def _indication(drugs: Mapping[str, Drug]) -> Callable[[Any], str]:
+    """The ``indication`` converter: an indication of one of ``drugs`` (the cross-check then asks
+    for one of the encounter's own drug)."""
+    names = list(dict.fromkeys(name for drug in drugs.values() for name in drug.indications))
+    accepted = ", ".join(map(repr, names))
+
+    def convert(value: Any) -> str:
+        if not isinstance(value, str):
+            raise TypeError(f"expected a string, one of {accepted}")
+        if value not in names:
+            raise ValidationError(f"expected one of {accepted}")
+        return value
+
+    return convert
+
+
+_builtin_indication: Final = _indication(_drugs.DRUGS)
+_builtin_drug: Final = _drug(_drugs.DRUGS)
+"""The ``drug`` converter: a built-in drug by name (:func:`from_dict` takes loaded drugs)."""
+
 _PLACES: Final = ("11", "19", "22", "49")
 
 
@@ -264,8 +302,12 @@ class Encounter:
         metadata=meta("date of service, YYYY-MM-DD", "2025-03-03"),
     )
     route: Route = attrs.field(converter=choice(Route), metadata=meta("iv or sc", "iv"))
-    indication: Indication = attrs.field(
-        converter=choice(Indication), metadata=meta("sle or lupus_nephritis", "sle")
+    indication: str = attrs.field(
+        converter=_builtin_indication,
+        metadata=meta(
+            "an indication of the drug, as its drug file names it",
+            BELIMUMAB.indications[0],
+        ),
     )
     setting: Setting = attrs.field(
         converter=choice(Setting),
@@ -277,7 +319,11 @@ class Encounter:
     )
     diagnoses: tuple[str, ...] = attrs.field(
         converter=_diagnoses,
-        metadata=meta("ICD-10-CM codes, first-listed first (1 to 12)", ["M32.14"], "array"),
+        metadata=meta(
+            "ICD-10-CM codes, first-listed first (1 to 12)",
+            [BELIMUMAB.indication_diagnoses[BELIMUMAB.indications[-1]][0]],
+            "array",
+        ),
     )
     patient: Patient = attrs.field(
         converter=nested(Patient), metadata=meta("the patient", json="object", kind=Patient)
@@ -305,7 +351,7 @@ class Encounter:
     ndc: str | None = attrs.field(
         default=None,
         converter=optional(_ndc),
-        metadata=meta("shorthand naming the SC device (count follows the dose)", "49401-088-02"),
+        metadata=meta("shorthand naming the SC device (count follows the dose)", _SC_EXAMPLE),
     )
     """The SC device given (any NDC spelling): shorthand; ``products_used`` is the general form."""
     prior_authorization: str | None = attrs.field(
@@ -334,6 +380,15 @@ class Encounter:
         converter=optional(_reference),
         metadata=meta("the payer's number of the claim replaced or voided (REF*F8)", "2025123456"),
     )
+    drug: Drug = attrs.field(
+        default=BELIMUMAB,
+        converter=_builtin_drug,
+        metadata=meta(
+            "the drug given, by name: the built-in drug (default) or a drug file's",
+            BELIMUMAB.name,
+        ),
+    )
+    """The drug given (:mod:`benlysta_coding.drug`); its name in the JSON."""
     subscriber: Subscriber | None = attrs.field(
         default=None,
         converter=optional(nested(Subscriber)),
@@ -399,6 +454,15 @@ class Encounter:
                     f"required for {article(frequency)} claim: the payer's number of the original claim",
                 )
             )
+        chosen = values.get("drug", BELIMUMAB)
+        indication = values.get("indication")
+        if (
+            isinstance(chosen, Drug)
+            and indication is not None
+            and indication not in chosen.indications
+        ):
+            accepted = ", ".join(map(repr, chosen.indications))
+            found.append(("indication", "invalid-value", f"expected one of {accepted}"))
         day = values.get("service_date")
         for who in ("patient", "subscriber"):
             person = values.get(who)
@@ -422,11 +486,17 @@ class Encounter:
         return found
 
 
-def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIES) -> Encounter:
+def from_dict(
+    data: object,
+    policies: Mapping[str, PayerPolicy] = policy.POLICIES,
+    drugs: Mapping[str, Drug] = _drugs.DRUGS,
+) -> Encounter:
     """Build an :class:`Encounter` from a JSON-like mapping; every problem is reported at once.
 
     ``policies`` maps the names accepted in ``"payer"`` to policies (the built-ins by default; add your
-    own). Raises :class:`~benlysta_coding.errors.InvalidInput` listing each problem with its JSON path.
+    own). ``drugs`` maps the names accepted in ``"drug"`` to drugs (the built-in belimumab by default;
+    :func:`benlysta_coding.drug.registry` adds loaded drug files). Raises
+    :class:`~benlysta_coding.errors.InvalidInput` listing each problem with its JSON path.
 
     Numbers may be JSON numbers as ``json.load`` gives them: a ``float`` is read from the number
     as written, through its shortest repr (``63.4``, never the binary float's
@@ -441,7 +511,11 @@ def from_dict(data: object, policies: Mapping[str, PayerPolicy] = policy.POLICIE
     """
     data = _numbers_as_written(data, 0)
     reader = Reader()
-    overrides = None if policies is policy.POLICIES else {"payer": _payer(policies)}
+    overrides: dict[str, Any] | None = None
+    if policies is not policy.POLICIES:
+        overrides = {"payer": _payer(policies)}
+    if drugs is not _drugs.DRUGS:
+        overrides = {**(overrides or {}), "drug": _drug(drugs), "indication": _indication(drugs)}
     encounter = reader.read(Encounter, data, "$", overrides=overrides)
     if encounter is None:
         raise InvalidInput(reader.problems)
@@ -470,7 +544,9 @@ _JSON: Final = json.JSONDecoder(parse_float=json_float, parse_int=json_int, pars
 
 
 def from_json(
-    text: str | bytes, policies: Mapping[str, PayerPolicy] = policy.POLICIES
+    text: str | bytes,
+    policies: Mapping[str, PayerPolicy] = policy.POLICIES,
+    drugs: Mapping[str, Drug] = _drugs.DRUGS,
 ) -> Encounter:
     """Parse JSON text into an :class:`Encounter`; numbers are read as exact ``Decimal``.
 
@@ -506,11 +582,13 @@ def from_json(
         raise InvalidInput(
             [Problem("$", "invalid-json", "nested deeper than an encounter can be")]
         ) from None
-    return from_dict(data, policies)
+    return from_dict(data, policies, drugs)
 
 
 def load(
-    path: str | os.PathLike[str], policies: Mapping[str, PayerPolicy] = policy.POLICIES
+    path: str | os.PathLike[str],
+    policies: Mapping[str, PayerPolicy] = policy.POLICIES,
+    drugs: Mapping[str, Drug] = _drugs.DRUGS,
 ) -> Encounter:
     """Read an encounter JSON file (at most 1 MB); every problem is reported at once.
 
@@ -525,7 +603,7 @@ def load(
         raise InvalidInput(
             [Problem("$", "unreadable", f"cannot read the file ({type(error).__name__})")]
         ) from None
-    return from_json(data, policies)
+    return from_json(data, policies, drugs)
 
 
 def reference(

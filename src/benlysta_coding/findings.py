@@ -7,7 +7,10 @@ field it concerns, a fix, and the rule or source it comes from.
 >>> RULES["dx-n059-lupus-nephritis"].severity
 <Severity.ERROR: 'error'>
 >>> make("dx-not-billable", "M32.1 is a category header", "$.diagnoses[0]").fix
-'Bill one of M32.10 to M32.19 (the specific organ or system involvement).'
+'Bill the billable code under the header that the record supports (for {brand}: {diagnoses}).'
+
+A rule's fix and source may name the drug's facts in braces; the claim builder fills them from the
+drug billed (:func:`fill`), so a fix never names another drug than the claim's.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ __all__ = [
     "Rule",
     "Severity",
     "apply_settings",
+    "fill",
     "make",
     "rule_settings",
 ]
@@ -137,7 +141,8 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "dx-not-billable",
                 _E,
                 "A diagnosis code is a category header, not billable",
-                "Bill one of M32.10 to M32.19 (the specific organ or system involvement).",
+                "Bill the billable code under the header that the record supports (for {brand}: "
+                "{diagnoses}).",
                 "ICD-10-CM tabular list",
                 answer=_DIAGNOSIS_INVALID,
             ),
@@ -152,24 +157,25 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
             Rule(
                 "dx-no-sle",
                 _E,
-                "No SLE diagnosis on the claim",
-                "Add the SLE code that the record supports (M32.10 to M32.19, M32.8 or M32.9).",
-                "Benlysta payer policies (S8)",
+                "No diagnosis on the claim supports the drug",
+                "Add the diagnosis that the record supports ({diagnoses}).",
+                "{brand} payer coverage policies",
                 answer=_DIAGNOSIS_MISMATCH,
             ),
             Rule(
                 "dx-indication-mismatch",
                 _W,
                 "The indication and the diagnoses disagree",
-                "For lupus nephritis bill M32.14; for SLE without nephritis use the matching M32 code.",
-                "BENLYSTA label (S3)",
+                "Bill the diagnoses of the indication given ({indications}), or correct the "
+                "indication.",
+                "{brand} label",
             ),
             Rule(
                 "dx-drug-induced",
                 _W,
-                "Drug-induced lupus (M32.0) is not a Benlysta indication",
-                "Check the diagnosis; Benlysta is indicated for SLE and lupus nephritis.",
-                "S3",
+                "A diagnosis the drug file marks as not an indication",
+                "Check the diagnosis; {brand} is indicated for {indications}.",
+                "{brand} label",
             ),
             Rule(
                 "dx-not-in-library",
@@ -181,37 +187,38 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
             Rule(
                 "patient-under-5",
                 _W,
-                "The patient is younger than 5 years: use outside the label",
-                "Benlysta is indicated from 5 years of age: check the birth date; if it is right, "
+                "The patient is younger than the drug's minimum age: use outside the label",
+                "{brand} is indicated from {min_age} years of age: check the birth date; if it is "
+                "right, "
                 "this is a coverage question (off-label use), not a coding error: ask the payer, and "
                 "for Medicare consider an advance beneficiary notice (ABN).",
-                "S3",
+                "{brand} label",
             ),
             Rule(
                 "sc-medicare-part-b",
                 _E,
-                "Subcutaneous Benlysta billed to Medicare Part B",
-                "SC Benlysta is a self-administered drug, excluded from Part B: bill the pharmacy "
+                "A subcutaneous drug billed to Medicare Part B",
+                "SC {brand} is a self-administered drug, excluded from Part B: bill the pharmacy "
                 "benefit (Part D).",
                 "Medicare Benefit Policy Manual ch. 15 sec. 50.2 (S7)",
             ),
             Rule(
                 "sc-medical-benefit",
                 _W,
-                "Subcutaneous Benlysta billed on the medical benefit",
-                "SC Benlysta is normally dispensed and billed under the pharmacy benefit (the "
-                "pharmacy claims the drug): do not bill J0490 for it; bill only what the clinic "
+                "A subcutaneous drug billed on the medical benefit",
+                "SC {brand} is normally dispensed and billed under the pharmacy benefit (the "
+                "pharmacy claims the drug): do not bill {hcpcs} for it; bill only what the clinic "
                 "did (96372 for a supervised injection) where the payer covers that. If this payer "
-                "does cover SC Benlysta on the medical benefit, set sc_on_medical_benefit in its "
+                "does cover SC {brand} on the medical benefit, set sc_on_medical_benefit in its "
                 "policy.",
                 "S7, S8",
             ),
             Rule(
                 "j0490-sc-product",
                 _W,
-                "J0490 billed with a subcutaneous product NDC",
-                "J0490 pairs with the IV vials (49401-0101-01, 49401-0102-01).",
-                "S6",
+                "The drug's HCPCS code billed with a subcutaneous product NDC",
+                "{hcpcs} pairs with the IV vials ({iv_ndcs}).",
+                "{brand} billing guide",
             ),
             Rule(
                 "route-product-mismatch",
@@ -219,6 +226,14 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "The NDC given does not match the route",
                 "Give an SC product NDC for route 'sc'; IV vials are chosen by the vial plan.",
                 "S1",
+            ),
+            Rule(
+                "route-no-product",
+                _E,
+                "The drug has no presentation for the route",
+                "Check the route; a drug file lists the vials or devices of each route it is "
+                "given by.",
+                "the drug file",
             ),
             Rule(
                 "infusion-minutes-missing",
@@ -231,9 +246,9 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "infusion-too-short",
                 _E,
                 "Infusion of 15 minutes or less",
-                "Benlysta is infused over about 1 hour and must not be given as a push or bolus; check "
-                "the times. A 15-minute or shorter administration is coded as a push.",
-                "S3",
+                "Check the start and stop times against the infusion time of the {brand} label; a "
+                "15-minute or shorter administration is coded as a push.",
+                "{brand} label; CPT time rules",
             ),
             Rule(
                 "infusion-additional-hour",
@@ -389,7 +404,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "product-unknown",
                 _E,
                 "An NDC of products_used is not a product of the drug",
-                "Give the NDC of a Benlysta vial (IV) or device (SC).",
+                "Give the NDC of a {brand} vial (IV) or device (SC).",
                 "S1",
                 answer=_NDC_ANSWER,
             ),
@@ -439,8 +454,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "dx-invalid",
                 _E,
                 "A diagnosis code that ICD-10-CM does not have",
-                "Use a code of the current ICD-10-CM release (category M32: M32.0, M32.10 to "
-                "M32.15, M32.19, M32.8, M32.9).",
+                "Use a code of the current ICD-10-CM release (category {category}).",
                 "ICD-10-CM tabular list",
                 answer=_DIAGNOSIS_INVALID,
             ),
@@ -449,16 +463,16 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 _E,
                 "Two diagnoses that an Excludes1 note forbids together",
                 "Keep the code that the record supports; Excludes1 means the two are never coded "
-                "together (for lupus nephritis, M32.14 alone, not with N08).",
+                "together.",
                 "ICD-10-CM official guidelines, section I.A.12.a (Excludes1)",
             ),
             Rule(
                 "dx-first-not-category",
                 _W,
-                "The first-listed diagnosis is not an SLE code",
-                "List the M32 code first: coverage policies for Benlysta key on the first-listed "
+                "The first-listed diagnosis is outside the drug's category",
+                "List the {category} code first: coverage policies for {brand} key on the first-listed "
                 "(principal) diagnosis.",
-                "Benlysta payer policies (S8)",
+                "{brand} payer coverage policies",
             ),
             Rule(
                 "modifier-unknown",
@@ -512,21 +526,21 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 _E,
                 "Administered and wasted units exceed what the opened vials hold",
                 "Count each vial once: administered plus wasted units are at most the vials' total "
-                "mg / 10.",
+                "mg / {unit_mg}.",
                 "S10",
             ),
             Rule(
                 "units-dose-mismatch",
                 _E,
                 "The administered units do not match the dose",
-                "Administered units are the dose in mg / 10, rounded up.",
+                "Administered units are the dose in mg / {unit_mg}, rounded up.",
                 "S9",
             ),
             Rule(
                 "ndc-hcpcs-mismatch",
                 _E,
                 "An NDC that does not belong to the line's HCPCS code",
-                "Bill J0490 with a Benlysta vial NDC; administration codes carry no NDC.",
+                "Bill {hcpcs} with a {brand} vial NDC; administration codes carry no NDC.",
                 "CMS ASP NDC-HCPCS crosswalk; S6",
                 answer=_NDC_ANSWER,
             ),
@@ -534,7 +548,7 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "ndc-quantity-mismatch",
                 _E,
                 "The NDC quantity and the billing units disagree",
-                "The NDC quantity must hold the line's units: vials x strength >= units x 10 mg.",
+                "The NDC quantity must hold the line's units: vials x strength >= units x {unit_mg} mg.",
                 "S14, S17",
                 answer=_NDC_ANSWER,
             ),
@@ -542,9 +556,8 @@ RULES: Final[Mapping[str, Rule]] = types.MappingProxyType(
                 "sc-dose-unusual",
                 _W,
                 "An SC dose that matches no labeled regimen",
-                "Check the dose: adult SLE 200 mg weekly; adult lupus nephritis 400 mg for the first "
-                "four weekly doses, then 200 mg.",
-                "S3",
+                "Check the dose against the adult SC regimens: {sc_regimens}.",
+                "{brand} label",
             ),
             Rule(
                 "sc-syringe-child",
@@ -607,6 +620,32 @@ def make(code: str, message: str, path: str = "$") -> Finding:
     )
 
 
+def fill(found: Iterable[Finding], facts: Mapping[str, str]) -> list[Finding]:
+    """The findings with the drug's facts (``{brand}``, ``{hcpcs}`` ...) written into their fix and
+    source; a finding without braces is returned as it is.
+
+    >>> [f.fix for f in fill([make("product-unknown", "NDC 0 is not a product")], {"brand": "X"})]
+    ['Give the NDC of a X vial (IV) or device (SC).']
+    """
+    done = []
+    for finding in found:
+        if "{" in finding.fix or "{" in finding.source:
+            finding = attrs.evolve(
+                finding,
+                fix=finding.fix.format_map(_Facts(facts)),
+                source=finding.source.format_map(_Facts(facts)),
+            )
+        done.append(finding)
+    return done
+
+
+class _Facts(dict[str, str]):
+    """The facts a fix names; one the caller did not give stays in braces."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 SETTINGS: Final = ("off", "info", "warning", "error")
 """What ``rules=`` may set a rule to: off, or a severity."""
 
@@ -623,6 +662,7 @@ MANDATORY: Final = frozenset(
         "ndc-quantity-precision",  # an NDC quantity holds 3 decimals
         "product-unknown",  # an NDC that is not the drug's
         "products-insufficient",  # the vials opened cannot hold the dose
+        "route-no-product",  # no product of the route: no drug line
         "units-dose-mismatch",  # the units would not be the dose
         "units-exceed-vials",  # more units than the vials held
         "weight-implausible-for-age",  # a dose billed from a weight no child has

@@ -181,8 +181,12 @@ class DrugLine:
 
 
 def _quantity(
-    product: products.Product, count: int, mg: Decimal, basis: NDCQuantityBasis
+    product: products.Product, count: int, mg: Decimal, basis: NDCQuantityBasis | None
 ) -> tuple[Unit, Decimal]:
+    if basis is None:  # the presentation's own unit (the drug file's ndc_unit)
+        basis = (
+            NDCQuantityBasis.VIALS if product.ndc_unit == Unit.UN else NDCQuantityBasis.MILLILITRES
+        )
     if basis == NDCQuantityBasis.VIALS:
         return Unit.UN, Decimal(count)
     if basis == NDCQuantityBasis.MILLILITRES:
@@ -379,7 +383,7 @@ def _drug_line_parts(
     for line in drug_lines(plan, day, policy, drug=drug):
         waste = line.modifier == modifiers.JW.code
         vials = "vials from the record" if plan.policy is None else f"{plan.policy} vial plan"
-        why = f"{code} is {drug.name}, {plain(drug.unit_mg)} mg per unit; " + (
+        why = f"{code} is {drug.label}, {plain(drug.unit_mg)} mg per unit; " + (
             f"{line.reason}; NDC of the partly used vial {line.product.ndc10}"
             if waste
             else f"{line.units} unit(s) administered from {line.product.ndc10} (dose "

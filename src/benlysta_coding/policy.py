@@ -36,16 +36,23 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import os
 import re
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 import attrs
 
-from benlysta_coding import cpt, modifiers
+from benlysta_coding import _datafile, cpt, modifiers
 from benlysta_coding._util import to_date
-from benlysta_coding.errors import InvalidComponent, UnknownCode
+from benlysta_coding.errors import (
+    InvalidComponent,
+    InvalidInput,
+    Problem,
+    UnknownCode,
+)
+from benlysta_coding.findings import SETTINGS, rule_settings
 from benlysta_coding.units import VialPolicy as VialPolicy
 
 __all__ = [
@@ -58,7 +65,10 @@ __all__ = [
     "LinesPerNDC",
     "NDCQuantityBasis",
     "PayerPolicy",
+    "load",
     "lookup",
+    "registry",
+    "to_toml",
 ]
 
 
@@ -134,11 +144,13 @@ def _fail(field: str, accepted: str) -> InvalidComponent:
     return InvalidComponent(f"PayerPolicy.{field}: expected {accepted}")
 
 
-def _enum(kind: type[enum.StrEnum], field: str) -> Callable[[object], Any]:
+def _enum(kind: type[enum.StrEnum], field: str, optional: bool = False) -> Callable[[object], Any]:
     accepted = "one of " + ", ".join(repr(member.value) for member in kind)
+    if optional:
+        accepted = "None or " + accepted
 
     def convert(value: object) -> Any:
-        if isinstance(value, kind):
+        if isinstance(value, kind) or (optional and value is None):
             return value
         if isinstance(value, str):
             try:
@@ -174,6 +186,14 @@ def _day(field: str, at_least: _dt.date | None = None) -> Callable[[object], _dt
         return day
 
     return convert
+
+
+def _rules(value: object) -> tuple[tuple[str, str], ...]:
+    if isinstance(value, tuple) and all(isinstance(pair, tuple) for pair in value):
+        value = dict(value)
+    if not isinstance(value, Mapping):
+        raise _fail("rules", "a mapping of rule code to 'off', 'info', 'warning' or 'error'")
+    return tuple(sorted(rule_settings(value).items()))
 
 
 def _name(value: object) -> str:
@@ -233,12 +253,16 @@ class PayerPolicy:
     vial_policy: VialPolicy = attrs.field(
         default=VialPolicy.LEAST_WASTE, converter=_enum(VialPolicy, "vial_policy")
     )
-    vial_ndc_unit: NDCQuantityBasis = attrs.field(
-        default=NDCQuantityBasis.VIALS, converter=_enum(NDCQuantityBasis, "vial_ndc_unit")
+    vial_ndc_unit: NDCQuantityBasis | None = attrs.field(
+        default=None, converter=_enum(NDCQuantityBasis, "vial_ndc_unit", optional=True)
     )
-    sc_ndc_unit: NDCQuantityBasis = attrs.field(
-        default=NDCQuantityBasis.MILLILITRES, converter=_enum(NDCQuantityBasis, "sc_ndc_unit")
+    """What the NDC quantity of an IV line counts; ``None``: the presentation's ``ndc_unit`` in the
+    drug file (``UN``, vials, for belimumab)."""
+    sc_ndc_unit: NDCQuantityBasis | None = attrs.field(
+        default=None, converter=_enum(NDCQuantityBasis, "sc_ndc_unit", optional=True)
     )
+    """What the NDC quantity of an SC line counts; ``None``: the presentation's ``ndc_unit``
+    (``ML`` for belimumab's SC devices)."""
     jw_ndc_quantity: JWQuantity = attrs.field(
         default=JWQuantity.REPEAT, converter=_enum(JWQuantity, "jw_ndc_quantity")
     )
@@ -254,6 +278,10 @@ class PayerPolicy:
         default="CI", converter=_filing("institutional_filing_code")
     )
     """SBR09 of institutional claims: ``MA`` for Medicare (processed by the Part A/B MAC, S19)."""
+    rules: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_rules)
+    """Rule settings of this payer (rule code -> ``off``, ``info``, ``warning`` or ``error``), as
+    ``build_claim(..., rules=...)`` takes them; the call's ``rules`` apply on top. Given as a
+    mapping, kept as sorted pairs (a policy is hashable)."""
 
     def filing_code(self, institutional: bool) -> str:
         """The claim filing indicator for a professional or an institutional claim."""
@@ -303,3 +331,123 @@ def lookup(name: str) -> PayerPolicy:
     if policy is None:
         raise UnknownCode(f"payer policy: expected one of {', '.join(POLICIES)}")
     return policy
+
+
+_FIELDS: Final = tuple(f.name for f in attrs.fields(PayerPolicy) if f.name != "rules")
+
+
+def load(path: str | os.PathLike[str]) -> PayerPolicy:
+    """Read a payer policy file (TOML): ``name``, any :class:`PayerPolicy` field by its name, and a
+    ``[rules]`` table of rule settings. Every problem is reported at once, naming the file, the key
+    and the accepted values (:class:`~benlysta_coding.errors.InvalidInput`); nothing is
+    half-applied. A built-in policy's name is refused.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     file = pathlib.Path(folder, "acme.toml")
+    ...     _ = file.write_text(to_toml(attrs.evolve(COMMERCIAL, name="acme", bill_waste=False)))
+    ...     load(file).bill_waste
+    False
+    """
+    document, problems = _datafile.read(path)
+    values: dict[str, Any] = {}
+    for key, value in document.items():
+        if key == "rules":
+            continue
+        if key not in _FIELDS:
+            known = ", ".join((*_FIELDS, "[rules]"))
+            problems.add(key, "unknown-key", f"not a PayerPolicy field; known: {known}")
+            continue
+        try:
+            values[key] = _CONVERTERS[key](value)
+        except (InvalidComponent, TypeError) as error:
+            message = str(error).removeprefix(f"PayerPolicy.{key}: ")
+            problems.add(key, "invalid-value", message)
+    if "name" not in document:
+        problems.add("name", "missing", "required")
+    elif values.get("name") in POLICIES:
+        problems.add(
+            "name",
+            "invalid-value",
+            f"{values['name']!r} is a built-in policy's name: choose another",
+        )
+    rules = document.get("rules", {})
+    if not isinstance(rules, dict):
+        problems.add("rules", "invalid-value", "expected a table of rule code = setting")
+    else:
+        try:
+            values["rules"] = rule_settings(rules)
+        except InvalidInput as error:
+            for problem in error.problems:
+                where = problem.path.removeprefix("$.")
+                problems.add(
+                    where, problem.code, f"{problem.message}; accepted: {', '.join(SETTINGS)}"
+                )
+    problems.raise_if_any()
+    return PayerPolicy(**values)
+
+
+_CONVERTERS: Final[Mapping[str, Callable[[object], Any]]] = types.MappingProxyType(
+    {f.name: f.converter for f in attrs.fields(PayerPolicy) if f.converter is not None}
+)
+
+
+def to_toml(policy: PayerPolicy) -> str:
+    """A policy as a policy file that :func:`load` reads back to an equal policy (a built-in's
+    name is the one thing to change before loading it).
+
+    >>> print(to_toml(COMMERCIAL))
+    name = "commercial"
+    medicare = false
+    sc_on_medical_benefit = false
+    bill_waste = true
+    administration = "therapeutic"
+    vial_policy = "least_waste"
+    jw_ndc_quantity = "repeat"
+    lines_per_ndc = "one_per_ndc"
+    claim_filing_code = "CI"
+    institutional_filing_code = "CI"
+    <BLANKLINE>
+    [rules]
+    <BLANKLINE>
+    """
+    if not isinstance(policy, PayerPolicy):
+        raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
+    lines = []
+    for key in _FIELDS:
+        value = getattr(policy, key)
+        if value is None:
+            continue  # TOML has no null: a missing key is the field's default, None
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int | _dt.date):
+            lines.append(f"{key} = {value.isoformat() if isinstance(value, _dt.date) else value}")
+        else:
+            lines.append(f'{key} = "{value}"')
+    lines += ["", "[rules]"]
+    lines += [f'{code} = "{setting}"' for code, setting in policy.rules]
+    return "\n".join(lines) + "\n"
+
+
+def registry(loaded: Iterable[PayerPolicy] = ()) -> Mapping[str, PayerPolicy]:
+    """The built-in policies and ``loaded`` by name; a name used twice is refused.
+
+    >>> sorted(registry())
+    ['commercial', 'medicare_part_b']
+    """
+    found = dict(POLICIES)
+    for chosen in loaded:
+        if not isinstance(chosen, PayerPolicy):
+            raise TypeError("policies: expected benlysta_coding.policy.PayerPolicy values")
+        if chosen.name in found and found[chosen.name] is not chosen:
+            raise InvalidInput(
+                [
+                    Problem(
+                        chosen.name,
+                        "duplicate",
+                        f"a policy named {chosen.name!r} is already loaded",
+                    )
+                ]
+            )
+        found[chosen.name] = chosen
+    return types.MappingProxyType(found)

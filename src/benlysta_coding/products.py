@@ -33,13 +33,17 @@ import enum
 import types
 from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Final
 
 import attrs
 
+from benlysta_coding import _datafile
 from benlysta_coding import ndc as _ndc
-from benlysta_coding.errors import UnknownCode
+from benlysta_coding._util import plain
+from benlysta_coding.errors import UnknownCode, ValidationError
 from benlysta_coding.facts import Certainty
+from benlysta_coding.ndc import Unit
 
 __all__ = [
     "CATALOGUE",
@@ -77,7 +81,7 @@ class Device(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class Product:
-    """One Benlysta presentation (one carton NDC)."""
+    """One presentation of a drug (one carton NDC)."""
 
     ndc11: str
     ndc10: str
@@ -100,118 +104,122 @@ class Product:
     sources: tuple[str, ...] = ()
     note: str = ""
 
+    ndc_unit: Unit = Unit.UN
+    """The NDC quantity unit of the presentation on a claim line (``UN`` a vial or device, ``ML``
+    millilitres); a payer policy may ask for another (:class:`~benlysta_coding.policy.PayerPolicy`)."""
+
     @property
     def single_dose(self) -> bool:
-        """Every Benlysta presentation is single-dose (unused drug is discarded)."""
+        """Every presentation this library bills is single-dose (unused drug is discarded)."""
         return True
 
 
-VIAL_120: Final = Product(
-    ndc11="49401010101",
-    ndc10="49401-101-01",
-    layout="5-3-2",
-    description="BENLYSTA 120 mg lyophilized powder, single-dose vial",
-    strength_mg=Decimal(120),
-    route=Route.IV,
-    device=Device.VIAL,
-    container="5 mL vial",
-    concentration_mg_per_ml=Decimal(80),
-    volume_ml=Decimal("1.5"),
-    units_per_carton=1,
-    reconstitute_with_ml=Decimal("1.5"),
-    certainty=Certainty.VERIFIED,
-    device_certainty=Certainty.VERIFIED,
-    sources=("S1", "S2", "S6"),
-)
+_FORMS: Final = {
+    "vial": Device.VIAL,
+    "autoinjector": Device.AUTOINJECTOR,
+    "prefilled-syringe": Device.PREFILLED_SYRINGE,
+    "unknown": Device.UNKNOWN,
+}
+_CERTAINTY: Final = {c.value: c for c in Certainty}
+_PRESENTATION_KEYS: Final = (
+    "ndc", "strength_mg", "volume_ml", "route", "form", "ndc_unit", "description", "container",
+    "concentration_mg_per_ml", "reconstitute_with_ml", "per_carton", "inner_ndc", "certainty",
+    "device_certainty", "sources", "note",
+)  # fmt: skip
+
+
+def read_presentation(table: _datafile.Table) -> Product | None:
+    """One ``[[presentations]]`` table of a drug file as a :class:`Product`, or ``None`` with its
+    problems recorded (see the docs' drug file reference)."""
+    given = table.text("ndc", "an NDC in any layout the ndc module reads")
+    ndc11 = ndc10 = layout = None
+    if given is not None:
+        try:
+            ndc11 = _ndc.validate(given)
+            digits = [len(part) for part in given.split("-")]
+            shape = "-".join(map(str, digits)) if len(digits) == 3 else "5-4-2"
+            layout = shape if shape in ("4-4-2", "5-3-2", "5-4-1", "5-4-2") else "5-4-2"
+            ndc10 = given if layout != "5-4-2" else _ndc.format(ndc11)
+        except ValidationError as error:
+            table.fail("ndc", f"an NDC in any layout the ndc module reads ({error})")
+    strength = table.decimal("strength_mg")
+    volume = table.decimal("volume_ml")
+    route = table.text("route", choices=[r.value for r in Route])
+    form = table.text("form", choices=list(_FORMS))
+    unit = table.text("ndc_unit", choices=("UN", "ML"))
+    concentration = table.decimal("concentration_mg_per_ml", required=False)
+    reconstitute = table.decimal("reconstitute_with_ml", required=False)
+    description = table.text("description", required=False)
+    container = table.text("container", required=False)
+    carton: object = table.raw("per_carton", required=False)
+    if carton is not None and carton != "unknown":
+        carton = table.integer("per_carton", 1, 1000)
+    inner = table.text("inner_ndc", "an NDC", required=False)
+    certainty = table.text("certainty", required=False, choices=list(_CERTAINTY)) or "V"
+    device_certainty = table.text("device_certainty", required=False, choices=list(_CERTAINTY))
+    sources = table.texts("sources", "source ids such as 'S1'") or []
+    note = table.text("note", required=False) or ""
+    table.finish(_PRESENTATION_KEYS)
+    if None in (ndc11, strength, volume, route, form, unit) or (
+        carton is None and table.has("per_carton")
+    ):
+        return None
+    assert ndc11
+    assert ndc10
+    assert layout
+    assert strength
+    assert volume
+    assert route
+    assert form
+    assert unit
+    return Product(
+        ndc11=ndc11,
+        ndc10=ndc10,
+        layout=layout,
+        description=description or f"{plain(strength)} mg in {plain(volume)} mL, {form}",
+        strength_mg=strength,
+        route=Route(route),
+        device=_FORMS[form],
+        container=container or f"{plain(volume)} mL",
+        concentration_mg_per_ml=concentration or strength / volume,
+        volume_ml=volume,
+        units_per_carton=None if carton == "unknown" else (carton or 1),  # type: ignore[arg-type]
+        reconstitute_with_ml=reconstitute,
+        inner_ndc10=inner,
+        certainty=_CERTAINTY[certainty],
+        device_certainty=_CERTAINTY[device_certainty or certainty],
+        sources=tuple(sources),
+        note=note,
+        ndc_unit=Unit(unit),
+    )
+
+
+BELIMUMAB_FILE: Final = Path(__file__).parent / "data" / "belimumab.toml"
+"""Belimumab's drug file, shipped inside the package: its ``[[presentations]]`` are the products of
+this module (:mod:`benlysta_coding.drug` reads the rest of it)."""
+
+
+def _belimumab() -> dict[str, Product]:
+    document, problems = _datafile.read(BELIMUMAB_FILE)
+    top = _datafile.Table(document, problems)
+    made = [read_presentation(table) for table in top.tables("presentations", required=True)]
+    problems.raise_if_any()
+    return {p.ndc11: p for p in made if p is not None}
+
+
+_SHIPPED: Final = _belimumab()
+
+VIAL_120: Final = _SHIPPED["49401010101"]
 """BENLYSTA 120 mg lyophilized powder, single-dose vial (NDC 49401-101-01)."""
-VIAL_400: Final = Product(
-    ndc11="49401010201",
-    ndc10="49401-102-01",
-    layout="5-3-2",
-    description="BENLYSTA 400 mg lyophilized powder, single-dose vial",
-    strength_mg=Decimal(400),
-    route=Route.IV,
-    device=Device.VIAL,
-    container="20 mL vial",
-    concentration_mg_per_ml=Decimal(80),
-    volume_ml=Decimal(5),
-    units_per_carton=1,
-    reconstitute_with_ml=Decimal("4.8"),
-    certainty=Certainty.VERIFIED,
-    device_certainty=Certainty.VERIFIED,
-    sources=("S1", "S2", "S6"),
-)
+VIAL_400: Final = _SHIPPED["49401010201"]
 """BENLYSTA 400 mg lyophilized powder, single-dose vial (NDC 49401-102-01)."""
-SC_AUTOINJECTOR_1: Final = Product(
-    ndc11="49401008802",
-    ndc10="49401-088-02",
-    layout="5-3-2",
-    description="BENLYSTA 200 mg/mL SC, carton of 1",
-    strength_mg=Decimal(200),
-    route=Route.SC,
-    device=Device.AUTOINJECTOR,
-    container="1 mL",
-    concentration_mg_per_ml=Decimal(200),
-    volume_ml=Decimal(1),
-    units_per_carton=1,
-    inner_ndc10="49401-088-01",
-    certainty=Certainty.VERIFIED,
-    device_certainty=Certainty.SECONDARY,
-    sources=("S1", "S16"),
-)
+SC_AUTOINJECTOR_1: Final = _SHIPPED["49401008802"]
 """BENLYSTA 200 mg/mL SC, carton of 1 (NDC 49401-088-02)."""
-SC_AUTOINJECTOR_4: Final = Product(
-    ndc11="49401008835",
-    ndc10="49401-088-35",
-    layout="5-3-2",
-    description="BENLYSTA 200 mg/mL SC, carton of 4",
-    strength_mg=Decimal(200),
-    route=Route.SC,
-    device=Device.AUTOINJECTOR,
-    container="1 mL",
-    concentration_mg_per_ml=Decimal(200),
-    volume_ml=Decimal(1),
-    units_per_carton=4,
-    inner_ndc10="49401-088-01",
-    certainty=Certainty.VERIFIED,
-    device_certainty=Certainty.SECONDARY,
-    sources=("S1", "S16"),
-)
+SC_AUTOINJECTOR_4: Final = _SHIPPED["49401008835"]
 """BENLYSTA 200 mg/mL SC, carton of 4 (NDC 49401-088-35)."""
-SC_SYRINGE_4: Final = Product(
-    ndc11="49401008847",
-    ndc10="49401-088-47",
-    layout="5-3-2",
-    description="BENLYSTA 200 mg/mL SC prefilled syringe, carton of 4",
-    strength_mg=Decimal(200),
-    route=Route.SC,
-    device=Device.PREFILLED_SYRINGE,
-    container="1 mL",
-    concentration_mg_per_ml=Decimal(200),
-    volume_ml=Decimal(1),
-    units_per_carton=4,
-    inner_ndc10="49401-088-42",
-    certainty=Certainty.VERIFIED,
-    device_certainty=Certainty.SECONDARY,
-    sources=("S1", "S16"),
-)
+SC_SYRINGE_4: Final = _SHIPPED["49401008847"]
 """BENLYSTA 200 mg/mL SC prefilled syringe, carton of 4 (NDC 49401-088-47)."""
-SC_CARTON_088_61: Final = Product(
-    ndc11="49401008861",
-    ndc10="49401-088-61",
-    layout="5-3-2",
-    description="BENLYSTA 200 mg/mL SC, NDC 49401-088-61 (contents not verified)",
-    strength_mg=Decimal(200),
-    route=Route.SC,
-    device=Device.UNKNOWN,
-    container="1 mL",
-    concentration_mg_per_ml=Decimal(200),
-    volume_ml=Decimal(1),
-    units_per_carton=None,
-    certainty=Certainty.UNVERIFIED,
-    device_certainty=Certainty.UNVERIFIED,
-    note="Listed on the label; one Medicaid list calls it an autoinjector; count unknown.",
-)
+SC_CARTON_088_61: Final = _SHIPPED["49401008861"]
 """BENLYSTA 200 mg/mL SC, NDC 49401-088-61 (contents not verified) (NDC 49401-088-61)."""
 
 CODES: Final[Mapping[str, Product]] = types.MappingProxyType(

@@ -37,7 +37,7 @@ import attrs
 from benlysta_coding import products
 from benlysta_coding._util import exact, to_decimal
 from benlysta_coding.drug import BELIMUMAB, Drug
-from benlysta_coding.errors import InvalidComponent, InvalidFormat, OutOfRange
+from benlysta_coding.errors import InvalidComponent, InvalidFormat, NotSupported, OutOfRange
 
 __all__ = [
     "MAX_PLAN_DOSE_MG",
@@ -411,10 +411,13 @@ def plan_table(
     """
     if isinstance(weights_kg, str | bytes):
         raise TypeError("weights_kg: expected a sequence of weights, not one string")
+    per_kg = drug.iv_mg_per_kg
+    if per_kg is None:
+        raise NotSupported(f"weights_kg: {drug.name} has no weight-based IV dose")
     rows: list[dict[str, Any]] = []
     for weight in weights_kg:
         kg = to_decimal(weight, f"weights_kg[{len(rows)}]")
-        plan = plan_vials(kg * drug.iv_mg_per_kg, policy, drug=drug)
+        plan = plan_vials(kg * per_kg, policy, drug=drug)
         values: dict[str, Any] = {
             "weight_kg": kg,
             "dose_mg": plan.dose_mg,

@@ -29,10 +29,11 @@ import json
 from decimal import Decimal
 from typing import Any, Final
 
-from benlysta_coding import ndc, products
+from benlysta_coding import ndc
 from benlysta_coding._util import exact, to_decimal
 from benlysta_coding.claim import Claim, ClaimKind, ServiceLine, exportable
-from benlysta_coding.errors import InvalidFormat
+from benlysta_coding.drug import Drug
+from benlysta_coding.errors import AmbiguousNDC, InvalidFormat
 from benlysta_coding.parties import Parties
 
 __all__ = ["CPT", "HCPCS", "ICD10CM", "NDC", "claim_resource", "dumps"]
@@ -65,6 +66,18 @@ def _unit_price(charge: Decimal, units: int) -> Decimal | None:
     return price if price * units == charge else None
 
 
+def _ndc_code(ndc11: str, drug: Drug) -> str:
+    """The NDC as FHIR's NDC system writes it: the labeled 10-digit form where the drug file
+    gives it, else the 11 digits (an NDC written 5-4-2 has no known 10-digit layout)."""
+    labeled = drug.catalogue.get(ndc11)
+    if labeled is not None:
+        return labeled
+    try:
+        return ndc.to_10(ndc11)
+    except AmbiguousNDC:
+        return ndc11
+
+
 def _item(line: ServiceLine, claim: Claim) -> dict[str, Any]:
     system = HCPCS if line.code_system == "HCPCS" else CPT
     item: dict[str, Any] = {"sequence": line.number}
@@ -87,9 +100,7 @@ def _item(line: ServiceLine, claim: Claim) -> dict[str, Any]:
             {
                 "sequence": 1,
                 "productOrService": {
-                    "coding": [
-                        {"system": NDC, "code": ndc.to_10(drug.ndc11, catalogue=products.CATALOGUE)}
-                    ]
+                    "coding": [{"system": NDC, "code": _ndc_code(drug.ndc11, claim.drug)}]
                 },
                 "quantity": {"value": drug.quantity, "unit": str(drug.unit)},
             }
