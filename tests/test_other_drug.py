@@ -211,6 +211,28 @@ def test_build_claims_batch_and_the_command_line_bill_the_file(
     assert "$.drug: expected 'belimumab'" in err.getvalue()
 
 
+def test_the_dask_path_bills_the_file(saphnelo: drug.Drug, tmp_path: Path) -> None:
+    dask_bag = pytest.importorskip("dask.bag")
+    from benlysta_coding.distributed import write_837_partitions
+
+    records = [json.dumps(record(office(), claim_id=f"D-{n}")) for n in range(3)]
+    bag = dask_bag.from_sequence(records, npartitions=2)
+    report = write_837_partitions(
+        bag, tmp_path, prices=PRICES, first_control_number=1, scheduler="synchronous",
+        drugs=[saphnelo],
+    )  # fmt: skip
+    assert (3, ()) == (sum(f.claims for f in report.files), report.rejected)
+    for written in report.files:
+        text = Path(written.path).read_text()
+        assert [] == pyx12_errors(text)
+        assert "SV1*HC:J0491:JZ*375*UN*300" in text
+    refused = write_837_partitions(
+        bag, tmp_path / "none", prices=PRICES, first_control_number=1, scheduler="synchronous"
+    )
+    assert 3 == len(refused.rejected)
+    assert all("$.drug: expected 'belimumab'" in r.reason for r in refused.rejected)
+
+
 def test_a_bad_drug_file_reports_every_problem_naming_the_file_and_key(tmp_path: Path) -> None:
     bad = (
         ANIFROLUMAB.replace('hcpcs = "J0491"', 'hcpcs = "J491"')

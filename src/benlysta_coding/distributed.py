@@ -28,10 +28,12 @@ from typing import Any
 
 import attrs
 
-from benlysta_coding import _pipeline, claim
+from benlysta_coding import _pipeline, claim, drug, policy
 from benlysta_coding._util import chunks
+from benlysta_coding.drug import Drug
 from benlysta_coding.errors import InvalidComponent, ValidationError
 from benlysta_coding.findings import rule_settings
+from benlysta_coding.policy import PayerPolicy
 
 __all__ = ["PartitionFile", "Rejected", "Report", "write_837_partitions"]
 
@@ -130,12 +132,17 @@ def write_837_partitions(
     today: datetime.date | None = None,
     scheduler: str | None = None,
     rules: Mapping[str, str] | None = None,
+    drugs: Iterable[Drug] = (),
+    policies: Iterable[PayerPolicy] = (),
 ) -> Report:
     """Write one 837 per partition of a Dask bag of encounter records into ``folder``.
 
     ``form`` is ``837p`` or ``837i``; ``prices`` maps codes to prices (as for ``build_claim``);
     partition ``i`` gets control number ``first_control_number + i``; ``created`` (default: now) is
     written in every envelope. ``rules`` sets rules off or to a severity, as for ``build_claim``.
+    ``drugs`` and ``policies`` are drug and payer policy files you loaded
+    (:func:`benlysta_coding.drug.load`, :func:`benlysta_coding.policy.load`), which a record's
+    ``drug`` and ``payer`` may then name.
     ``scheduler`` is passed to Dask (``None``: the current client or the
     default). A Dask dataframe with one column of JSON text can be passed as ``frame[col].to_bag()``.
 
@@ -167,11 +174,16 @@ def write_837_partitions(
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     settings = rule_settings(rules)  # checked at the call, before any partition runs
+    loaded_drugs, loaded_policies = tuple(drugs), tuple(policies)
+    drug.registry(loaded_drugs)  # a wrong or twice-used drug is refused here, at the call
+    policy.registry(loaded_policies)
     options = _pipeline.Options(
         form=form,
         prices=dict(prices) if prices else None,
         today=today,
         rules=dict(settings) or None,
+        drugs=loaded_drugs,
+        policies=loaded_policies,
     )
     when = _created(created)
     tasks = [
