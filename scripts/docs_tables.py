@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 from benlysta_coding.drug import BELIMUMAB
-from benlysta_coding.encounter import reference
+from benlysta_coding.encounter import reference, schema
 from benlysta_coding.findings import MANDATORY, RULES, fill, make
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -77,6 +78,11 @@ def encounter_page() -> str:
         "This page is generated from :class:`benlysta_coding.encounter.Encounter` by",
         "``scripts/docs_tables.py``, so it cannot drift from the model.",
         "",
+        "The same model gives the JSON Schema (draft 2020-12) of the format,",
+        ":download:`encounter.schema.json <../src/benlysta_coding/data/encounter.schema.json>`,",
+        "shipped in the package and printed by ``python -m benlysta_coding schema encounter``:",
+        "check a document against it in any language before you send it (how-to: :doc:`schema`).",
+        "",
         ".. list-table::",
         "   :header-rows: 1",
         "   :widths: 28 10 8 20 34",
@@ -98,7 +104,15 @@ def encounter_page() -> str:
     return "\n".join(lines) + "\n"
 
 
-PAGES = {"findings.rst": findings_page, "encounter-reference.rst": encounter_page}
+def encounter_schema() -> str:
+    return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+PAGES = {
+    "findings.rst": findings_page,
+    "encounter-reference.rst": encounter_page,
+    "../src/benlysta_coding/data/encounter.schema.json": encounter_schema,
+}
 
 
 def main(argv: list[str]) -> int:
@@ -110,7 +124,10 @@ def main(argv: list[str]) -> int:
         elif not page.exists() or page.read_text(encoding="utf-8") != text:
             stale.append(name)
     for name in stale:
-        print(f"docs/{name} is stale: run python scripts/docs_tables.py", file=sys.stderr)
+        print(
+            f"{(DOCS / name).resolve().relative_to(DOCS.parent)} is stale: run python scripts/docs_tables.py",
+            file=sys.stderr,
+        )
     return 1 if stale else 0
 
 

@@ -447,7 +447,8 @@ def items(convert: Converter, at_most: int, what: str) -> Converter:
             raise InvalidInput(reader.problems)
         return tuple(read)
 
-    return convert_list
+    item = fragment_of(convert)
+    return described(convert_list, {"type": "array", "maxItems": at_most, "items": item})
 
 
 def nested(kind: type[T]) -> Callable[[Any], T]:
@@ -464,4 +465,99 @@ def nested(kind: type[T]) -> Callable[[Any], T]:
             raise InvalidInput(reader.problems)
         return read
 
+    return described(convert, {"$ref": f"#/$defs/{kind.__name__}"})
+
+
+# -- the JSON Schema of the model ---------------------------------------------------------------
+#
+# Each converter says what it accepts as a JSON Schema fragment (its ``__schema__``), beside the
+# code that accepts it; :func:`json_schema` assembles the fragments of a class's fields with the
+# field metadata. One source of truth: the loader and the schema read the same declarations.
+
+SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+DATE_PARTS: Final = "(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+"""The month and day of a date pattern."""
+DATE_FRAGMENT: Final = {"type": "string", "pattern": "^[0-9]{4}-" + DATE_PARTS, "format": "date"}
+"""A date, ``YYYY-MM-DD``: the pattern checks the shape; a day the month does not have
+(2025-02-30) is refused by the loader only."""
+
+
+def described(convert: C, fragment: Mapping[str, Any]) -> C:
+    """``convert`` with the JSON Schema fragment of what it accepts (returned for chaining)."""
+    convert.__schema__ = dict(fragment)  # type: ignore[attr-defined]
     return convert
+
+
+C = TypeVar("C", bound=Callable[..., Any])
+
+
+def fragment_of(convert: Converter) -> dict[str, Any]:
+    """The schema fragment a converter declared; a converter without one is a programming error."""
+    found = getattr(convert, "__schema__", None)
+    if found is None:
+        raise TypeError(f"converter {getattr(convert, '__name__', convert)!r} declares no schema")
+    return dict(found)
+
+
+def decimal_fragment(limit: int) -> dict[str, Any]:
+    """A number greater than 0 and at most ``limit``: a JSON number, or decimal text (the text's
+    range is a pattern: whole part below ``limit``, or ``limit`` itself with zero decimals)."""
+    digits = str(limit)
+    size = len(digits)
+    below = [f"[0-9]{{1,{size - 1}}}"] if size > 1 else []
+    for index, digit in enumerate(digits):
+        low = 1 if index == 0 else 0
+        if int(digit) > low:
+            rest = size - index - 1
+            tail = f"[0-9]{{{rest}}}" if rest else ""
+            below.append(f"{digits[:index]}[{low}-{int(digit) - 1}]{tail}")
+    whole = "|".join(below)
+    text = rf"^\s*\+?(?=[0-9.]*[1-9])0*(?:(?:{whole})(?:\.[0-9]*)?|\.[0-9]+|{digits}(?:\.0*)?)\s*$"
+    return {
+        "anyOf": [
+            {"type": "number", "exclusiveMinimum": 0, "maximum": limit},
+            {"type": "string", "pattern": text},
+        ]
+    }
+
+
+def json_schema(
+    kind: type, title: str, schema_id: str, overrides: Mapping[str, Converter] | None = None
+) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a value class read by :class:`Reader`; ``overrides``
+    replaces the converters of top-level fields, as :meth:`Reader.read` takes them."""
+    defs: dict[str, Any] = {}
+    top = _object_schema(kind, defs, overrides or {})
+    return {"$schema": SCHEMA_DIALECT, "$id": schema_id, "title": title, **top, "$defs": defs}
+
+
+def _object_schema(
+    kind: type, defs: dict[str, Any], overrides: Mapping[str, Converter]
+) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    required = []
+    for field in attrs.fields(kind):
+        info = field.metadata
+        nested_kind = info.get("kind") or info.get("items")
+        if nested_kind is not None and nested_kind.__name__ not in defs:
+            defs[nested_kind.__name__] = {}  # placed first: a class met again is not walked again
+            defs[nested_kind.__name__] = _object_schema(nested_kind, defs, {})
+        convert = overrides.get(field.name) or field.converter
+        # the reader skips a missing, null or (for a field with a default) empty value itself
+        fragment = fragment_of(getattr(convert, "__wrapped__", convert))
+        if field.default is not attrs.NOTHING:
+            fragment = {"anyOf": [fragment, {"enum": [None, ""]}]}
+        fragment["description"] = str(info.get("help", ""))
+        if info.get("example") is not None:
+            fragment["examples"] = [info["example"]]
+        properties[field.name] = fragment
+        if field.default is attrs.NOTHING:
+            required.append(field.name)
+    doc = (kind.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+    return {
+        "type": "object",
+        "description": doc,
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }

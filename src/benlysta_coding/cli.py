@@ -183,6 +183,19 @@ def _policies(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``schema encounter``: the JSON Schema, with the names of the drugs and policies loaded."""
+    try:
+        drugs, policies = _loaded(args)
+    except InvalidInput as error:
+        for problem in error.problems:
+            _say(err, str(problem))
+        return 2
+    made = encounter.schema(policy.registry(policies), drug_module.registry(drugs))
+    out.write(json.dumps(made, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     """Every rule: code, default severity, what it checks and the payer's answer."""
     from benlysta_coding.findings import MANDATORY, RULES
@@ -1112,6 +1125,7 @@ EXAMPLES: Final = {
     ),
     "rules": ("rules", "rules --format json"),
     "policy": ("policy list", "policy show medicare_part_b > my-payer.toml"),
+    "schema": ("schema encounter", "schema encounter > encounter.schema.json"),
     "ack": (
         "ack examples/ack-office-iv.277",
         "ack examples/ack-office-iv.999 --claims office.837",
@@ -1237,6 +1251,14 @@ def _parser() -> argparse.ArgumentParser:
         "list every claim edit: code, default severity, what it checks, payer answer",
     )
     _format_option(rules_parser, ["text", "json"], "text (default) or JSON")
+    schema_parser = _command(
+        commands,
+        prog,
+        "schema",
+        "print the JSON Schema of the encounter format (draft 2020-12)",
+    )
+    schema_parser.add_argument("name", choices=["encounter"], help="encounter")
+    _file_options(schema_parser)
     policy_parser = _command(
         commands,
         prog,
@@ -1331,4 +1353,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _list_rules(args, out)
     if args.command == "policy":
         return _policies(args, out, err)
+    if args.command == "schema":
+        return _schema(args, out, err)
     return _demo(getattr(args, "price", []), out, err)

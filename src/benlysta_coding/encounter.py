@@ -76,7 +76,17 @@ import attrs
 
 from benlysta_coding import drug as _drugs
 from benlysta_coding import icd10, ndc, policy, products
-from benlysta_coding._structure import Reader, collecting, items, meta, nested
+from benlysta_coding._structure import (
+    DATE_FRAGMENT,
+    Reader,
+    collecting,
+    described,
+    fragment_of,
+    items,
+    json_schema,
+    meta,
+    nested,
+)
 from benlysta_coding._util import OUT_OF_RANGE, article, json_float, json_int, to_date
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
@@ -123,6 +133,7 @@ __all__ = [
     "load",
     "npi_is_valid",
     "reference",
+    "schema",
 ]
 
 
@@ -151,6 +162,17 @@ def _ndc(value: Any) -> str:
     return ndc.validate(value, products.CATALOGUE)
 
 
+NDC_FRAGMENT: Final = {
+    "type": "string",
+    "pattern": r"^\s*(?:[Nn]4\s*)?(?:[0-9]{4}-[0-9]{4}-[0-9]{2}|[0-9]{5}-[0-9]{3}-[0-9]{2}"
+    r"|[0-9]{5}-[0-9]{4}-[0-9]{1,2}|[0-9]{10,11})\s*$",
+}
+"""An NDC in a layout the ndc module reads (10 bare digits only when the product is known: the
+loader checks that)."""
+described(_service_date, DATE_FRAGMENT)
+described(_ndc, NDC_FRAGMENT)
+
+
 def _count(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise TypeError("expected a whole number")
@@ -159,6 +181,9 @@ def _count(value: Any) -> int:
     if not 1 <= value <= 100:
         raise ValidationError("expected 1 to 100 vials or devices")
     return int(value)
+
+
+described(_count, {"type": "integer", "minimum": 1, "maximum": 100})
 
 
 _VIAL_EXAMPLE: Final = BELIMUMAB.iv_vials[0].ndc10
@@ -197,8 +222,24 @@ def _minutes(value: Any) -> int:
     return int(value)
 
 
+described(_minutes, {"type": "integer", "minimum": 0, "maximum": 1440})
+described(
+    _products_used,
+    {"type": "array", "maxItems": 10, "items": {"$ref": "#/$defs/ProductUse"}},
+)
+
+
 def _diagnosis(value: Any) -> str:
     return icd10.validate(value)
+
+
+described(
+    _diagnosis,
+    {
+        "type": "string",
+        "pattern": r"^\s*[A-Za-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4}|\.)?\s*$",
+    },
+)
 
 
 _reference = pattern("[A-Za-z0-9-]{1,50}", "1 to 50 letters, digits or '-'")
@@ -217,12 +258,21 @@ def _diagnoses(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_diagnosis_list(value)))
 
 
+described(_diagnoses, {**fragment_of(_diagnosis_list), "minItems": 1})
+
+
 def _drug_modifiers(value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, tuple | list):
         raise TypeError("expected a list of modifiers")
     if any(item not in ("JG", "TB") for item in value) or len(set(value)) != len(value):
         raise ValidationError("expected distinct 340B modifiers: 'JG' or 'TB'")
     return tuple(value)
+
+
+described(
+    _drug_modifiers,
+    {"type": "array", "uniqueItems": True, "items": {"enum": ["JG", "TB"]}},
+)
 
 
 def _payer(policies: Mapping[str, PayerPolicy]) -> Callable[[Any], PayerPolicy]:
@@ -235,7 +285,7 @@ def _payer(policies: Mapping[str, PayerPolicy]) -> Callable[[Any], PayerPolicy]:
             raise ValidationError(f"expected one of {', '.join(map(repr, policies))}")
         return policies[value]
 
-    return convert
+    return described(convert, {"type": "string", "enum": list(policies)})
 
 
 _builtin_payer: Final = _payer(policy.POLICIES)
@@ -250,7 +300,7 @@ def _drug(drugs: Mapping[str, Drug]) -> Callable[[Any], Drug]:
             raise TypeError("expected a drug name (text)")
         return _drugs.choose(value, drugs, field="")
 
-    return convert
+    return described(convert, {"type": "string", "enum": list(drugs)})
 
 
 def _indication(drugs: Mapping[str, Drug]) -> Callable[[Any], str]:
@@ -266,7 +316,7 @@ def _indication(drugs: Mapping[str, Drug]) -> Callable[[Any], str]:
             raise ValidationError(f"expected one of {accepted}")
         return value
 
-    return convert
+    return described(convert, {"type": "string", "enum": names})
 
 
 _builtin_indication: Final = _indication(_drugs.DRUGS)
@@ -282,6 +332,9 @@ def _place(value: Any) -> str:
     if value not in _PLACES:
         raise ValidationError(f"expected one of {', '.join(map(repr, _PLACES))}")
     return value
+
+
+described(_place, {"type": "string", "enum": list(_PLACES)})
 
 
 _REQUIRED_FOR = {Frequency.REPLACEMENT, Frequency.VOID}
@@ -604,6 +657,32 @@ def load(
             [Problem("$", "unreadable", f"cannot read the file ({type(error).__name__})")]
         ) from None
     return from_json(data, policies, drugs)
+
+
+SCHEMA_ID: Final = "https://benlysta-coding.invalid/schema/encounter.schema.json"
+"""The ``$id`` of the encounter schema (a name, not an address that serves it)."""
+
+
+def schema(
+    policies: Mapping[str, PayerPolicy] = policy.POLICIES,
+    drugs: Mapping[str, Drug] = _drugs.DRUGS,
+) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the encounter format, generated from the same field
+    declarations the loader reads; ``python -m benlysta_coding schema encounter`` prints it, and the
+    package ships it as ``data/encounter.schema.json``. ``policies`` and ``drugs`` are the names
+    ``payer``, ``drug`` and ``indication`` may take, as for :func:`from_dict` (the built-ins by
+    default; ``schema encounter --policy FILE --drug FILE`` prints the schema with yours).
+
+    What only the loader checks (the schema cannot say it): rules between fields (a birth date
+    after the date of service, a payer claim number only for a replacement or void, an
+    indication of the encounter's own drug), an NPI's check digit, a day a month does not have, a
+    number of more than 12 decimals, and an NDC written as 10 bare digits (known products only).
+
+    >>> schema()["required"]
+    ['service_date', 'route', 'indication', 'setting', 'payer', 'diagnoses', 'patient']
+    """
+    overrides = {"payer": _payer(policies), "drug": _drug(drugs), "indication": _indication(drugs)}
+    return json_schema(Encounter, "Encounter", SCHEMA_ID, overrides)
 
 
 def reference(

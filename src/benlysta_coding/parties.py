@@ -32,7 +32,16 @@ from typing import Any, Final
 
 import attrs
 
-from benlysta_coding._structure import collecting, meta, nested
+from benlysta_coding._structure import (
+    DATE_FRAGMENT,
+    DATE_PARTS,
+    collecting,
+    decimal_fragment,
+    described,
+    fragment_of,
+    meta,
+    nested,
+)
 from benlysta_coding._util import to_date, to_decimal
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
 
@@ -97,7 +106,14 @@ def text(low: int, high: int) -> Callable[[Any], str]:
             return stripped
         raise ValidationError(f"expected {low} to {high} printable characters")
 
-    return convert
+    # the loader trims the ends first: the schema asks for the characters between
+    return described(
+        convert,
+        {
+            "type": "string",
+            "pattern": rf"^\s*[^\x00-\x1f\x7f]{{{low},{high}}}\s*$",
+        },
+    )
 
 
 def pattern(regex: str, what: str) -> Callable[[Any], str]:
@@ -111,7 +127,7 @@ def pattern(regex: str, what: str) -> Callable[[Any], str]:
             raise ValidationError(f"expected {what}")
         return value
 
-    return convert
+    return described(convert, {"type": "string", "pattern": f"^(?:{regex})$"})
 
 
 def choice(kind: type[enum.StrEnum]) -> Callable[[Any], Any]:
@@ -129,7 +145,7 @@ def choice(kind: type[enum.StrEnum]) -> Callable[[Any], Any]:
             raise ValidationError(f"expected one of {accepted}")
         return member
 
-    return convert
+    return described(convert, {"type": "string", "enum": list(members)})
 
 
 def optional(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -139,7 +155,8 @@ def optional(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return value if value is None or value == "" else convert(value)
 
     convert_optional.__wrapped__ = convert  # type: ignore[attr-defined]
-    return convert_optional
+    empty = {"enum": [None, ""]}
+    return described(convert_optional, {"anyOf": [fragment_of(convert), empty]})
 
 
 def npi(value: Any) -> str:
@@ -167,7 +184,7 @@ def sex(value: Any) -> str:
 
 
 def positive_decimal(limit: Decimal, field: str) -> Callable[[Any], Decimal]:
-    """A converter to a Decimal greater than 0 and at most ``limit``."""
+    """A converter to a Decimal greater than 0 and at most ``limit`` (a whole number)."""
 
     def convert(value: Any) -> Decimal:
         number = to_decimal(value, field)
@@ -175,8 +192,13 @@ def positive_decimal(limit: Decimal, field: str) -> Callable[[Any], Decimal]:
             raise ValidationError(f"expected a number greater than 0 and at most {limit}")
         return number
 
-    return convert
+    return described(convert, decimal_fragment(int(limit)))
 
+
+described(npi, {"type": "string", "pattern": "^[0-9]{10}$"})
+# from 1900: the year's first two digits are 19 or more
+described(birth_date, {**DATE_FRAGMENT, "pattern": "^(?:19|[2-9][0-9])[0-9]{2}-" + DATE_PARTS})
+described(sex, {"enum": ["F", "M", "U"]})
 
 member_id = pattern(r"[A-Za-z0-9-]{2,80}", "2 to 80 letters, digits or '-' (X12 NM109)")
 first_name = text(1, 35)

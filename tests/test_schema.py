@@ -1,0 +1,186 @@
+"""The JSON Schema of the encounter format and the loader agree.
+
+Generated documents (Hypothesis) and hand-made ones go through both; every value the generator
+draws is one both can judge, and the loader-only rules the docs list are tested apart, each as a
+document the schema accepts and the loader refuses.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benlysta_coding import drug, encounter, examples, policy
+from benlysta_coding.cli import main
+from benlysta_coding.errors import InvalidInput
+from tests.helpers import hospital, office
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "src" / "benlysta_coding" / "data" / "encounter.schema.json"
+VALIDATOR = jsonschema.Draft202012Validator(encounter.schema())
+
+
+def schema_accepts(text: str) -> bool:
+    return bool(VALIDATOR.is_valid(json.loads(text)))
+
+
+def loader_accepts(text: str) -> bool:
+    try:
+        encounter.from_json(text)
+    except InvalidInput:
+        return False
+    return True
+
+
+def test_the_schema_is_valid_draft_2020_12_and_shipped_as_generated() -> None:
+    jsonschema.Draft202012Validator.check_schema(encounter.schema())
+    assert encounter.schema() == json.loads(SHIPPED.read_text(encoding="utf-8"))
+    out = __import__("io").StringIO()
+    assert 0 == main(["schema", "encounter"], out)
+    assert SHIPPED.read_text(encoding="utf-8") == out.getvalue()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("encounter-*.json")), ids=str)
+def test_every_example_validates(path: Path) -> None:
+    assert [] == [e.message for e in VALIDATOR.iter_errors(json.loads(path.read_text()))]
+    assert loader_accepts(path.read_text())
+
+
+# What each field may be given: values both the schema and the loader can judge alone.
+VALUES: dict[str, list[Any]] = {
+    "service_date": ["2025-03-03", "2024-02-29", "2025-13-01", "03/03/2025", 20250303, None],
+    "route": ["iv", "sc", "im", 1, "IV"],
+    "setting": ["office", "hospital_outpatient", "clinic", ""],
+    "payer": ["commercial", "medicare_part_b", "acme", 5, ""],
+    "indication": ["sle", "lupus_nephritis", "lupus", None],
+    "drug": ["belimumab", "saphnelo", 7],
+    "diagnoses": [
+        ["M32.14"],
+        ["m3214", "M32.19"],
+        [],
+        "M32.14",
+        ["X"],
+        [f"M32.1{n}" for n in range(5)] * 3,
+    ],
+    "infusion_minutes": [62, 0, 1440, -1, 1441, "62", 62.5, None],
+    "dose_mg": [
+        "683",
+        683,
+        683.5,
+        "0",
+        0,
+        "20000",
+        "20000.0",
+        "20000.5",
+        20001,
+        "-5",
+        "abc",
+        "1e3",
+        None,
+    ],
+    "products_used": [
+        [{"ndc": "49401-101-01", "count": 2}],
+        [{"ndc": "49401-101-01", "count": 0}],
+        [{"ndc": "x", "count": 1}],
+        [{"ndc": "49401-101-01", "count": 1, "lot": "A"}],
+        [],
+        {"ndc": "49401-101-01", "count": 1},
+    ],
+    "ndc": ["49401-088-02", "N4 49401008802", "4940108802", "49401-88-02", 49401008802],
+    "drug_modifiers": [["JG"], ["JG", "TB"], ["JG", "JG"], ["XX"], "JG"],
+    "place_of_service": ["11", "49", "12", 11],
+    "frequency": ["original", "corrected"],
+    "prior_authorization": ["PA-1", "PA 1", ""],
+    "claim_id": ["BEN-1", "", "x" * 21, 5],
+    "colour": ["blue"],
+}
+PATIENT: dict[str, list[Any]] = {
+    "weight_kg": ["63.4", 63.4, "1000", "1000.5", 1000.5, 1e3, "0", 0, "-1", "abc", "+70", " 70 "],
+    "birth_date": ["1978-06-14", "1900-01-01", "1899-12-31", "1978-6-14", 19780614],
+    "sex": ["F", "M", "U", "X", "f"],
+    "first_name": ["JANE", "", "J" * 35, "J" * 36, "A\tB"],
+}
+REQUIRED = ["service_date", "route", "indication", "setting", "payer", "diagnoses", "patient"]
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    data: dict[str, Any] = copy.deepcopy(draw(st.sampled_from([office(), hospital()])))
+    data.pop("subscriber", None)
+    for key in draw(st.lists(st.sampled_from(sorted(VALUES)), max_size=3, unique=True)):
+        value = draw(st.sampled_from(VALUES[key]))
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    for key in draw(st.lists(st.sampled_from(sorted(PATIENT)), max_size=2, unique=True)):
+        data["patient"][key] = draw(st.sampled_from(PATIENT[key]))
+    if draw(st.integers(0, 9)) == 0:
+        data.pop(draw(st.sampled_from(REQUIRED)), None)
+    if data.get("frequency") not in (None, "original"):
+        data.pop("payer_claim_number", None)
+    return json.dumps(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(documents())
+def test_the_schema_and_the_loader_agree(text: str) -> None:
+    assert schema_accepts(text) == loader_accepts(text)
+
+
+def test_hand_made_documents_are_judged_alike() -> None:
+    good = office()
+    cases = {
+        "valid": (good, True),
+        "a wrong type": ({**good, "route": ["iv"]}, False),
+        "an unknown key": ({**good, "infusion_time": 62}, False),
+        "a missing key": ({k: v for k, v in good.items() if k != "diagnoses"}, False),
+        "a number out of range": ({**good, "infusion_minutes": 2000}, False),
+        "decimal text out of range": ({**good, "dose_mg": "20000.01"}, False),
+        "decimal text at the limit": ({**good, "dose_mg": "020000.000"}, True),
+        "a bad date": ({**good, "service_date": "2025-3-3"}, False),
+        "a nested unknown key": ({**good, "patient": {**good["patient"], "age": 40}}, False),
+    }
+    for name, (data, expected) in cases.items():
+        text = json.dumps(data)
+        assert (expected, expected) == (schema_accepts(text), loader_accepts(text)), name
+
+
+LOADER_ONLY = {
+    "a day the month does not have": {"service_date": "2025-02-30"},
+    "a birth date after the date of service": {
+        "patient": {**office()["patient"], "birth_date": "2025-12-01"}
+    },
+    "a payer claim number on an original claim": {"payer_claim_number": "123"},
+    "an NPI with a wrong check digit": {
+        "billing_provider": {**office()["billing_provider"], "npi": "1234567890"}
+    },
+    "more than 12 decimals": {"dose_mg": "683.0000000000001"},
+    "10 bare digits of an unknown product": {"ndc": "1234567890"},
+}
+
+
+@pytest.mark.parametrize("change", list(LOADER_ONLY.values()), ids=list(LOADER_ONLY))
+def test_each_loader_only_rule_is_one_the_schema_cannot_say(change: dict[str, Any]) -> None:
+    text = json.dumps({**office(), **change})
+    assert (True, False) == (schema_accepts(text), loader_accepts(text))
+    page = (ROOT / "docs" / "schema.rst").read_text()
+    assert all(word in page for word in ("check digit", "12 decimals", "10 bare digits"))
+
+
+def test_the_schema_names_the_drugs_and_policies_loaded(tmp_path: Path) -> None:
+    acme = policy.PayerPolicy(name="acme")
+    made = encounter.schema(policy.registry([acme]))
+    assert ["medicare_part_b", "commercial", "acme"] == made["properties"]["payer"]["enum"]
+    assert ["belimumab"] == made["properties"]["drug"]["anyOf"][0]["enum"]  # or null, or ""
+    assert not VALIDATOR.is_valid({**office(), "payer": "acme"})
+    assert jsonschema.Draft202012Validator(made).is_valid({**office(), "payer": "acme"})
+    assert drug.DRUGS["belimumab"].indications == tuple(made["properties"]["indication"]["enum"])
+    assert examples.OFFICE_IV["payer"] in made["properties"]["payer"]["enum"]
