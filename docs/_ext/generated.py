@@ -3,7 +3,8 @@
 * ``_generated/weights.rst``: weight -> dose, vials, units administered and wasted, for common
   weights (least-waste plan, 10 mg/kg);
 * ``_generated/jwjz.rst``: the JW / JZ decision by date of service and payer policy, from
-  ``lines.waste_decision``.
+  ``lines.waste_decision``;
+* ``_generated/csv.rst``: the columns of a CSV infusion log.
 """
 
 from __future__ import annotations
@@ -59,10 +60,19 @@ def jwjz() -> str:
     return _table(["Date of service", "Payer policy", "Discarded", "Billed"], rows)
 
 
+def csv_columns() -> str:
+    from benlysta_coding import _intake
+
+    rows = [
+        [f"``{c.name}``", c.help, f"``{c.example}``" if c.example else ""] for c in _intake.COLUMNS
+    ]
+    return _table(["Column", "Holds", "Example"], rows)
+
+
 def write(app: Sphinx) -> None:
     folder = Path(app.srcdir) / "_generated"
     folder.mkdir(exist_ok=True)
-    for name, make in (("weights.rst", weights), ("jwjz.rst", jwjz)):
+    for name, make in (("weights.rst", weights), ("jwjz.rst", jwjz), ("csv.rst", csv_columns)):
         text = make()
         path = folder / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:

@@ -17,8 +17,8 @@ from typing import Any, Final
 
 import attrs
 
+from benlysta_coding import _intake, drug, encounter, parties, policy, refdata
 from benlysta_coding import claim as claim_module
-from benlysta_coding import drug, encounter, parties, policy, refdata
 from benlysta_coding.claim import Claim, ClaimKind
 from benlysta_coding.drug import Drug
 from benlysta_coding.errors import InvalidInput, ValidationError
@@ -45,6 +45,8 @@ class Options:
     policies: tuple[PayerPolicy, ...] = ()
     """Payer policies loaded from files, which a record's ``payer`` may name besides the
     built-ins."""
+    paths: Mapping[str, str] = attrs.field(factory=dict)
+    """Key paths -> the columns of a CSV input that fill them, to name problems as the file does."""
 
 
 @attrs.frozen
@@ -85,7 +87,7 @@ def process_many(
             else:
                 loaded.append((index, encounter.from_json(record, policies, drugs)))
         except ValidationError as error:
-            results[index] = _problem(error)
+            results[index] = _problem(error, options)
     built: list[tuple[int, encounter.Encounter, Claim]] = []
     made = claim_module._each(
         [read for _, read in loaded],
@@ -96,14 +98,14 @@ def process_many(
     )
     for (index, read), claim in zip(loaded, made, strict=True):
         if isinstance(claim, ValidationError):
-            results[index] = _problem(claim)
+            results[index] = _problem(claim, options)
         else:
             built.append((index, read, claim))
     for index, read, claim in built:
         try:
             results[index] = _output(read, claim, options)
         except ValidationError as error:
-            results[index] = _problem(error)
+            results[index] = _problem(error, options)
     return results
 
 
@@ -126,8 +128,12 @@ def _output(read: encounter.Encounter, claim: Claim, options: Options) -> Result
     return Result("x12", x12.render_claim(claim, who, options.non_ascii), claim.claim_id)
 
 
-def _problem(error: ValidationError) -> Result:
-    """A problem result: every problem of a record, never its claim id."""
+def _problem(error: ValidationError, options: Options) -> Result:
+    """A problem result: every problem of a record (named by the CSV's columns for a CSV input),
+    never its claim id."""
     if isinstance(error, InvalidInput):
-        return Result("problem", "; ".join(str(problem) for problem in error.problems))
+        problems = (
+            _intake.renamed(error.problems, options.paths) if options.paths else error.problems
+        )
+        return Result("problem", "; ".join(str(problem) for problem in problems))
     return Result("problem", str(error))

@@ -21,7 +21,9 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import csv
 import datetime
+import io
 import json
 import os
 import pathlib
@@ -32,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, BinaryIO, Final, TextIO
 
 from benlysta_coding import (
+    _intake,
     _pipeline,
     dosing,
     encounter,
@@ -502,10 +505,49 @@ def _work(task: tuple[list[tuple[int, str | None, str]], _pipeline.Options]) -> 
     return [(number, problem if text is None else next(done)) for number, text, problem in lines]
 
 
-def _results(source: BinaryIO, options: _pipeline.Options, jobs: int) -> Iterator[tuple[int, Any]]:
+def _csv_lines(
+    source: BinaryIO, shape: _intake.Layout, delimiter: str
+) -> Iterator[tuple[int, str | None, str]]:
+    """(record number, the record as encounter JSON or None, problem) for each data record of a
+    CSV file whose header was read; streamed."""
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    rows = _intake.rows(text, delimiter, first=1)
+    number = 0
+    try:
+        for number, row in rows:
+            data, problems = _intake.record(row, shape)
+            if problems:
+                yield number, None, "; ".join(str(problem) for problem in problems)
+            else:
+                yield number, json.dumps(data), ""
+    except _intake._BadRecord as error:
+        raise _ReadFailed(f"record {error.number}: {error.reason}") from None
+    except UnicodeDecodeError:
+        raise _ReadFailed(f"after record {number}: not UTF-8 text") from None
+    except OSError as error:
+        raise _ReadFailed(_reason(error)) from error
+    finally:
+        text.detach()  # the caller closes the file
+
+
+def _csv_header(source: BinaryIO, args: argparse.Namespace) -> _intake.Layout:
+    """The layout of a CSV input's header line (its problems raise)."""
+    mapping = _intake.read_columns(args.columns) if args.columns else _intake.ColumnMap()
+    line = source.readline(MAX_LINE_BYTES + 1)
+    try:
+        first = line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput([Problem("header", "invalid-csv", "not UTF-8 text")]) from None
+    header = next(csv.reader([first], delimiter=args.delimiter), [])
+    return _intake.layout(header, mapping)
+
+
+def _results(
+    source: Iterator[tuple[int, str | None, str]], options: _pipeline.Options, jobs: int
+) -> Iterator[tuple[int, Any]]:
     """(line number, result or problem text) for each line, in order; in ``jobs`` processes. The
     input is streamed: at most a few chunks of lines are held at a time."""
-    parts = chunks(_lines(source), CHUNK_LINES)
+    parts = chunks(source, CHUNK_LINES)
     if jobs == 1:
         for chunk in parts:
             yield from _work((chunk, options))
@@ -567,6 +609,16 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         reference = _reference(args)
         rules = _rules(args.rule)
         drugs, policies = _loaded(args)
+        kind = args.input or ("csv" if args.file.lower().endswith(".csv") else "jsonl")
+        paths: dict[str, str] = {}
+        if kind == "csv":
+            shape = _csv_header(source, args)
+            paths = shape.paths()
+            lines = _csv_lines(source, shape, args.delimiter)
+        elif args.columns:
+            raise ValidationError("--columns: only for a CSV input")
+        else:
+            lines = _lines(source)
     except InvalidInput as error:
         for problem in error.problems:
             _say(err, str(problem))
@@ -582,12 +634,13 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         rules=rules,
         drugs=drugs,
         policies=policies,
+        paths=paths,
     )
     writer = x12.Interchange(out, _envelope(args)) if args.format != "json" else None
     bad = written = 0
     stop = _CtrlC()
     try:
-        for number, result in stop.watching(_results(source, options, args.jobs)):
+        for number, result in stop.watching(_results(lines, options, args.jobs)):
             if isinstance(result, str):  # a line that could not be read
                 message = result
             elif result.kind == "skip":
@@ -606,7 +659,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 except ValidationError as error:
                     message = str(error)
             bad += 1
-            _say(err, f"line {number}: {message}")
+            _say(err, f"{'row' if kind == 'csv' else 'line'} {number}: {message}")
         stop.check()
         if writer is not None:
             try:
@@ -635,7 +688,10 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         stop.restore()
         if source is not sys.stdin.buffer:
             source.close()
-    _say(err, f"{written} claim(s) written, {bad} line(s) with problems")
+    _say(
+        err,
+        f"{written} claim(s) written, {bad} {'row' if kind == 'csv' else 'line'}(s) with problems",
+    )
     return 2 if bad else 0
 
 
@@ -1117,7 +1173,7 @@ EXAMPLES: Final = {
     ),
     "batch": (
         "batch visits.jsonl --format 837p > claims.837",
-        "batch visits.jsonl --jobs 2 > claims.jsonl",
+        "batch log.csv --columns site.toml > claims.jsonl",
     ),
     "remit": (
         "remit examples/remittance-office-iv.835",
@@ -1217,7 +1273,26 @@ def _parser() -> argparse.ArgumentParser:
         "batch",
         "stream a JSON Lines file of encounters",
     )
-    batch.add_argument("file", help="JSON Lines file, one encounter per line, or - for stdin")
+    batch.add_argument(
+        "file", help="JSON Lines file (one encounter per line), a .csv infusion log, or - for stdin"
+    )
+    batch.add_argument(
+        "--input",
+        choices=["jsonl", "csv"],
+        type=str.lower,
+        help="the input's format (default: csv for a .csv file, else jsonl)",
+    )
+    batch.add_argument(
+        "--columns",
+        metavar="MAP.toml",
+        help="CSV: a column mapping file ([columns], [constants], ignore)",
+    )
+    batch.add_argument(
+        "--delimiter",
+        default=",",
+        choices=[",", ";"],
+        help="CSV: the field separator, ',' (default) or ';'",
+    )
     _format_option(
         batch, ["json", "837p", "837i"], "JSON Lines of claims (default), or one X12 interchange"
     )

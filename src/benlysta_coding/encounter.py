@@ -67,15 +67,15 @@ import enum
 import json
 import math
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
+from benlysta_coding import _intake, icd10, ndc, policy, products
 from benlysta_coding import drug as _drugs
-from benlysta_coding import icd10, ndc, policy, products
 from benlysta_coding._structure import (
     DATE_FRAGMENT,
     Reader,
@@ -114,6 +114,7 @@ from benlysta_coding.products import Route
 
 __all__ = [
     "Address",
+    "BadRow",
     "Clinician",
     "Encounter",
     "Frequency",
@@ -128,6 +129,7 @@ __all__ = [
     "Setting",
     "Submitter",
     "Subscriber",
+    "from_csv",
     "from_dict",
     "from_json",
     "load",
@@ -657,6 +659,82 @@ def load(
             [Problem("$", "unreadable", f"cannot read the file ({type(error).__name__})")]
         ) from None
     return from_json(data, policies, drugs)
+
+
+@attrs.frozen
+class BadRow:
+    """A row of a CSV file that is no encounter: its number (the Nth data record after the header)
+    and every problem, each named by its column as the file names it."""
+
+    row: int
+    problems: tuple[Problem, ...]
+
+    def __str__(self) -> str:
+        return f"row {self.row}: " + "; ".join(str(problem) for problem in self.problems)
+
+
+def from_csv(
+    path: str | os.PathLike[str],
+    columns: str | os.PathLike[str] | _intake.ColumnMap | None = None,
+    *,
+    delimiter: str = ",",
+    policies: Mapping[str, PayerPolicy] = policy.POLICIES,
+    drugs: Mapping[str, Drug] = _drugs.DRUGS,
+) -> Iterator[Encounter | BadRow]:
+    """Read an infusion log exported as CSV, one administration per row: each row's
+    :class:`Encounter`, or a :class:`BadRow` with every problem of that row. The file streams
+    (a row at a time); a header that cannot be read raises
+    :class:`~benlysta_coding.errors.InvalidInput` before any row.
+
+    The columns are the library's (the docs' how-to "From a spreadsheet export to an 837" lists
+    them); ``columns`` maps a site's own (a TOML file with ``[columns]``, ``[constants]`` and
+    ``ignore``). ``delimiter`` is ``,`` or ``;`` (European spreadsheet exports). A record the CSV
+    reader cannot read (an unclosed quote) or text that is not UTF-8 ends the file with a
+    :class:`BadRow`: the rest cannot be read reliably.
+
+    >>> rows = list(from_csv("examples/infusion-log.csv"))
+    >>> [(r.claim_id, r.patient.weight_kg) for r in rows if isinstance(r, Encounter)][:2]
+    [('LOG-0001', Decimal('68.3')), ('LOG-0002', Decimal('52'))]
+    >>> [str(r) for r in rows if isinstance(r, BadRow)]
+    ['row 3: weight_kg: expected a number greater than 0 and at most 1000 [invalid-value]']
+    """
+    mapping = (
+        columns
+        if isinstance(columns, _intake.ColumnMap)
+        else _intake.ColumnMap()
+        if columns is None
+        else _intake.read_columns(columns)
+    )
+    with _intake.open_text(path) as text:
+        yield from _csv_rows(text, mapping, delimiter, policies, drugs)
+
+
+def _csv_rows(
+    text: Iterable[str],
+    mapping: _intake.ColumnMap,
+    delimiter: str,
+    policies: Mapping[str, PayerPolicy],
+    drugs: Mapping[str, Drug],
+) -> Iterator[Encounter | BadRow]:
+    rows = _intake.rows(text, delimiter)
+    try:
+        _, header = next(rows, (0, []))
+        shape = _intake.layout(header, mapping)
+        paths = shape.paths()
+        for number, row in rows:
+            data, problems = _intake.record(row, shape)
+            try:
+                read = from_dict(data, policies, drugs)
+            except InvalidInput as error:
+                problems += _intake.renamed(error.problems, paths)
+            if problems:
+                yield BadRow(number, tuple(problems))
+            else:
+                yield read
+    except _intake._BadRecord as error:
+        yield BadRow(error.number, (Problem("record", "invalid-csv", error.reason),))
+    except UnicodeDecodeError:
+        yield BadRow(0, (Problem("file", "invalid-csv", "not UTF-8 text"),))
 
 
 SCHEMA_ID: Final = "https://benlysta-coding.invalid/schema/encounter.schema.json"
