@@ -50,6 +50,14 @@ class Options:
 
 
 @attrs.frozen
+class Refused:
+    """A record already known to be bad (a CSV row whose cells could not be read): its result is
+    a problem with this reason."""
+
+    reason: str
+
+
+@attrs.frozen
 class Result:
     """``kind`` is ``skip`` (a blank line), ``problem`` (``value`` is the reason), ``json`` (a JSON
     line) or ``x12`` (a :class:`~benlysta_coding.export.x12.Rendered` claim); ``claim_id`` is kept
@@ -66,7 +74,7 @@ def process(record: str | bytes | Mapping[str, Any] | None, options: Options) ->
 
 
 def process_many(
-    records: Sequence[str | bytes | Mapping[str, Any] | None], options: Options
+    records: Sequence[str | bytes | Mapping[str, Any] | Refused | None], options: Options
 ) -> list[Result]:
     """:func:`process` for each record, in order, done in stages: every record is loaded, then
     every claim is built (each step of the build for all of them, as
@@ -80,6 +88,9 @@ def process_many(
     policies = policy.registry(options.policies) if options.policies else policy.POLICIES
     for index, record in enumerate(records):
         if record is None or (isinstance(record, str | bytes) and not record.strip()):
+            continue
+        if isinstance(record, Refused):
+            results[index] = Result("problem", record.reason)
             continue
         try:
             if isinstance(record, Mapping):
