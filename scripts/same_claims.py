@@ -19,15 +19,12 @@ from __future__ import annotations
 
 import argparse
 import collections
-import copy
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PRICES = ["--price=J0490=12.50", "--price=96365=150", "--price=96366=40", "--price=96372=25",
@@ -35,56 +32,13 @@ PRICES = ["--price=J0490=12.50", "--price=96365=150", "--price=96366=40", "--pri
 ENVELOPE = ["--control-number=7", "--created=2026-01-02T08:00"]
 
 
-def corpus(count: int, seed: int = 20261207) -> list[str]:
-    """``count`` varied encounter records (JSON text), from the examples."""
+def corpus(count: int) -> list[str]:
+    """``count`` varied encounter records (JSON text): ``records`` of ``benchmarks/corpus.py``."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
     sys.path.insert(0, str(ROOT / "src"))
-    from benlysta_coding import examples
+    from corpus import records
 
-    rng = random.Random(seed)
-    records = []
-    for number in range(count):
-        base = examples.HOSPITAL_IV if rng.random() < 0.3 else examples.OFFICE_IV
-        data: dict[str, Any] = copy.deepcopy(base)
-        data["claim_id"] = f"C{number:06d}"
-        patient = data["patient"]
-        age = rng.choice([4, 5, 6, 9, 12, 15, 17, 18, 25, 33, 40, 52, 67, 80])
-        patient["birth_date"] = f"{2025 - age}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        adult = [45, 55, "63.4", "68.3", 72, 90, "101.7", 120]
-        child = [15, 22, 39, 40, 45, 55]
-        patient["weight_kg"] = str(rng.choice(adult if age >= 18 else child))
-        if rng.random() < 0.02:
-            patient["weight_kg"] = "400"  # implausible
-        data["payer"] = rng.choice(["medicare_part_b", "commercial"])
-        data["indication"] = rng.choice(["sle", "sle", "lupus_nephritis"])
-        if data["payer"] == "commercial":
-            data.pop("subscriber", None)
-        good = [["M32.13"], ["M32.10", "M32.19"], ["M32.19"], ["M32.9"]]
-        if data["indication"] == "lupus_nephritis":
-            good = [["M32.14"], ["M32.14", "M32.13"]]
-        bad = [["M32.1"], ["N05.9"], ["M32.0"], ["Z79.899", "M32.14"], ["M32.14", "N08"],
-               ["M32.16"], ["L93.0"]]  # fmt: skip
-        data["diagnoses"] = rng.choice(good if rng.random() < 0.85 else bad)
-        if rng.random() < 0.2:
-            data["route"] = "sc"
-            data["payer"] = "commercial"
-            data.pop("infusion_minutes", None)
-            if rng.random() < 0.5:
-                data["ndc"] = rng.choice(["49401-088-02", "49401-088-35", "49401-088-47"])
-        else:
-            data["infusion_minutes"] = rng.choice([10, 15, 16, 35, 62, 90, 91, 121, 151, 200])
-        if rng.random() < 0.3:
-            data["dose_mg"] = str(rng.choice([200, 400, 550, 634, 683, 700, 1000]))
-        if rng.random() < 0.2 and data["route"] == "iv":
-            data["products_used"] = [
-                {"ndc": "49401-102-01", "count": rng.randint(1, 2)},
-                {"ndc": "49401-101-01", "count": rng.randint(0, 3) or 1},
-            ]
-        if rng.random() < 0.01:
-            data["service_date"] = "2011-06-01"
-        if rng.random() < 0.01:
-            data["route"] = "im"  # a bad record
-        records.append(json.dumps(data))
-    return records
+    return [json.dumps(record) for record in records(count)]
 
 
 def run(src: Path, argv: list[str], stdin: str | None = None) -> tuple[int, str, str]:

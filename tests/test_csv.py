@@ -190,9 +190,11 @@ def test_a_header_that_cannot_be_read_stops_before_any_row(tmp_path: Path) -> No
     status, out, err = run("batch", str(log), *PRICES)
     assert (2, "") == (status, out)
     assert "header: 'weigth_kg': not a library column" in err
-    both = write(tmp_path / "both.csv", [{**rows_of()[0], "weight_lb": "150"}])
-    with pytest.raises(InvalidInput, match="weight_kg or weight_lb, not both"):
-        list(encounter.from_csv(both))
+    both = write(tmp_path / "both.csv", [{**rows_of()[0], "weight_lb": "150"}, rows_of()[0]])
+    bad, good = encounter.from_csv(both)  # the second row leaves weight_lb empty
+    assert isinstance(bad, BadRow)
+    assert ["weight_kg/weight_lb"] == [p.path for p in bad.problems]
+    assert isinstance(good, Encounter)
 
 
 def test_an_unreadable_record_ends_the_file_with_a_bad_row(tmp_path: Path) -> None:

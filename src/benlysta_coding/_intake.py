@@ -212,10 +212,6 @@ def layout(header: list[str], mapping: ColumnMap) -> Layout:
         names[library] = name
     for library in mapping.constants:
         names.setdefault(library, f"constants.{library}")
-    if "weight_kg" in names and "weight_lb" in names:
-        problems.append(
-            Problem("header", "duplicate-column", "give weight_kg or weight_lb, not both")
-        )
     for library in REQUIRED:
         if library not in names:
             problems.append(Problem("header", "missing-column", f"no column {library}"))
@@ -236,6 +232,12 @@ def record(row: list[str], shape: Layout) -> tuple[dict[str, Any], list[Problem]
         cell = row[index].strip() if index < len(row) else ""
         if cell:
             values[library] = cell
+    if "weight_kg" in values and "weight_lb" in values:
+        kg, lb = (shape.names.get(name, name) for name in ("weight_kg", "weight_lb"))
+        problems.append(
+            Problem(f"{kg}/{lb}", "invalid-value", "give the weight in kg or in pounds, not both")
+        )
+        del values["weight_lb"]
     data: dict[str, Any] = {}
     for library, cell in values.items():
         column = BY_NAME[library]

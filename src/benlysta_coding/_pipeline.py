@@ -86,6 +86,7 @@ def process_many(
     loaded: list[tuple[int, encounter.Encounter]] = []
     drugs = drug.registry(options.drugs) if options.drugs else drug.DRUGS
     policies = policy.registry(options.policies) if options.policies else policy.POLICIES
+    load = encounter.loader(policies, drugs)  # its converters made once for the chunk
     for index, record in enumerate(records):
         if record is None or (isinstance(record, str | bytes) and not record.strip()):
             continue
@@ -96,7 +97,7 @@ def process_many(
             if isinstance(record, Mapping):
                 loaded.append((index, encounter.from_dict(record, policies, drugs)))
             else:
-                loaded.append((index, encounter.from_json(record, policies, drugs)))
+                loaded.append((index, load(encounter.decode(record))))
         except ValidationError as error:
             results[index] = _problem(error, options)
     built: list[tuple[int, encounter.Encounter, Claim]] = []

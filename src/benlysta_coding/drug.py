@@ -177,6 +177,17 @@ class Drug:
     """11-digit NDC -> labeled form, for :mod:`benlysta_coding.ndc`."""
     indications: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
     """The indications of the drug, in the file's order."""
+    iv_mg_per_kg: Decimal | None = attrs.field(init=False, repr=False, eq=False, hash=False)
+    """The weight-based IV dose (10 mg/kg for belimumab), if the drug has one."""
+    sc_regimens: tuple[Regimen, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    """The adult SC regimens an SC dose is checked against."""
+    paediatric_sc_devices: frozenset[Device] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    """The SC devices allowed for children (an autoinjector only for belimumab); empty when the
+    file restricts none."""
+    facts: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    """The facts a finding's fix may name in braces (:func:`benlysta_coding.findings.fill`)."""
 
     def __attrs_post_init__(self) -> None:  # derived once from the fields above
         vials = sorted(self.products_for(Route.IV), key=lambda p: p.strength_mg)
@@ -186,20 +197,24 @@ class Drug:
         catalogue = {p.ndc11: p.ndc10 for p in self.presentations if p.layout != "5-4-2"}
         object.__setattr__(self, "catalogue", catalogue)
         object.__setattr__(self, "indications", tuple(self.indication_diagnoses))
+        per_kg = [r.mg_per_kg for r in self.regimens if r.route == Route.IV and r.mg_per_kg]
+        object.__setattr__(self, "iv_mg_per_kg", per_kg[0] if per_kg else None)
+        adult_sc = tuple(
+            r
+            for r in self.regimens
+            if r.route == Route.SC
+            and not r.not_supported
+            and r.min_age_years >= self.adult_age_years
+        )
+        object.__setattr__(self, "sc_regimens", adult_sc)
+        children: set[Device] = set()
+        for regimen in self.regimens:
+            if regimen.route == Route.SC and regimen.max_age_years < self.adult_age_years:
+                children |= regimen.devices
+        object.__setattr__(self, "paediatric_sc_devices", frozenset(children))
+        object.__setattr__(self, "facts", self._facts())
 
-    @property
-    def unit_mg(self) -> Decimal:
-        """The drug in one billing unit (10 mg for J0490)."""
-        return self.hcpcs.billing_unit_mg
-
-    @property
-    def label(self) -> str:
-        """``name (Brand)``, as explanations write the drug."""
-        return f"{self.name} ({self.brand})"
-
-    @property
-    def facts(self) -> Mapping[str, str]:
-        """The facts a finding's fix may name in braces (:func:`benlysta_coding.findings.fill`)."""
+    def _facts(self) -> dict[str, str]:
         labels = [indication_label(name) for name in self.indications]
         codes = dict.fromkeys(c for codes in self.indication_diagnoses.values() for c in codes)
         return {
@@ -216,33 +231,14 @@ class Drug:
         }
 
     @property
-    def iv_mg_per_kg(self) -> Decimal | None:
-        """The weight-based IV dose (10 mg/kg for belimumab), if the drug has one."""
-        for regimen in self.regimens:
-            if regimen.route == Route.IV and regimen.mg_per_kg is not None:
-                return regimen.mg_per_kg
-        return None
+    def unit_mg(self) -> Decimal:
+        """The drug in one billing unit (10 mg for J0490)."""
+        return self.hcpcs.billing_unit_mg
 
     @property
-    def sc_regimens(self) -> tuple[Regimen, ...]:
-        """The adult SC regimens an SC dose is checked against."""
-        return tuple(
-            r
-            for r in self.regimens
-            if r.route == Route.SC
-            and not r.not_supported
-            and r.min_age_years >= self.adult_age_years
-        )
-
-    @property
-    def paediatric_sc_devices(self) -> frozenset[Device]:
-        """The SC devices allowed for children (an autoinjector only for belimumab); empty when the
-        file restricts none."""
-        found: set[Device] = set()
-        for regimen in self.regimens:
-            if regimen.route == Route.SC and regimen.max_age_years < self.adult_age_years:
-                found |= regimen.devices
-        return frozenset(found)
+    def label(self) -> str:
+        """``name (Brand)``, as explanations write the drug."""
+        return f"{self.name} ({self.brand})"
 
     def supports(self, code: str, indication: str | None = None) -> bool:
         """Whether a diagnosis supports the drug (for ``indication``, or for any indication)."""

@@ -129,10 +129,12 @@ __all__ = [
     "Setting",
     "Submitter",
     "Subscriber",
+    "decode",
     "from_csv",
     "from_dict",
     "from_json",
     "load",
+    "loader",
     "npi_is_valid",
     "reference",
     "schema",
@@ -564,17 +566,43 @@ def from_dict(
     >>> from_dict({**examples.OFFICE_IV, "patient": {**examples.OFFICE_IV["patient"], "weight_kg": 68.3}}).patient.weight_kg
     Decimal('68.3')
     """
-    data = _numbers_as_written(data, 0)
-    reader = Reader()
+    return loader(policies, drugs)(_numbers_as_written(data, 0))
+
+
+def loader(
+    policies: Mapping[str, PayerPolicy] = policy.POLICIES,
+    drugs: Mapping[str, Drug] = _drugs.DRUGS,
+) -> Callable[[object], Encounter]:
+    """The reader of decoded encounter data for ``policies`` and ``drugs``, its converters made
+    once (a batch reads every record with one). Floats are not read here: :func:`from_dict` reads
+    them first, :func:`from_json` never makes any.
+
+    >>> read = loader()
+    >>> read(decode('{"route": "iv"}'))
+    Traceback (most recent call last):
+        ...
+    benlysta_coding.errors.InvalidInput: 6 problems in the input:
+    $.service_date: required [missing]
+    $.indication: required [missing]
+    $.setting: required [missing]
+    $.payer: required [missing]
+    $.diagnoses: required [missing]
+    $.patient: required [missing]
+    """
     overrides: dict[str, Any] | None = None
     if policies is not policy.POLICIES:
         overrides = {"payer": _payer(policies)}
     if drugs is not _drugs.DRUGS:
         overrides = {**(overrides or {}), "drug": _drug(drugs), "indication": _indication(drugs)}
-    encounter = reader.read(Encounter, data, "$", overrides=overrides)
-    if encounter is None:
-        raise InvalidInput(reader.problems)
-    return encounter
+
+    def load(data: object) -> Encounter:
+        reader = Reader()
+        encounter = reader.read(Encounter, data, "$", overrides=overrides)
+        if encounter is None:
+            raise InvalidInput(reader.problems)
+        return encounter
+
+    return load
 
 
 def _numbers_as_written(value: object, depth: int) -> object:
@@ -616,6 +644,16 @@ def from_json(
     $.diagnoses: required [missing]
     $.patient: required [missing]
     """
+    return loader(policies, drugs)(decode(text))
+
+
+def decode(text: str | bytes) -> object:
+    """Encounter JSON text as data, numbers as exact decimals; text that is not JSON raises
+    :class:`~benlysta_coding.errors.InvalidInput`.
+
+    >>> decode('{"patient": {"weight_kg": 63.4}}')
+    {'patient': {'weight_kg': Decimal('63.4')}}
+    """
     if not isinstance(text, str | bytes):
         raise TypeError(f"JSON text: expected str or bytes, not {type(text).__name__}")
     if len(text) > MAX_JSON_BYTES:
@@ -637,7 +675,7 @@ def from_json(
         raise InvalidInput(
             [Problem("$", "invalid-json", "nested deeper than an encounter can be")]
         ) from None
-    return from_dict(data, policies, drugs)
+    return data
 
 
 def load(
