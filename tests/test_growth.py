@@ -12,6 +12,7 @@ from pathlib import Path
 from statistics import NormalDist
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -49,6 +50,16 @@ def test_the_table_agrees_with_the_cdc_published_percentiles() -> None:
 )  # fmt: skip
 def test_age_in_completed_months(born: str, months: int) -> None:
     assert months == growth.age_in_months(dt.date.fromisoformat(born), SERVICE)
+
+
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+)
+def test_completed_months_are_those_relativedelta_counts(born: dt.date, day: dt.date) -> None:
+    # the reference: dateutil's relativedelta, which the library computed with before
+    delta = relativedelta(day, born)
+    assert delta.years * 12 + delta.months == growth.age_in_months(born, day)
 
 
 def test_only_the_2nd_to_the_20th_birthday_has_a_band() -> None:

@@ -223,15 +223,22 @@ def layout(header: list[str], mapping: ColumnMap) -> Layout:
 _COUNT: Final = re.compile(r"\s*([^:;]+?)\s*:\s*([0-9]{1,3})\s*")
 
 
+_SPECIAL: Final = frozenset({"diagnoses", "products_used", "infusion_minutes", "weight_lb"})
+"""The columns whose cell is more than the value of one key."""
+_KEYS: Final = {column.name: tuple(column.path.split(".")) for column in COLUMNS}
+
+
 def record(row: list[str], shape: Layout) -> tuple[dict[str, Any], list[Problem]]:
     """The encounter record of a row, and the problems found reading the cells themselves (each
     named by its column as in the file)."""
     values: dict[str, str] = {**DEFAULTS, **shape.constants}
-    problems = []
+    problems: list[Problem] = []
+    size = len(row)
     for index, library in shape.positions:
-        cell = row[index].strip() if index < len(row) else ""
-        if cell:
-            values[library] = cell
+        if index < size:
+            cell = row[index].strip()
+            if cell:
+                values[library] = cell
     if "weight_kg" in values and "weight_lb" in values:
         kg, lb = (shape.names.get(name, name) for name in ("weight_kg", "weight_lb"))
         problems.append(
@@ -240,48 +247,48 @@ def record(row: list[str], shape: Layout) -> tuple[dict[str, Any], list[Problem]
         del values["weight_lb"]
     data: dict[str, Any] = {}
     for library, cell in values.items():
-        column = BY_NAME[library]
-        shown = shape.names.get(library, library)
         value: Any = cell
-        if library == "diagnoses":
-            value = [code.strip() for code in cell.split(";") if code.strip()]
-        elif library == "products_used":
-            value = []
-            for part in filter(str.strip, cell.split(";")):
-                match = _COUNT.fullmatch(part)
-                if match is None:
-                    problems.append(Problem(shown, "invalid-value", "expected NDC:count;NDC:count"))
-                    break
-                value.append({"ndc": match[1], "count": int(match[2])})
-        elif (
-            library in ("infusion_minutes",)
-            and cell.isascii()
-            and cell.isdigit()
-            and len(cell) <= 6
-        ):
-            value = int(cell)
-        elif library == "weight_lb":
-            try:
-                pounds = (
-                    Decimal(cell) if re.fullmatch(r"[0-9]{1,4}(?:\.[0-9]{1,6})?", cell) else None
-                )
-            except ArithmeticError:  # pragma: no cover - the pattern admits only numbers
-                pounds = None
-            if pounds is None or pounds <= 0:
-                problems.append(
-                    Problem(shown, "invalid-value", "expected a weight in pounds, such as 150.5")
-                )
+        if library in _SPECIAL:
+            value = _special(library, cell, shape.names.get(library, library), problems)
+            if value is None:
                 continue
-            value = str(pounds * POUND_KG)
-        _put(data, column.path, value)
+        keys = _KEYS[library]
+        if len(keys) == 1:
+            data[keys[0]] = value
+            continue
+        place = data
+        for key in keys[:-1]:
+            place = place.setdefault(key, {})
+        place[keys[-1]] = value
     return data, problems
 
 
-def _put(data: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    for key in parents:
-        data = data.setdefault(key, {})
-    data[last] = value
+def _special(library: str, cell: str, shown: str, problems: list[Problem]) -> Any:
+    """The value of a cell that holds a list, a number or pounds; ``None`` when it is refused
+    (its problem recorded)."""
+    if library == "diagnoses":
+        return [code.strip() for code in cell.split(";") if code.strip()]
+    if library == "products_used":
+        used = []
+        for part in filter(str.strip, cell.split(";")):
+            match = _COUNT.fullmatch(part)
+            if match is None:
+                problems.append(Problem(shown, "invalid-value", "expected NDC:count;NDC:count"))
+                break
+            used.append({"ndc": match[1], "count": int(match[2])})
+        return used
+    if library == "infusion_minutes":
+        return int(cell) if cell.isascii() and cell.isdigit() and len(cell) <= 6 else cell
+    pounds = Decimal(cell) if _POUNDS.fullmatch(cell) else None  # weight_lb
+    if pounds is None or pounds <= 0:
+        problems.append(
+            Problem(shown, "invalid-value", "expected a weight in pounds, such as 150.5")
+        )
+        return None
+    return str(pounds * POUND_KG)
+
+
+_POUNDS: Final = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,6})?")
 
 
 def column_of(path: str, paths: Mapping[str, str]) -> str:

@@ -58,6 +58,14 @@ class Refused:
 
 
 @attrs.frozen
+class Decoded:
+    """A record already decoded from its source without floats (a CSV row): read as it is, with
+    no JSON text in between."""
+
+    data: Mapping[str, Any]
+
+
+@attrs.frozen
 class Result:
     """``kind`` is ``skip`` (a blank line), ``problem`` (``value`` is the reason), ``json`` (a JSON
     line) or ``x12`` (a :class:`~benlysta_coding.export.x12.Rendered` claim); ``claim_id`` is kept
@@ -74,7 +82,8 @@ def process(record: str | bytes | Mapping[str, Any] | None, options: Options) ->
 
 
 def process_many(
-    records: Sequence[str | bytes | Mapping[str, Any] | Refused | None], options: Options
+    records: Sequence[str | bytes | Mapping[str, Any] | Refused | Decoded | None],
+    options: Options,
 ) -> list[Result]:
     """:func:`process` for each record, in order, done in stages: every record is loaded, then
     every claim is built (each step of the build for all of them, as
@@ -92,6 +101,12 @@ def process_many(
             continue
         if isinstance(record, Refused):
             results[index] = Result("problem", record.reason)
+            continue
+        if isinstance(record, Decoded):
+            try:
+                loaded.append((index, load(record.data)))
+            except ValidationError as error:
+                results[index] = _problem(error, options)
             continue
         try:
             if isinstance(record, Mapping):

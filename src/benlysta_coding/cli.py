@@ -498,7 +498,11 @@ CHUNK_LINES: Final = 256
 process, or by each worker process under ``--jobs``."""
 
 
-def _work(task: tuple[list[tuple[int, str | None, str]], _pipeline.Options]) -> list[Any]:
+_Line = tuple[int, "str | _pipeline.Decoded | None", str]
+"""A record of the input: its number, its text (or decoded data), or None and why not."""
+
+
+def _work(task: tuple[list[_Line], _pipeline.Options]) -> list[Any]:
     """A chunk's (line number, result or why the line could not be read), in order."""
     lines, options = task
     done = iter(_pipeline.process_many([text for _, text, _ in lines if text is not None], options))
@@ -507,7 +511,7 @@ def _work(task: tuple[list[tuple[int, str | None, str]], _pipeline.Options]) -> 
 
 def _csv_lines(
     source: BinaryIO, shape: _intake.Layout, delimiter: str
-) -> Iterator[tuple[int, str | None, str]]:
+) -> Iterator[tuple[int, _pipeline.Decoded | None, str]]:
     """(record number, the record as encounter JSON or None, problem) for each data record of a
     CSV file whose header was read; streamed."""
     text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
@@ -519,7 +523,7 @@ def _csv_lines(
             if problems:
                 yield number, None, "; ".join(str(problem) for problem in problems)
             else:
-                yield number, json.dumps(data), ""
+                yield number, _pipeline.Decoded(data), ""
     except _intake._BadRecord as error:
         raise _ReadFailed(f"record {error.number}: {error.reason}") from None
     except UnicodeDecodeError:
@@ -543,7 +547,7 @@ def _csv_header(source: BinaryIO, args: argparse.Namespace) -> _intake.Layout:
 
 
 def _results(
-    source: Iterator[tuple[int, str | None, str]], options: _pipeline.Options, jobs: int
+    source: Iterator[_Line], options: _pipeline.Options, jobs: int
 ) -> Iterator[tuple[int, Any]]:
     """(line number, result or problem text) for each line, in order; in ``jobs`` processes. The
     input is streamed: at most a few chunks of lines are held at a time."""
@@ -611,6 +615,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         drugs, policies = _loaded(args)
         kind = args.input or ("csv" if args.file.lower().endswith(".csv") else "jsonl")
         paths: dict[str, str] = {}
+        lines: Iterator[_Line]
         if kind == "csv":
             shape = _csv_header(source, args)
             paths = shape.paths()
@@ -638,6 +643,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     writer = x12.Interchange(out, _envelope(args)) if args.format != "json" else None
     bad = written = 0
+    report = _Printer(err)  # one for the run: a line per bad record
     stop = _CtrlC()
     try:
         for number, result in stop.watching(_results(lines, options, args.jobs)):
@@ -659,7 +665,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 except ValidationError as error:
                     message = str(error)
             bad += 1
-            _say(err, f"{'row' if kind == 'csv' else 'line'} {number}: {message}")
+            report.line(f"{'row' if kind == 'csv' else 'line'} {number}: {message}")
         stop.check()
         if writer is not None:
             try:

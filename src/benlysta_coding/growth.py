@@ -30,13 +30,13 @@ Decimal('57.85364')
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from benlysta_coding._util import EXACT, plain, to_date, to_decimal
 from benlysta_coding.errors import InvalidFormat
@@ -98,8 +98,23 @@ def age_in_months(born: datetime.date, day: datetime.date) -> int:
     >>> age_in_months(datetime.date(2015, 1, 10), datetime.date(2025, 3, 9))
     121
     """
-    delta = relativedelta(to_date(day, "day"), to_date(born, "born"))
-    return delta.years * 12 + delta.months
+    end, start = to_date(day, "day"), to_date(born, "born")
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if months > 0 and _plus_months(start, months) > end:
+        months -= 1  # the last month is not yet complete
+    elif months < 0 and _plus_months(start, months) < end:
+        months += 1
+    return months
+
+
+def _plus_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` moved by ``months``, the day clipped to the month's last (31 January + 1 month is
+    28 or 29 February), as :class:`dateutil.relativedelta.relativedelta` adds months; a property
+    test compares the two."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
 
 
 def band(age_months: int, sex: str) -> WeightBand | None:

@@ -36,14 +36,41 @@ def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     >>> wrap("a b", 40, "  ", "    ")
     ['  a b']
     """
+    width = max(width, 40)
+    fast = _greedy(text, width, first, rest)
+    if fast is not None:
+        return fast
     return textwrap.wrap(
         text,
-        width=max(width, 40),
+        width=width,
         initial_indent=first,
         subsequent_indent=rest,
         break_long_words=True,
         break_on_hyphens=False,
     ) or [first.rstrip()]
+
+
+def _greedy(text: str, width: int, first: str, rest: str) -> list[str] | None:
+    """:func:`textwrap.wrap`'s lines for the common text (printable ASCII words, one space
+    between, no word longer than a line), made without its general machinery (a batch report
+    wraps a line per bad record); ``None`` for any other text. A property test compares the two."""
+    if not text or not text.isascii() or not text.isprintable() or "  " in text:
+        return None
+    if text[0] == " " or text[-1] == " ":
+        return None
+    words = text.split(" ")
+    if max(map(len, words)) > width - max(len(first), len(rest)):
+        return None
+    lines = []
+    line = first + words[0]
+    for word in words[1:]:
+        if len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = rest + word
+    lines.append(line)
+    return lines
 
 
 def _finding(finding: Finding, width: int, colour: bool) -> list[str]:
