@@ -11,15 +11,37 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+import types
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from benlysta_coding.errors import InvalidInput, Problem
 
 MAX_BYTES: Final = 1_000_000
 """The largest data file read (a drug file is about 5 KB)."""
+
+
+T = TypeVar("T")
+
+
+def registry(
+    built_in: Mapping[str, T], loaded: Iterable[T], kind: type, what: str, field: str
+) -> Mapping[str, T]:
+    """``built_in`` and ``loaded`` by name (each value's ``name``); a value that is not ``kind``
+    is a :class:`TypeError`, a name used twice an :class:`~benlysta_coding.errors.InvalidInput`."""
+    found = dict(built_in)
+    for value in loaded:
+        if not isinstance(value, kind):
+            raise TypeError(f"{field}: expected {kind.__module__}.{kind.__name__} values")
+        name = value.name  # type: ignore[attr-defined]
+        if name in found and found[name] is not value:
+            where = getattr(value, "source", "") or name
+            problem = Problem(where, "duplicate", f"a {what} named {name!r} is already loaded")
+            raise InvalidInput([problem])
+        found[name] = value
+    return types.MappingProxyType(found)
 
 
 class Problems:

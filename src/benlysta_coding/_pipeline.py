@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -22,6 +22,7 @@ from benlysta_coding import claim as claim_module
 from benlysta_coding.claim import Claim, ClaimKind
 from benlysta_coding.drug import Drug
 from benlysta_coding.errors import InvalidInput, ValidationError
+from benlysta_coding.findings import rule_settings
 from benlysta_coding.policy import PayerPolicy
 
 KINDS: Final = {"837p": ClaimKind.PROFESSIONAL, "837i": ClaimKind.INSTITUTIONAL}
@@ -47,6 +48,30 @@ class Options:
     built-ins."""
     paths: Mapping[str, str] = attrs.field(factory=dict)
     """Key paths -> the columns of a CSV input that fill them, to name problems as the file does."""
+
+
+def options(
+    form: str,
+    prices: Mapping[str, str] | None,
+    today: datetime.date | None,
+    rules: Mapping[str, str] | None,
+    drugs: Iterable[Drug],
+    policies: Iterable[PayerPolicy],
+) -> Options:
+    """The :class:`Options` of a distributed run, checked at the call (before any worker runs):
+    the rule settings, and the drugs and policies loaded (a name used twice is refused)."""
+    settings = rule_settings(rules)
+    loaded_drugs, loaded_policies = tuple(drugs), tuple(policies)
+    drug.registry(loaded_drugs)
+    policy.registry(loaded_policies)
+    return Options(
+        form=form,
+        prices={str(k): str(v) for k, v in prices.items()} if prices else None,
+        today=today,
+        rules=dict(settings) or None,
+        drugs=loaded_drugs,
+        policies=loaded_policies,
+    )
 
 
 @attrs.frozen

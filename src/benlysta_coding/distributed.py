@@ -28,11 +28,10 @@ from typing import Any
 
 import attrs
 
-from benlysta_coding import _pipeline, claim, drug, policy
+from benlysta_coding import _pipeline, claim
 from benlysta_coding._util import chunks
 from benlysta_coding.drug import Drug
 from benlysta_coding.errors import InvalidComponent, ValidationError
-from benlysta_coding.findings import rule_settings
 from benlysta_coding.policy import PayerPolicy
 
 __all__ = ["PartitionFile", "Rejected", "Report", "write_837_partitions"]
@@ -173,18 +172,8 @@ def write_837_partitions(
         )
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    settings = rule_settings(rules)  # checked at the call, before any partition runs
-    loaded_drugs, loaded_policies = tuple(drugs), tuple(policies)
-    drug.registry(loaded_drugs)  # a wrong or twice-used drug is refused here, at the call
-    policy.registry(loaded_policies)
-    options = _pipeline.Options(
-        form=form,
-        prices=dict(prices) if prices else None,
-        today=today,
-        rules=dict(settings) or None,
-        drugs=loaded_drugs,
-        policies=loaded_policies,
-    )
+    # checked at the call, before any partition runs
+    options = _pipeline.options(form, prices, today, rules, drugs, policies)
     when = _created(created)
     tasks = [
         dask.delayed(_write_partition)(

@@ -40,7 +40,7 @@ from benlysta_coding import _datafile, cpt, hcpcs, products
 from benlysta_coding import findings as _findings
 from benlysta_coding import ndc as _ndc
 from benlysta_coding._util import plain
-from benlysta_coding.errors import InvalidFormat, InvalidInput, NotSupported, OutOfRange, Problem
+from benlysta_coding.errors import InvalidFormat, NotSupported, OutOfRange
 from benlysta_coding.facts import Certainty
 from benlysta_coding.hcpcs import HCPCSCode
 from benlysta_coding.ndc import NDC11
@@ -604,22 +604,7 @@ def registry(loaded: Iterable[Drug] = ()) -> Mapping[str, Drug]:
     >>> sorted(registry())
     ['belimumab']
     """
-    found = dict(DRUGS)
-    for drug in loaded:
-        if not isinstance(drug, Drug):
-            raise TypeError("drugs: expected benlysta_coding.drug.Drug values")
-        if drug.name in found and found[drug.name] is not drug:
-            raise InvalidInput(
-                [
-                    Problem(
-                        drug.source or drug.name,
-                        "duplicate",
-                        f"a drug named {drug.name!r} is already loaded",
-                    )
-                ]
-            )
-        found[drug.name] = drug
-    return types.MappingProxyType(found)
+    return _datafile.registry(DRUGS, loaded, Drug, "drug", "drugs")
 
 
 def choose(name: str, drugs: Mapping[str, Drug], field: str = "drug: ") -> Drug:

@@ -49,7 +49,6 @@ from benlysta_coding._util import to_date
 from benlysta_coding.errors import (
     InvalidComponent,
     InvalidInput,
-    Problem,
     UnknownCode,
 )
 from benlysta_coding.findings import SETTINGS, rule_settings
@@ -435,19 +434,4 @@ def registry(loaded: Iterable[PayerPolicy] = ()) -> Mapping[str, PayerPolicy]:
     >>> sorted(registry())
     ['commercial', 'medicare_part_b']
     """
-    found = dict(POLICIES)
-    for chosen in loaded:
-        if not isinstance(chosen, PayerPolicy):
-            raise TypeError("policies: expected benlysta_coding.policy.PayerPolicy values")
-        if chosen.name in found and found[chosen.name] is not chosen:
-            raise InvalidInput(
-                [
-                    Problem(
-                        chosen.name,
-                        "duplicate",
-                        f"a policy named {chosen.name!r} is already loaded",
-                    )
-                ]
-            )
-        found[chosen.name] = chosen
-    return types.MappingProxyType(found)
+    return _datafile.registry(POLICIES, loaded, PayerPolicy, "policy", "policies")

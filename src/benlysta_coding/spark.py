@@ -32,10 +32,9 @@ from typing import Any, Final
 
 import attrs
 
-from benlysta_coding import _intake, _pipeline, distributed, drug, policy
+from benlysta_coding import _intake, _pipeline, distributed
 from benlysta_coding.drug import Drug
 from benlysta_coding.errors import InvalidComponent
-from benlysta_coding.findings import rule_settings
 from benlysta_coding.policy import PayerPolicy
 
 __all__ = ["CLAIM_LINES_SCHEMA", "claim_lines", "write_837_partitions"]
@@ -50,29 +49,6 @@ was not billed; ``problems`` says why, and the line fields are null)."""
 
 _LINE_KEYS: Final = ("line", "code", "modifiers", "units", "service_date", "ndc", "ndc_unit",
                      "ndc_quantity", "revenue_code", "charge", "diagnoses")  # fmt: skip
-
-
-def _options(
-    form: str,
-    prices: Mapping[str, str] | None,
-    today: datetime.date | None,
-    rules: Mapping[str, str] | None,
-    drugs: Iterable[Drug],
-    policies: Iterable[PayerPolicy],
-) -> _pipeline.Options:
-    """The options every record is built with, checked at the call (before Spark runs anything)."""
-    settings = rule_settings(rules)
-    loaded_drugs, loaded_policies = tuple(drugs), tuple(policies)
-    drug.registry(loaded_drugs)
-    policy.registry(loaded_policies)
-    return _pipeline.Options(
-        form=form,
-        prices={str(k): str(v) for k, v in prices.items()} if prices else None,
-        today=today,
-        rules=dict(settings) or None,
-        drugs=loaded_drugs,
-        policies=loaded_policies,
-    )
 
 
 def _records(
@@ -143,7 +119,7 @@ def claim_lines(
     >>> out["problems"].iloc[-1]
     '$: not valid JSON: Expecting property name enclosed in double quotes at line 1 [invalid-json]'
     """
-    options = _options("json", prices, today, rules, drugs, policies)
+    options = _pipeline.options("json", prices, today, rules, drugs, policies)
     mapping = _mapping(csv_columns)
 
     def run(frames: Iterator[Any]) -> Iterator[Any]:
@@ -253,7 +229,7 @@ def write_837_partitions(
     shape, options = _shape(
         list(df.columns),
         _mapping(csv_columns),
-        _options(form, prices, today, rules, drugs, policies),
+        _pipeline.options(form, prices, today, rules, drugs, policies),
     )
     rdd = df.rdd
     count = rdd.getNumPartitions()
