@@ -65,10 +65,7 @@ def saphnelo(drug_file: Path) -> drug.Drug:
 
 
 def record(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    data = {**base, "drug": "anifrolumab", "infusion_minutes": 35, "dose_mg": None}
-    data.pop("dose_mg")
-    data.update(changes)
-    return data
+    return {**base, "drug": "anifrolumab", "infusion_minutes": 35, **changes}
 
 
 def built(saphnelo: drug.Drug, data: dict[str, Any]) -> tuple[Claim, parties.Parties]:

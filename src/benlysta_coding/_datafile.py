@@ -80,13 +80,12 @@ def read(
     try:
         return tomllib.loads(raw.decode("utf-8")), found
     except UnicodeDecodeError:
-        found.add("", "invalid-toml", "not UTF-8 text")
+        reason = "not UTF-8 text"
     except tomllib.TOMLDecodeError as error:
-        found.add("", "invalid-toml", f"not valid TOML: {error}")
+        reason = f"not valid TOML: {error}"
     except ValueError:  # an integer of more digits than Python converts
-        found.add("", "invalid-toml", "not valid TOML: a number too long to read")
-    found.raise_if_any()
-    raise AssertionError("unreachable")  # pragma: no cover
+        reason = "not valid TOML: a number too long to read"
+    raise InvalidInput([*found.found, Problem(found.name, "invalid-toml", reason)])
 
 
 class Table:

@@ -113,9 +113,6 @@ DEFAULTS: Final = {"indication": "sle"}
 """Values of the columns a file may leave out."""
 HEADER: Final = ",".join(column.name for column in COLUMNS)
 """The default header line."""
-MAX_FIELD: Final = 131_072
-"""The longest field read: the csv module's own limit (not changed here: it is process-wide); a
-longer cell stops the file with a problem naming its record."""
 
 
 @attrs.frozen
@@ -160,6 +157,11 @@ def read_columns(path: str | os.PathLike[str]) -> ColumnMap:
     top.finish(("columns", "constants", "ignore"))
     problems.raise_if_any()
     return ColumnMap(columns, constants, frozenset(ignore))
+
+
+def column_map(path: str | os.PathLike[str] | None) -> ColumnMap:
+    """The mapping of a ``--columns`` file, or the library's own columns for ``None``."""
+    return ColumnMap() if path is None else read_columns(path)
 
 
 @attrs.frozen
@@ -323,14 +325,14 @@ def rows(text: Iterable[str], delimiter: str, first: int = 0) -> Iterator[tuple[
             return
         except csv.Error as error:
             number += 1
-            raise _BadRecord(number, str(error)) from None
+            raise BadRecord(number, str(error)) from None
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # a blank line is no record
         number += 1
         yield number, row
 
 
-class _BadRecord(Exception):
+class BadRecord(Exception):
     """A record the CSV reader cannot read (an unclosed quote, a field over the limit): the rest
     of the file cannot be read reliably."""
 

@@ -149,7 +149,7 @@ def _diagnosis_findings(
         found.append(
             make(
                 "dx-no-sle",
-                f"no billable diagnosis that supports {drug.name} ({_all_listed(drug)})",
+                f"no billable diagnosis that supports {drug.name} ({drug.facts['diagnoses']})",
                 "$.diagnoses",
             )
         )
@@ -179,11 +179,6 @@ def _diagnosis_findings(
                 )
                 break
     return tuple(fill(found, drug.facts))
-
-
-def _all_listed(drug: Drug) -> str:
-    codes = dict.fromkeys(c for codes in drug.indication_diagnoses.values() for c in codes)
-    return ", ".join(codes)
 
 
 MAX_MODIFIERS: Final = 4

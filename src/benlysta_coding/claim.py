@@ -61,7 +61,7 @@ from benlysta_coding import (
 )
 from benlysta_coding._util import EXACT, article, chunks, exact, plain, to_date, to_decimal
 from benlysta_coding.checks import check_lines
-from benlysta_coding.drug import BELIMUMAB, DRUGS, Drug, choose, indication_label
+from benlysta_coding.drug import BELIMUMAB, DRUGS, Drug, Regimen, choose, indication_label
 from benlysta_coding.encounter import Encounter, Setting
 from benlysta_coding.errors import (
     ClaimHasErrors,
@@ -429,16 +429,8 @@ def _dose(
                 return encounter.dose_mg
             if encounter.dose_mg is None:
                 return label_dose
-            if abs(encounter.dose_mg - label_dose) * 100 > label_dose * tolerance:
-                found.append(
-                    make(
-                        "dose-far-from-label",
-                        f"dose {plain(encounter.dose_mg)} mg "
-                        f"differs from {plain(per_kg)} mg/kg ({plain(label_dose)} mg) "
-                        f"by more than {plain(tolerance)}%",
-                        "$.dose_mg",
-                    )
-                )
+            label = f"{plain(per_kg)} mg/kg ({plain(label_dose)} mg)"
+            _far_from_label(encounter.dose_mg, label_dose, label, tolerance, found)
             return encounter.dose_mg
         if encounter.dose_mg is None:
             found.append(
@@ -459,6 +451,11 @@ def _dose(
     except ValidationError as error:
         found.append(make("dose-not-determined", str(error), "$.dose_mg"))
         return None
+    return _assumed(regimen, found)
+
+
+def _assumed(regimen: Regimen, found: list[Finding]) -> Decimal:
+    """The regimen's dose, billed when the record gives none (an info finding says so)."""
     found.append(
         make(
             "dose-assumed",
@@ -467,6 +464,20 @@ def _dose(
         )
     )
     return regimen.dose_mg
+
+
+def _far_from_label(
+    dose: Decimal, label_dose: Decimal, label: str, tolerance: Decimal, found: list[Finding]
+) -> None:
+    """A dose more than ``tolerance`` percent from the label's (written ``label``) is a warning."""
+    if abs(dose - label_dose) * 100 > label_dose * tolerance:
+        found.append(
+            make(
+                "dose-far-from-label",
+                f"dose {plain(dose)} mg differs from {label} by more than {plain(tolerance)}%",
+                "$.dose_mg",
+            )
+        )
 
 
 def _flat_iv_dose(
@@ -482,25 +493,10 @@ def _flat_iv_dose(
         if encounter.dose_mg is None:
             found.append(make("dose-not-determined", str(error), "$.dose_mg"))
         return encounter.dose_mg
-    label_dose = regimen.dose_mg
     if encounter.dose_mg is None:
-        found.append(
-            make(
-                "dose-assumed",
-                f"{regimen.description}: billed as {plain(label_dose)} mg (maintenance dose)",
-                "$.dose_mg",
-            )
-        )
-        return label_dose
-    if abs(encounter.dose_mg - label_dose) * 100 > label_dose * tolerance:
-        found.append(
-            make(
-                "dose-far-from-label",
-                f"dose {plain(encounter.dose_mg)} mg differs from the labeled "
-                f"{plain(label_dose)} mg by more than {plain(tolerance)}%",
-                "$.dose_mg",
-            )
-        )
+        return _assumed(regimen, found)
+    label = f"the labeled {plain(regimen.dose_mg)} mg"
+    _far_from_label(encounter.dose_mg, regimen.dose_mg, label, tolerance, found)
     return encounter.dose_mg
 
 

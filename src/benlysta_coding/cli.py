@@ -165,14 +165,19 @@ def _loaded(args: argparse.Namespace) -> tuple[tuple[Drug, ...], tuple[PayerPoli
     return tuple(drugs), tuple(policies)
 
 
+def _refused(err: TextIO, error: InvalidInput) -> int:
+    """Every problem of refused input on standard error; the exit status 2."""
+    for problem in error.problems:
+        _say(err, str(problem))
+    return 2
+
+
 def _policies(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``policy list`` and ``policy show NAME``."""
     try:
         _, loaded = _loaded(args)
     except InvalidInput as error:
-        for problem in error.problems:
-            _say(err, str(problem))
-        return 2
+        return _refused(err, error)
     known = policy.registry(loaded)
     if args.action == "list":
         for name, chosen in known.items():
@@ -191,9 +196,7 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         drugs, policies = _loaded(args)
     except InvalidInput as error:
-        for problem in error.problems:
-            _say(err, str(problem))
-        return 2
+        return _refused(err, error)
     made = encounter.schema(policy.registry(policies), drug_module.registry(drugs))
     out.write(json.dumps(made, indent=2, ensure_ascii=False) + "\n")
     return 0
@@ -286,9 +289,7 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return 2
         out.write(_export(claim, loaded, form, args))
     except InvalidInput as error:
-        for problem in error.problems:
-            _say(err, str(problem))
-        return 2
+        return _refused(err, error)
     except ValidationError as error:
         _say(err, f"{error}")
         return 2
@@ -524,7 +525,7 @@ def _csv_lines(
                 yield number, None, "; ".join(str(problem) for problem in problems)
             else:
                 yield number, _pipeline.Decoded(data), ""
-    except _intake._BadRecord as error:
+    except _intake.BadRecord as error:
         raise _ReadFailed(f"record {error.number}: {error.reason}") from None
     except UnicodeDecodeError:
         raise _ReadFailed(f"after record {number}: not UTF-8 text") from None
@@ -536,7 +537,7 @@ def _csv_lines(
 
 def _csv_header(source: BinaryIO, args: argparse.Namespace) -> _intake.Layout:
     """The layout of a CSV input's header line (its problems raise)."""
-    mapping = _intake.read_columns(args.columns) if args.columns else _intake.ColumnMap()
+    mapping = _intake.column_map(args.columns)
     line = source.readline(MAX_LINE_BYTES + 1)
     try:
         first = line.decode("utf-8-sig")
@@ -625,9 +626,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             lines = _lines(source)
     except InvalidInput as error:
-        for problem in error.problems:
-            _say(err, str(problem))
-        return 2
+        return _refused(err, error)
     except ValidationError as error:
         _say(err, f"{error}")
         return 2

@@ -31,8 +31,7 @@ import re
 import types
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -444,7 +443,7 @@ def _read_regimens(top: _datafile.Table, indications: dict[str, list[str]]) -> l
     return made
 
 
-def _read(document: dict[str, object], problems: _datafile.Problems, source: str) -> Drug | None:
+def _read(document: Mapping[str, Any], problems: _datafile.Problems, source: str) -> Drug | None:
     top = _datafile.Table(document, problems)
     name = top.text("name")
     if name is not None and not _NAME.fullmatch(name):
@@ -578,13 +577,19 @@ def load(path: str | os.PathLike[str]) -> Drug:
     True
     """
     document, problems = _datafile.read(path)
-    made = _read(document, problems, Path(path).name)
+    return _made(document, problems)
+
+
+def _made(document: Mapping[str, Any], problems: _datafile.Problems) -> Drug:
+    made = _read(document, problems, problems.name)
     problems.raise_if_any()
     assert made is not None
     return made
 
 
-BELIMUMAB: Final = load(products.BELIMUMAB_FILE)
+BELIMUMAB: Final = _made(
+    products.BELIMUMAB_DOCUMENT, _datafile.Problems(products.BELIMUMAB_FILE.name)
+)
 """Belimumab: J0490 (10 mg), the 120 mg and 400 mg vials for IV, the 200 mg SC devices; loaded from
 the package's ``data/belimumab.toml``.
 

@@ -736,13 +736,7 @@ def from_csv(
     >>> [str(r) for r in rows if isinstance(r, BadRow)]
     ['row 3: weight_kg: expected a number greater than 0 and at most 1000 [invalid-value]']
     """
-    mapping = (
-        columns
-        if isinstance(columns, _intake.ColumnMap)
-        else _intake.ColumnMap()
-        if columns is None
-        else _intake.read_columns(columns)
-    )
+    mapping = columns if isinstance(columns, _intake.ColumnMap) else _intake.column_map(columns)
     with _intake.open_text(path) as text:
         yield from _csv_rows(text, mapping, delimiter, policies, drugs)
 
@@ -769,7 +763,7 @@ def _csv_rows(
                 yield BadRow(number, tuple(problems))
             else:
                 yield read
-    except _intake._BadRecord as error:
+    except _intake.BadRecord as error:
         yield BadRow(error.number, (Problem("record", "invalid-csv", error.reason),))
     except UnicodeDecodeError:
         yield BadRow(0, (Problem("file", "invalid-csv", "not UTF-8 text"),))

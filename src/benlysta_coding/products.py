@@ -34,7 +34,7 @@ import types
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -199,9 +199,16 @@ BELIMUMAB_FILE: Final = Path(__file__).parent / "data" / "belimumab.toml"
 this module (:mod:`benlysta_coding.drug` reads the rest of it)."""
 
 
+BELIMUMAB_DOCUMENT: Final[Mapping[str, Any]] = types.MappingProxyType(
+    _datafile.read(BELIMUMAB_FILE)[0]
+)
+"""The drug file read once, at import: this module takes its presentations, and
+:mod:`benlysta_coding.drug` the rest."""
+
+
 def _belimumab() -> dict[str, Product]:
-    document, problems = _datafile.read(BELIMUMAB_FILE)
-    top = _datafile.Table(document, problems)
+    problems = _datafile.Problems(BELIMUMAB_FILE.name)
+    top = _datafile.Table(BELIMUMAB_DOCUMENT, problems)
     made = [read_presentation(table) for table in top.tables("presentations", required=True)]
     problems.raise_if_any()
     return {p.ndc11: p for p in made if p is not None}

@@ -60,11 +60,10 @@ def _records(
         position = int(row["position"])
         if shape is None:
             value = row.get(column)
-            yield (
-                position,
-                value if isinstance(value, str) else None,
-                "" if isinstance(value, str) else f"{column}: expected the encounter as JSON text",
-            )
+            if isinstance(value, str):
+                yield position, value, ""
+            else:
+                yield position, None, f"{column}: expected the encounter as JSON text"
             continue
         cells = [
             "" if _missing(row[name]) else str(row[name]) for name in row if name != "position"
@@ -153,9 +152,7 @@ def _shape(
 def _mapping(csv_columns: bool | str | os.PathLike[str]) -> _intake.ColumnMap | None:
     if csv_columns is False:
         return None
-    if csv_columns is True:
-        return _intake.ColumnMap()
-    return _intake.read_columns(csv_columns)
+    return _intake.column_map(None if csv_columns is True else csv_columns)
 
 
 def _rows(position: int, result: _pipeline.Result | str) -> list[dict[str, Any]]:
