@@ -62,4 +62,5 @@ nitpick_ignore_regex = [
     (r"py:class", r"(attr\..*|_pipeline\..*|benlysta_coding\._.*)"),
     (r"py:.*", r"(pandas|dask|distributed|IPython|hypothesis)\..*"),
     (r"py:class", r"CodeEntry"),  # the private base class of the code-set entries
+    (r"py:class", r"benlysta_coding\.edits\._F"),  # the type of a decorated edit
 ]

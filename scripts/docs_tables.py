@@ -10,11 +10,24 @@ import json
 import sys
 from pathlib import Path
 
+from benlysta_coding import build  # noqa: F401 - registers the edits and the build steps' rules
 from benlysta_coding.drug import BELIMUMAB
+from benlysta_coding.edits import EDITS, homes
 from benlysta_coding.encounter import reference, schema
 from benlysta_coding.findings import MANDATORY, RULES, fill, make
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def made_by(code: str) -> str:
+    """Where a rule is made, as the findings page says it."""
+    said = []
+    for home in homes()[code]:
+        kind, name = home.split(": ")
+        said.append(
+            f"edit ``{name}``, {EDITS[name].stage} stage" if kind == "edit" else f"step {name}"
+        )
+    return "; ".join(said)
 
 
 def findings_page() -> str:
@@ -41,6 +54,12 @@ def findings_page() -> str:
         "A fix names the facts of the drug billed: the table shows belimumab's, and a claim for a",
         "drug loaded from a file names that drug's (its brand, HCPCS code, diagnoses and ages).",
         "",
+        "Each rule is made in one place, named under its meaning: an *edit* of the registry",
+        "(:mod:`benlysta_coding.edits`: one function of :mod:`benlysta_coding.checks`, run at its",
+        "stage), or a *step* of the build that finds it while it works (the dose cannot be",
+        "determined, the vials opened cannot hold the dose). ``mue-exceeded`` has two: the maximum",
+        "per day a payer policy gives, and the MUE of the CMS files loaded.",
+        "",
         ".. list-table::",
         "   :header-rows: 1",
         "   :widths: 16 7 22 30 25",
@@ -61,7 +80,7 @@ def findings_page() -> str:
         lines += [
             f"   * - _`{rule.code}`",  # an anchor: findings.html#dx-not-billable
             f"     - {rule.severity}{', mandatory' if rule.code in MANDATORY else ''}",
-            f"     - {rule.title}",
+            f"     - {rule.title} ({made_by(rule.code)})",
             f"     - {fixed.fix}{f' ({fixed.source})' if fixed.source else ''}",
             f"     - {said}".rstrip(),
         ]

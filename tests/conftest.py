@@ -24,7 +24,7 @@ def pytest_configure(config: object) -> None:
     code = os.environ.get("BENLYSTA_RULE_OFF")
     if not code:
         return
-    from benlysta_coding import claim, findings
+    from benlysta_coding import build, findings
 
     assert code in findings.RULES, f"BENLYSTA_RULE_OFF: {code} is not a rule"
     applied = findings.apply_settings
@@ -33,7 +33,7 @@ def pytest_configure(config: object) -> None:
         kept = applied(found, settings)  # type: ignore[arg-type]
         return [f for f in kept if f.code != code]
 
-    setattr(claim, "apply_settings", without)  # noqa: B010 - where the claim builder applies them
+    setattr(build, "apply_settings", without)  # noqa: B010 - where the claim builder applies them
     from benlysta_coding import checks
 
     for name in ("check_lines", "diagnosis_findings"):

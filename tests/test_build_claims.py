@@ -9,7 +9,17 @@ from typing import Any
 
 import pytest
 
-from benlysta_coding import build_claim, build_claims, claim, encounter
+from benlysta_coding import (
+    build,
+    build_claim,
+    build_claims,
+    checks,
+    claim,
+    edits,
+    encounter,
+    refdata,
+    stages,
+)
 from benlysta_coding._util import chunks
 from benlysta_coding.errors import InvalidFormat, NotSupported
 from tests.helpers import TODAY, hospital, office
@@ -27,7 +37,7 @@ def _read(count: int) -> list[encounter.Encounter]:
 
 
 def test_the_claims_of_build_claim_in_order_across_stages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(claim, "STAGE", 4)
+    monkeypatch.setattr(stages, "STAGE", 4)
     read = _read(11)  # three stages: 4, 4 and 3
     made = list(build_claims(read, prices=PRICES, today=TODAY))
     assert [f"S{n}" for n in range(11)] == [c.claim_id for c in made]
@@ -43,7 +53,7 @@ def test_the_claims_of_build_claim_in_order_across_stages(monkeypatch: pytest.Mo
 
 
 def test_encounters_are_read_a_stage_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(claim, "STAGE", 5)
+    monkeypatch.setattr(stages, "STAGE", 5)
     taken = []
 
     def source() -> Iterator[encounter.Encounter]:
@@ -127,28 +137,39 @@ def test_today_as_text() -> None:
 
 
 @pytest.mark.parametrize(
-    "step", ["_date_and_age", "_service_lines", "check_lines", "_claim_findings", "_assemble"]
+    ("module", "step"),
+    [
+        (build, "_date_and_age"),  # before the first pause
+        (build, "_plan"),
+        (build, "_service_lines"),  # after the first
+        (checks, "line_edits"),  # after the second
+        (build, "_with_reference"),  # after the third
+        (build, "_assemble"),
+    ],
 )
 def test_a_failure_in_any_step_keeps_the_claims_before_it(
-    monkeypatch: pytest.MonkeyPatch, step: str
+    monkeypatch: pytest.MonkeyPatch, module: object, step: str
 ) -> None:
-    original = getattr(claim, step)
+    original = getattr(module, step)
 
-    def failing(read: encounter.Encounter, *rest: Any, **options: Any) -> Any:
-        if read.claim_id in ("S2", "S4"):
-            raise InvalidFormat(f"{step} refused {read.claim_id}")
+    def failing(read: Any, *rest: Any, **options: Any) -> Any:
+        given = read.encounter if isinstance(read, edits.Context) else read
+        claim_id = getattr(given, "claim_id", None)
+        if claim_id in ("S2", "S4"):
+            raise InvalidFormat(f"{step} refused {claim_id}")
         return original(read, *rest, **options)
 
-    monkeypatch.setattr(claim, step, failing)
+    monkeypatch.setattr(module, step, failing)
     read = _read(6)
-    made = build_claims(read, today=TODAY)
+    reference = refdata.Reference()  # empty: the reference step runs and finds nothing
+    made = build_claims(read, today=TODAY, reference=reference)
     first_two = [next(made), next(made)]
     with pytest.raises(InvalidFormat, match=f"{step} refused S2"):
         next(made)
     with pytest.raises(InvalidFormat, match=f"{step} refused S4"):
-        build_claim(read[4], today=TODAY)
-    monkeypatch.setattr(claim, step, original)
-    assert [build_claim(e, today=TODAY) for e in read[:2]] == first_two
+        build_claim(read[4], today=TODAY, reference=reference)
+    monkeypatch.setattr(module, step, original)
+    assert [build_claim(e, today=TODAY, reference=reference) for e in read[:2]] == first_two
 
 
 def test_the_options_and_their_defaults_are_those_of_build_claim() -> None:
@@ -160,7 +181,7 @@ def test_the_options_and_their_defaults_are_those_of_build_claim() -> None:
     assert one == many
     # batch builds with the defaults of build_claim: an institutional drug line bills 0636
     read = [encounter.from_dict(hospital())]
-    (batch,) = claim._each(read, prices=None, today=TODAY, reference=None)
+    (batch,) = stages.build_each(read, prices=None, today=TODAY, reference=None)
     assert isinstance(batch, claim.Claim)
     assert build_claim(read[0], today=TODAY) == batch
     assert "0636" == batch.lines[0].revenue_code

@@ -159,7 +159,7 @@ def test_a_party_with_a_number_where_text_belongs_is_read_without_the_cache() ->
     ]
 
 
-def test_number_text_keeps_its_digits_and_refusals_name_the_field() -> None:
+def test_decimal_text_keeps_its_digits_and_refusals_name_the_field() -> None:
     for _ in range(2):
         assert str(to_decimal("12.50", "price")) == "12.50"
         assert str(to_decimal("12.5", "price")) == "12.5"
@@ -258,7 +258,7 @@ def test_infusion_time_findings_come_with_every_claim_of_that_time() -> None:
         assert [("96365", 1)] == [(line.code, line.units) for line in claim.lines[-1:]]
 
 
-def test_date_text_is_read_once_and_bad_dates_are_refused_every_time() -> None:
+def test_date_text_is_read_and_bad_dates_are_refused_every_time() -> None:
     for _ in range(2):
         assert dt.date(2025, 3, 3) == to_date("2025-03-03", "service_date")
         with pytest.raises(InvalidFormat, match=r"^service_date: not a real calendar date"):
@@ -319,7 +319,7 @@ def test_a_class_without_slots_is_read_field_by_field_as_well() -> None:
     assert ["$.thing.name"] == [p.path for p in reader.problems]
 
 
-def test_diagnosis_lists_the_cache_does_not_hold_get_the_same_checks() -> None:
+def test_long_diagnosis_lists_and_overlong_codes_get_the_same_checks() -> None:
     fourteen = ["Z79.899"] * 7 + [
         "M32.13",
         "M32.19",
@@ -339,7 +339,7 @@ def test_diagnosis_lists_the_cache_does_not_hold_get_the_same_checks() -> None:
     ]  # Z79.899 is not in the library's code set; the first code is not M32
 
 
-def test_a_huge_amount_is_checked_without_the_cache() -> None:
+def test_a_huge_amount_is_refused_and_an_exact_one_written_plainly() -> None:
     claim, who = pair()
     huge = Decimal("1." + "0" * 5000 + "1")  # over 2 decimals: refused, and never kept
     with pytest.raises(InvalidFormat, match=r"lines\[0\]\.charge: expected 0 to 9999999999\.99"):

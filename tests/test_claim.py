@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benlysta_coding import build_claim, encounter, findings, policy
-from benlysta_coding.claim import Claim, ClaimKind, LineKind, check_lines
+from benlysta_coding.checks import check_lines
+from benlysta_coding.claim import Claim, ClaimKind, LineKind
 from benlysta_coding.errors import InvalidFormat, InvalidInput, NotSupported, OutOfRange
 from benlysta_coding.ndc import Unit
 from tests.helpers import TODAY, claim_of, codes, hospital, office, summary

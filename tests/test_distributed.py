@@ -98,10 +98,10 @@ def test_a_partition_with_nothing_to_write_writes_no_file(tmp_path: Path) -> Non
 def test_a_partition_of_any_iterable_is_built_a_stage_at_a_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from benlysta_coding import _pipeline, claim
+    from benlysta_coding import _pipeline, stages
     from benlysta_coding import distributed as ours
 
-    monkeypatch.setattr(claim, "STAGE", 3)
+    monkeypatch.setattr(stages, "STAGE", 3)
     data = [json.dumps(office(claim_id=f"D{n}")) for n in range(7)]
     data[4] = "{"
     options = _pipeline.Options(form="837p", prices=PRICES)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from benlysta_coding import cli, encounter, findings
-from benlysta_coding.claim import build_claims
 from benlysta_coding.errors import InvalidInput
+from benlysta_coding.stages import build_claims
 from tests.helpers import TODAY, claim_of, codes, office
 
 FIRST_NOT_SLE = office(diagnoses=["M06.9", "M32.14"])  # dx-first-not-category, a warning

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benlysta_coding import cli, encounter, parties
-from benlysta_coding.claim import Claim, build_claim
+from benlysta_coding.build import build_claim
+from benlysta_coding.claim import Claim
 from benlysta_coding.errors import InvalidInput, ValidationError
 from benlysta_coding.export import fhir, forms, x12
 from tests.helpers import TODAY, claim_of, hospital, office, unwrap

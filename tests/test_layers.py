@@ -4,6 +4,7 @@ aside), go only to its own layer or the layers before it (tests/layers.toml), an
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -122,3 +123,35 @@ def test_the_import_reader_sees_what_it_must(
     path = tmp_path / "m.py"
     path.write_text(source)
     assert expected == _imports(path, _modules())
+
+
+MAX_CACHES = 8
+"""Caches ``src/`` may hold (issue "One home per rule"); CHANGELOG shows what each one buys
+(``benchmarks/bench_caches.py``)."""
+
+
+def _cached_functions() -> list[str]:
+    """``module.function`` of every function decorated with ``functools.lru_cache`` or
+    ``functools.cache``, read from the source."""
+    found = []
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if ast.unparse(target).split(".")[-1] in {"lru_cache", "cache", "cached_property"}:
+                    found.append(f"{name}.{node.name}")
+    return sorted(found)
+
+
+def test_few_caches_and_no_bypass() -> None:
+    cached = _cached_functions()
+    assert 1 <= len(cached) <= MAX_CACHES, cached
+    from tests.helpers import clear_caches
+
+    assert len(cached) == clear_caches()  # every cache seen at run time is one the source declares
+    for path in _modules().values():
+        text = path.read_text(encoding="utf-8")
+        assert "__wrapped__" not in text, path.name  # no path around a cache
+        assert not re.search(r"(?<![\w.])id\(", text), path.name  # nothing keyed on identity

@@ -17,11 +17,13 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.claim import Claim as FHIRClaim
 
-from benlysta_coding import drug, encounter, parties, products, units
-from benlysta_coding.claim import Claim, build_claim, build_claims
+from benlysta_coding import drug, encounter, findings, parties, products, units
+from benlysta_coding.build import build_claim
+from benlysta_coding.claim import Claim
 from benlysta_coding.cli import main
 from benlysta_coding.errors import InvalidFormat, InvalidInput, NotSupported, OutOfRange
 from benlysta_coding.export import fhir, forms, x12
+from benlysta_coding.stages import build_claims
 from tests.helpers import TODAY, hospital, office
 from tests.x12check import own_checks, pyx12_errors
 
@@ -278,7 +280,17 @@ def test_belimumab_is_the_shipped_file() -> None:
     )
 
 
-BUILD_MODULES = ("claim", "lines", "checks", "encounter", "_pipeline", "distributed")
+BUILD_MODULES = (
+    "claim",
+    "build",
+    "stages",
+    "edits",
+    "lines",
+    "checks",
+    "encounter",
+    "_pipeline",
+    "distributed",
+)
 EXPORT_MODULES = ("x12", "forms", "fhir", "text", "parties")
 
 
@@ -313,7 +325,13 @@ def test_no_belimumab_fact_is_written_in_the_build_and_export_code() -> None:
     found = {
         path.name: hits
         for path in files
-        if (hits := [text for text in _literals(path) if facts.search(text)])
+        if (
+            hits := [
+                text
+                for text in _literals(path)
+                if facts.search(text) and text not in findings.RULES  # a rule code names no fact
+            ]
+        )
     }
     assert {} == found
 

@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from benlysta_coding import encounter, policy
-from benlysta_coding.claim import build_claim
+from benlysta_coding.build import build_claim
 from benlysta_coding.cli import main
 from benlysta_coding.errors import InvalidInput
 from tests.helpers import TODAY, office, sc

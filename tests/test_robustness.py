@@ -39,10 +39,11 @@ from benlysta_coding import (
     revenue,
     units,
 )
-from benlysta_coding.claim import Claim, build_claims
+from benlysta_coding.claim import Claim
 from benlysta_coding.errors import ValidationError
 from benlysta_coding.export import fhir, forms, x12
 from benlysta_coding.export import parties as export_parties
+from benlysta_coding.stages import build_claims
 from tests.helpers import claim_of, office
 from tests.remit835 import remittance
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from benlysta_coding import (
+        build,
         checks,
         claim,
         cpt,
@@ -40,21 +41,24 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         policy,
         products,
         revenue,
+        stages,
         units,
     )
-    from benlysta_coding.claim import Claim, ServiceLine, build_claim, build_claims
+    from benlysta_coding.build import build_claim
+    from benlysta_coding.claim import Claim, ServiceLine
     from benlysta_coding.encounter import Encounter
     from benlysta_coding.errors import InvalidInput, ValidationError
     from benlysta_coding.findings import Finding
     from benlysta_coding.policy import PayerPolicy
+    from benlysta_coding.stages import build_claims
 
 __version__ = "0.2.0.dev0"
 
 _NAMES: Final = {
     "Claim": "claim",
     "ServiceLine": "claim",
-    "build_claim": "claim",
-    "build_claims": "claim",
+    "build_claim": "build",
+    "build_claims": "stages",
     "Encounter": "encounter",
     "InvalidInput": "errors",
     "ValidationError": "errors",
@@ -71,6 +75,7 @@ __all__ = [
     "ServiceLine",
     "ValidationError",
     "__version__",
+    "build",
     "build_claim",
     "build_claims",
     "checks",
@@ -92,6 +97,7 @@ __all__ = [
     "policy",
     "products",
     "revenue",
+    "stages",
     "units",
 ]
 

@@ -17,8 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from benlysta_coding import _intake, drug, encounter, parties, policy, refdata
-from benlysta_coding import claim as claim_module
+from benlysta_coding import _intake, drug, encounter, parties, policy, refdata, stages
 from benlysta_coding.claim import Claim, ClaimKind
 from benlysta_coding.drug import Drug
 from benlysta_coding.errors import InvalidInput, ValidationError
@@ -112,7 +111,7 @@ def process_many(
 ) -> list[Result]:
     """:func:`process` for each record, in order, done in stages: every record is loaded, then
     every claim is built (each step of the build for all of them, as
-    :func:`~benlysta_coding.claim.build_claims` does), then every claim is written. The results are
+    :func:`~benlysta_coding.stages.build_claims` does), then every claim is written. The results are
     those of :func:`process` record by record; the stages only keep the processor on one kind of
     work at a time, which on a chunk of a few hundred records gives ``batch`` about 40% more claims
     per CPU-second (``benchmarks/bench_speed.py``)."""
@@ -141,7 +140,7 @@ def process_many(
         except ValidationError as error:
             results[index] = _problem(error, options)
     built: list[tuple[int, encounter.Encounter, Claim]] = []
-    made = claim_module._each(
+    made = stages.build_each(
         [read for _, read in loaded],
         prices=options.prices,
         today=options.today,

@@ -356,7 +356,7 @@ def _make_plan(kind: type, shared: bool = False) -> Plan:
                 f.metadata.get("kind"),
                 f.metadata.get("items"),
                 # the reader skips empty values itself, so it calls an optional() converter's inner one
-                getattr(f.converter, "__wrapped__", f.converter),
+                getattr(f.converter, "inner", f.converter),
             )
             for f in fields
         },
@@ -364,7 +364,7 @@ def _make_plan(kind: type, shared: bool = False) -> Plan:
         shared=shared,
         setters=tuple((_setter(kind, f.name), f.name, f.default) for f in fields),
         plain={
-            f.name: getattr(f.converter, "__wrapped__", f.converter)
+            f.name: getattr(f.converter, "inner", f.converter)
             for f in fields
             if f.converter is not None
             and f.metadata.get("kind") is None
@@ -544,7 +544,7 @@ def _object_schema(
             defs[nested_kind.__name__] = _object_schema(nested_kind, defs, {})
         convert = overrides.get(field.name) or field.converter
         # the reader skips a missing, null or (for a field with a default) empty value itself
-        fragment = fragment_of(getattr(convert, "__wrapped__", convert))
+        fragment = fragment_of(getattr(convert, "inner", convert))
         if field.default is not attrs.NOTHING:
             fragment = {"anyOf": [fragment, {"enum": [None, ""]}]}
         fragment["description"] = str(info.get("help", ""))

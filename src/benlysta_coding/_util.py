@@ -121,25 +121,10 @@ def to_decimal(value: object, field: str) -> Decimal:
     ``float`` is a :class:`TypeError`, because a binary float cannot hold most decimal values exactly
     (``63.4`` is stored as ``63.39999999999999857891452847979962825775146484375``).
     """
-    if type(value) is str and len(value) <= 64:  # prices and weights repeat: read each once
-        found = _number_text(value)
-        if found is not None:
-            return found
     number = _decimal(value, field)
     if not _in_range(number):
         raise InvalidFormat(f"{field}: expected {_RANGE_MESSAGE}")
     return number
-
-
-@functools.lru_cache(maxsize=4096)
-def _number_text(text: str) -> Decimal | None:
-    """The number a text holds when :func:`to_decimal` accepts it, else ``None`` (then
-    :func:`to_decimal` raises the error naming the field). A bounded cache of an immutable result."""
-    try:
-        number = _decimal(text, "")
-    except InvalidFormat:
-        return None
-    return number if _in_range(number) else None
 
 
 def _decimal(value: object, field: str) -> Decimal:

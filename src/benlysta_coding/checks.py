@@ -13,16 +13,18 @@ from __future__ import annotations
 import datetime
 import functools
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
-from benlysta_coding import cpt, icd10, modifiers, ndc, products
-from benlysta_coding._util import exact, plain, require
+from benlysta_coding import cpt, growth, icd10, modifiers, ndc, place_of_service, products
+from benlysta_coding._util import EXACT, article, exact, plain, require, require_str
 from benlysta_coding.drug import BELIMUMAB, Drug, indication_label
+from benlysta_coding.edits import Context, DayContext, Held, LineContext, Stage, edit, run
 from benlysta_coding.errors import ValidationError
 from benlysta_coding.findings import Finding, fill, make
 from benlysta_coding.lines import ServiceLine
+from benlysta_coding.place_of_service import Frequency
 from benlysta_coding.policy import PayerPolicy
 from benlysta_coding.products import Product
 from benlysta_coding.units import VialPlan
@@ -30,7 +32,7 @@ from benlysta_coding.units import VialPlan
 if TYPE_CHECKING:
     from benlysta_coding.encounter import Encounter
 
-__all__ = ["check_lines", "diagnosis_findings", "diagnosis_pointers"]
+__all__ = ["check_lines", "diagnosis_findings", "diagnosis_pointers", "diagnosis_review"]
 
 
 def diagnosis_pointers(diagnoses: Sequence[str], drug: Drug = BELIMUMAB) -> tuple[int, ...]:
@@ -39,26 +41,49 @@ def diagnosis_pointers(diagnoses: Sequence[str], drug: Drug = BELIMUMAB) -> tupl
     >>> diagnosis_pointers(["Z79.899", "M32.14", "M32.13"])
     (2, 3)
     """
-    if _plain_codes(diagnoses):
-        return _pointers(tuple(diagnoses), drug)
-    return _pointers.__wrapped__(diagnoses, drug)
+    return _pointers(_codes(diagnoses), drug)
 
 
-_CACHE: Final = 1024
-"""Distinct diagnosis lists whose findings and pointers are kept (claims repeat a few lists)."""
-
-
-def _plain_codes(diagnoses: object) -> bool:
-    """Whether ``diagnoses`` is a short list or tuple of text, which the caches may hold."""
-    if not isinstance(diagnoses, tuple | list) or len(diagnoses) > 12:
-        return False
-    return all(type(code) is str and len(code) <= 8 for code in diagnoses)
-
-
-@functools.lru_cache(maxsize=_CACHE)
 def _pointers(diagnoses: Sequence[str], drug: Drug) -> tuple[int, ...]:
     pointing = [i for i, code in enumerate(diagnoses, start=1) if _supports(drug, code)]
     return tuple((pointing or [1])[:4])
+
+
+def _codes(diagnoses: object) -> tuple[str, ...]:
+    if type(diagnoses) is tuple and all(type(code) is str for code in diagnoses):
+        return diagnoses  # an encounter's
+    if isinstance(diagnoses, str) or not isinstance(diagnoses, Sequence):
+        raise TypeError("diagnoses: expected a list of ICD-10-CM codes")
+    for code in diagnoses:
+        require_str(code, "diagnoses")
+    return tuple(diagnoses)
+
+
+def diagnosis_review(
+    diagnoses: Sequence[str], indication: str, drug: Drug = BELIMUMAB
+) -> tuple[list[Finding], tuple[int, ...]]:
+    """:func:`diagnosis_findings` and :func:`diagnosis_pointers` of one list at once, as the claim
+    builder needs them.
+
+    >>> found, pointers = diagnosis_review(["Z79.899", "M32.10"], "sle")
+    >>> [f.code for f in found], pointers
+    (['dx-not-in-library', 'dx-first-not-category'], (2,))
+    """
+    require_str(indication, "indication")
+    found, pointers = _review(_codes(diagnoses), indication, drug)
+    return list(found), pointers
+
+
+@functools.lru_cache(maxsize=1024)
+def _review(
+    diagnoses: tuple[str, ...], indication: str, drug: Drug
+) -> tuple[tuple[Finding, ...], tuple[int, ...]]:
+    """The findings about a diagnosis list and the pointers to its codes that support the drug.
+
+    Kept for the lists that recur (claims bill a few): a cache keyed by values only (the codes and
+    the indication as text, and the drug, whose hash is computed once); ``benchmarks/bench_caches.py``
+    measures what it buys."""
+    return tuple(_diagnosis_findings(diagnoses, indication, drug)), _pointers(diagnoses, drug)
 
 
 def _supports(drug: Drug, code: str, indication: str | None = None) -> bool:
@@ -78,9 +103,7 @@ def diagnosis_findings(
     >>> [f.code for f in diagnosis_findings(["M32.14", "N08"], "lupus_nephritis")]
     ['dx-excludes1']
     """
-    if _plain_codes(diagnoses) and isinstance(indication, str):
-        return list(_diagnosis_findings(tuple(diagnoses), indication, drug))
-    return list(_diagnosis_findings.__wrapped__(diagnoses, indication, drug))
+    return diagnosis_review(diagnoses, indication, drug)[0]
 
 
 def _listed(drug: Drug, indication: str) -> str:
@@ -88,10 +111,7 @@ def _listed(drug: Drug, indication: str) -> str:
     return ", ".join(codes[:-1]) + f" or {codes[-1]}" if len(codes) > 1 else "".join(codes)
 
 
-@functools.lru_cache(maxsize=_CACHE)
-def _diagnosis_findings(
-    diagnoses: Sequence[str], indication: str, drug: Drug
-) -> tuple[Finding, ...]:
+def _diagnosis_findings(diagnoses: Sequence[str], indication: str, drug: Drug) -> list[Finding]:
     found: list[Finding] = []
     known = []
     category = drug.diagnosis_category
@@ -153,7 +173,7 @@ def _diagnosis_findings(
                 "$.diagnoses",
             )
         )
-        return tuple(fill(found, drug.facts))
+        return fill(found, drug.facts)
     if not any(_supports(drug, code, indication) for code in listed):
         found.append(
             make(
@@ -178,8 +198,10 @@ def _diagnosis_findings(
                     )
                 )
                 break
-    return tuple(fill(found, drug.facts))
+    return fill(found, drug.facts)
 
+
+_T = TypeVar("_T")
 
 MAX_MODIFIERS: Final = 4
 """Modifiers a line holds: CMS-1500 item 24D and 837 SV101-3 to SV101-6."""
@@ -223,48 +245,127 @@ def check_lines(
         raise TypeError("lines: expected a sequence of benlysta_coding.claim.ServiceLine")
     if plan is not None:
         require(plan, VialPlan, "plan", "a benlysta_coding.units.VialPlan or None")
+    context = Context(
+        encounter=encounter,
+        policy=policy,
+        drug=drug,
+        plan=plan,
+        lines=lines,
+        sc_pharmacy_route=sc_pharmacy_route,
+    )
+    return fill(line_edits(context), drug.facts)
+
+
+def line_edits(context: Context) -> list[Finding]:
+    """The findings of the registered edits of the stages :attr:`~Stage.LINE` (each line, in
+    order), :attr:`~Stage.LINES` and :attr:`~Stage.DAY` (each date of the drug's lines) for the
+    lines of ``context``, as :func:`check_lines` and the claim builder run them.
+
+    >>> import datetime
+    >>> from benlysta_coding import build_claim, encounter, examples, policy
+    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
+    >>> context = Context(encounter=None, policy=policy.MEDICARE_PART_B, drug=BELIMUMAB, lines=claim.lines[:1])
+    >>> [f.code for f in line_edits(context)]  # the drug line alone: no JW line, no JZ
+    ['jz-missing']
+    """
     found: list[Finding] = []
-    code = drug.hcpcs.code
-    drug_lines = []
-    held: dict[int, list[tuple[Product, Decimal, str]]] = {}  # each line's NDCs, read once
-    for line in lines:
-        if line.modifiers:
-            found.extend(_modifier_findings(line, _at(line)))
-        quantity, charge = line.ndc_quantity, line.charge
-        if quantity is not None and quantity != quantity.quantize(_THOUSANDTH):
-            found.append(
-                make(
-                    "ndc-quantity-precision",
-                    f"NDC quantity {quantity} has more than 3 decimals",
-                    _at(line),
-                )
-            )
-        if charge is not None and charge != charge.quantize(_CENT):
-            found.append(
-                make("charge-precision", f"charge {charge} has more than 2 decimals", _at(line))
-            )
-        if line.code == code:
-            drug_lines.append(line)
-            held[id(line)] = _products_of(line, drug)
-        if line.ndc:
-            found.extend(_ndc_findings(line, drug, sc_pharmacy_route, held.get(id(line))))
-    found.extend(_administration_findings(lines))
-    waste_billed = any(modifiers.JW.code in line.modifiers for line in drug_lines)
-    for day, on_day in _by_day(drug_lines):
-        found.extend(_waste_findings(day, on_day, policy, plan, waste_billed))
-        found.extend(_unit_findings(on_day, plan, drug, held))
-        if policy.max_units_per_day is not None:
-            total = sum(line.units for line in on_day)
-            if total > policy.max_units_per_day:
-                found.append(
-                    make(
-                        "mue-exceeded",
-                        f"{total} {drug.hcpcs.code} units on {day} exceed the maximum of "
-                        f"{policy.max_units_per_day} per day you supplied",
-                        "$.lines",
-                    )
-                )
-    return fill(found, drug.facts)
+    code = context.drug.hcpcs.code
+    drug_lines: list[tuple[ServiceLine, Held]] = []  # each drug line with its NDCs, read once
+    for line in context.lines:
+        held = _products_of(line, context.drug) if line.code == code else None
+        if held is not None:
+            drug_lines.append((line, held))
+        found.extend(run(Stage.LINE, LineContext(line, held, context)))
+    found.extend(run(Stage.LINES, context))
+    waste_billed = any(modifiers.JW.code in line.modifiers for line, _ in drug_lines)
+    for day, with_held in _by_day(drug_lines, _pair_day):
+        found.extend(run(Stage.DAY, DayContext(day, with_held, waste_billed, context)))
+    return found
+
+
+@edit(
+    Stage.LINE,
+    "modifier-unknown",
+    "modifier-not-in-effect",
+    "modifier-jg-tb",
+    "modifier-count",
+    name="line-modifiers",
+)
+def _line_modifiers(context: LineContext) -> list[Finding]:
+    """A line's modifiers: known, in effect on the date, JG with TB, at most four."""
+    line = context.line
+    return _modifier_findings(line, _at(line)) if line.modifiers else []
+
+
+@edit(Stage.LINE, "ndc-quantity-precision")
+def _ndc_quantity_precision(context: LineContext) -> list[Finding]:
+    """An NDC quantity of at most 3 decimals (X12 CTP04, the claim forms)."""
+    quantity = context.line.ndc_quantity
+    if quantity is None or quantity == quantity.quantize(_THOUSANDTH):
+        return []
+    message = f"NDC quantity {quantity} has more than 3 decimals"
+    return [make("ndc-quantity-precision", message, _at(context.line))]
+
+
+@edit(Stage.LINE, "charge-precision")
+def _charge_precision(context: LineContext) -> list[Finding]:
+    """A charge of at most 2 decimals (an X12 amount)."""
+    charge = context.line.charge
+    if charge is None or charge == charge.quantize(_CENT):
+        return []
+    return [
+        make("charge-precision", f"charge {charge} has more than 2 decimals", _at(context.line))
+    ]
+
+
+@edit(
+    Stage.LINE,
+    "ndc-hcpcs-mismatch",
+    "j0490-sc-product",
+    "ndc-quantity-mismatch",
+    name="line-ndc",
+)
+def _line_ndc(context: LineContext) -> list[Finding]:
+    """A line's NDC: one of the drug's, of the route the code bills, its quantity the units'."""
+    line = context.line
+    if not line.ndc:
+        return []
+    claim = context.claim
+    return _ndc_findings(line, claim.drug, claim.sc_pharmacy_route, context.held)
+
+
+@edit(Stage.LINES, "addon-without-primary", "initial-infusion-repeated")
+def _administration(context: Context) -> list[Finding]:
+    """Administration codes: an add-on with its primary code, the initial hour once a day."""
+    return _administration_findings(context.lines)
+
+
+@edit(Stage.DAY, "jw-missing", "jz-missing", "jz-with-jw", name="waste")
+def _waste(context: DayContext) -> list[Finding]:
+    """JW and JZ on a day's drug lines, as the payer policy requires them on that date."""
+    claim = context.claim
+    on_day = [line for line, _ in context.lines]
+    return _waste_findings(context.day, on_day, claim.policy, claim.plan, context.waste_billed)
+
+
+@edit(Stage.DAY, "units-dose-mismatch", "units-exceed-vials", name="units")
+def _units(context: DayContext) -> list[Finding]:
+    """A day's units: the dose's, and no more than the vials the lines name hold."""
+    return _unit_findings(context.lines, context.claim.plan, context.claim.drug)
+
+
+@edit(Stage.DAY, "mue-exceeded", name="units-per-day")
+def _units_per_day(context: DayContext) -> list[Finding]:
+    """A day's units of the drug against the maximum per day the payer policy gives, if any."""
+    policy, drug = context.claim.policy, context.claim.drug
+    total = sum(line.units for line, _ in context.lines)
+    if policy.max_units_per_day is None or total <= policy.max_units_per_day:
+        return []
+    message = (
+        f"{total} {drug.hcpcs.code} units on {context.day} exceed the maximum of "
+        f"{policy.max_units_per_day} per day you supplied"
+    )
+    return [make("mue-exceeded", message, "$.lines")]
 
 
 def _at(line: ServiceLine) -> str:
@@ -383,18 +484,27 @@ def _capacity_mg(held: list[tuple[Product, Decimal, str]]) -> Decimal | None:
 
 
 def _by_day(
-    lines: Sequence[ServiceLine],
-) -> list[tuple[datetime.date, Sequence[ServiceLine]]]:
-    """The lines grouped by date of service, earliest first (every check counts per day)."""
-    days = sorted({line.service_date for line in lines})
+    items: Sequence[_T], day_of: Callable[[_T], datetime.date]
+) -> list[tuple[datetime.date, Sequence[_T]]]:
+    """Lines (or lines with what was read from them) grouped by date of service, earliest first
+    (every check counts per day)."""
+    days = sorted({day_of(item) for item in items})
     if len(days) == 1:
-        return [(days[0], lines)]
-    return [(day, [line for line in lines if line.service_date == day]) for day in days]
+        return [(days[0], items)]
+    return [(day, [item for item in items if day_of(item) == day]) for day in days]
+
+
+def _line_day(line: ServiceLine) -> datetime.date:
+    return line.service_date
+
+
+def _pair_day(pair: tuple[ServiceLine, Held]) -> datetime.date:
+    return pair[0].service_date
 
 
 def _administration_findings(lines: Sequence[ServiceLine]) -> list[Finding]:
     found = []
-    for day, on_day in _by_day(lines):
+    for day, on_day in _by_day(lines, _line_day):
         billed = {line.code for line in on_day}
         for line in on_day:
             entry = _ADD_ONS.get(line.code)
@@ -423,15 +533,12 @@ def _administration_findings(lines: Sequence[ServiceLine]) -> list[Finding]:
 
 
 def _unit_findings(
-    on_day: Sequence[ServiceLine],
-    plan: VialPlan | None,
-    drug: Drug,
-    held_by_line: dict[int, list[tuple[Product, Decimal, str]]],
+    on_day: Sequence[tuple[ServiceLine, Held]], plan: VialPlan | None, drug: Drug
 ) -> list[Finding]:
     found = []
     jw = modifiers.JW.code
     administered = wasted = 0
-    for line in on_day:
+    for line, _ in on_day:
         if jw in line.modifiers:
             wasted += line.units
         else:
@@ -447,8 +554,8 @@ def _unit_findings(
         )
     vials: dict[str, Decimal] = {}  # NDC -> mg: each vial counted once, whichever lines repeat it
     held = Decimal(0)  # milligram quantities state the drug itself: they add up
-    for line in on_day:
-        for product, quantity, unit in held_by_line[id(line)]:
+    for _, line_held in on_day:
+        for product, quantity, unit in line_held:
             if unit == "ME":
                 held += quantity
             else:
@@ -507,3 +614,216 @@ def _waste_findings(
                 )
             )
     return found
+
+
+# The edits of the claim as a whole, stage by stage in the order they run --------------------------
+
+
+def _encounter(context: Context) -> Encounter:
+    if context.encounter is None:
+        raise TypeError("context: this edit checks an encounter (the claim builder gives one)")
+    return context.encounter
+
+
+@edit(Stage.ENCOUNTER, "service-date-future")
+def _service_date_future(context: Context) -> list[Finding]:
+    """A date of service after today (the build's ``today``)."""
+    day = _encounter(context).service_date
+    if context.today is None or day <= context.today:
+        return []
+    return [make("service-date-future", f"{day} is after {context.today}", "$.service_date")]
+
+
+@edit(Stage.ENCOUNTER, "patient-under-5", name="patient-under-minimum-age")
+def _patient_under_minimum_age(context: Context) -> list[Finding]:
+    """A patient younger than the drug's minimum age on the date of service."""
+    drug = context.drug
+    if context.age >= drug.min_age_years:
+        return []
+    message = (
+        f"the patient is younger than {drug.min_age_years} on the date of service: the "
+        f"minimum age for {drug.name} is {drug.min_age_years}"
+    )
+    return [make("patient-under-5", message, "$.patient.birth_date")]
+
+
+@edit(Stage.ENCOUNTER, "weight-unusual-for-age", "weight-implausible-for-age")
+def _weight_for_age(context: Context) -> list[Finding]:
+    """A child's weight against the CDC weight-for-age chart (:mod:`benlysta_coding.growth`); an
+    adult's is left to the plain range, without reading the chart."""
+    encounter = _encounter(context)
+    patient = encounter.patient
+    if patient.weight_kg is None or not 2 <= context.age < 20:
+        return []
+    assessed = growth.assess(
+        patient.weight_kg, patient.birth_date, encounter.service_date, patient.sex
+    )
+    return [] if assessed is None else [make(*assessed, "$.patient.weight_kg")]
+
+
+@edit(Stage.ENCOUNTER, "route-no-product")
+def _route_no_product(context: Context) -> list[Finding]:
+    """A route the drug file lists no vial or device for."""
+    route, drug = _encounter(context).route, context.drug
+    if drug.products_for(route):
+        return []
+    message = f"{drug.name} has no {route.upper()} presentation in its drug file"
+    return [make("route-no-product", message, "$.route")]
+
+
+@edit(Stage.ENCOUNTER, "sc-medicare-part-b")
+def _sc_medicare_part_b(context: Context) -> list[Finding]:
+    """A subcutaneous drug billed to Medicare Part B (self-administered: excluded)."""
+    if _encounter(context).route != products.Route.SC or not context.policy.medicare:
+        return []
+    message = f"SC {context.drug.brand} is self-administered and excluded from Medicare Part B"
+    return [make("sc-medicare-part-b", message, "$.route")]
+
+
+@edit(Stage.ENCOUNTER, "sc-medical-benefit")
+def _sc_medical_benefit(context: Context) -> list[Finding]:
+    """A subcutaneous drug billed on the medical benefit of a payer that does not cover it there."""
+    policy = context.policy
+    if _encounter(context).route != products.Route.SC or policy.medicare:
+        return []
+    if policy.sc_on_medical_benefit:
+        return []
+    message = (
+        f"payer policy {policy.name} does not cover SC {context.drug.brand} on the medical benefit"
+    )
+    return [make("sc-medical-benefit", message, "$.route")]
+
+
+@edit(
+    Stage.ENCOUNTER,
+    "dx-invalid",
+    "dx-not-in-library",
+    "dx-not-billable",
+    "dx-n059-lupus-nephritis",
+    "dx-indication-mismatch",
+    "dx-drug-induced",
+    "dx-excludes1",
+    "dx-first-not-category",
+    "dx-no-sle",
+)
+def _diagnoses(context: Context) -> list[Finding]:
+    """The diagnoses: real and billable codes, Excludes1 pairs, a code that supports the drug and
+    the indication, the first-listed category (a drug file may route a misleading code to another
+    rule)."""
+    encounter = _encounter(context)
+    return diagnosis_review(encounter.diagnoses, encounter.indication, context.drug)[0]
+
+
+@edit(Stage.PLAN, "sc-syringe-child")
+def _sc_syringe_child(context: Context) -> list[Finding]:
+    """A child's SC device other than the ones the drug file allows children."""
+    encounter, drug, plan = _encounter(context), context.drug, context.plan
+    if encounter.route != products.Route.SC or context.age >= drug.adult_age_years or not plan:
+        return []
+    path = "$.products_used" if encounter.products_used else "$.ndc"
+    return [
+        make(
+            "sc-syringe-child",
+            f"NDC {use.product.ndc10} is {article(use.product.device)} for a patient under "
+            f"{drug.adult_age_years}",
+            path,
+        )
+        for use in plan.vials
+        if use.product.device not in drug.paediatric_sc_devices
+    ]
+
+
+@edit(Stage.PRICES, "price-missing", "charge-rounded")
+def _prices(context: Context) -> list[Finding]:
+    """Prices: one for every code billed, and a charge that is the exact units x price."""
+    prices = context.prices
+    if not prices:
+        return []
+    missing = sorted({line.code for line in context.lines} - set(prices))
+    found = [make("price-missing", f"no price given for {code}", "$.prices") for code in missing]
+    for line in context.lines:
+        price = prices.get(line.code)
+        if price is None or line.charge is None:
+            continue
+        product = EXACT.multiply(price, line.units)
+        if product != line.charge:
+            found.append(
+                make(
+                    "charge-rounded",
+                    f"{line.units} x {plain(price)} = {plain(product)}, billed as "
+                    f"{line.charge} (rounded half-up to the cent)",
+                    _at(line),
+                )
+            )
+    return found
+
+
+@edit(Stage.CLAIM, "attending-missing")
+def _attending_missing(context: Context) -> list[Finding]:
+    """An institutional claim without its attending physician (837I loop 2310A)."""
+    encounter = _encounter(context)
+    if not encounter.setting.institutional or encounter.attending is not None:
+        return []
+    message = (
+        "an institutional claim needs the attending physician (837I loop 2310A): give "
+        "'attending' with first_name, last_name and npi"
+    )
+    return [make("attending-missing", message, "$.attending")]
+
+
+@edit(Stage.CLAIM, "pos-not-used", "pos-hospital-professional")
+def _place_of_service(context: Context) -> list[Finding]:
+    """A place of service on an institutional claim, or an outpatient hospital one on a
+    professional claim."""
+    encounter = _encounter(context)
+    place = encounter.place_of_service
+    if place is not None and encounter.setting.institutional:
+        message = (
+            f"place_of_service {place} is not used: an institutional claim carries a type of bill "
+            "instead"
+        )
+        return [make("pos-not-used", message, "$.place_of_service")]
+    if place in (place_of_service.POS_19.code, place_of_service.POS_22.code):
+        message = (
+            f"place of service {place} (outpatient hospital): the hospital bills the drug and its "
+            "administration on its institutional claim; use setting 'hospital_outpatient' for "
+            "that claim"
+        )
+        return [make("pos-hospital-professional", message, "$.place_of_service")]
+    return []
+
+
+@edit(Stage.CLAIM, "medicare-reopening")
+def _medicare_reopening(context: Context) -> list[Finding]:
+    """A replacement or void of a Medicare Part B professional claim (a reopening instead)."""
+    encounter = _encounter(context)
+    frequency = encounter.frequency
+    if not context.policy.medicare or encounter.setting.institutional:
+        return []
+    if frequency == Frequency.ORIGINAL:
+        return []
+    message = (
+        "Medicare Part B professional claims are corrected by a reopening, not by a replacement "
+        "claim"
+        if frequency == Frequency.REPLACEMENT
+        else "Medicare Part B professional claims are cancelled through the contractor (a "
+        "reopening, or its portal), not by a void claim"
+    )
+    return [make("medicare-reopening", message, "$.frequency")]
+
+
+@edit(Stage.CLAIM, "subscriber-medicare")
+def _subscriber_medicare(context: Context) -> list[Finding]:
+    """A subscriber other than the patient on a Medicare claim."""
+    if _encounter(context).subscriber is None or not context.policy.medicare:
+        return []
+    message = "a Medicare beneficiary is always the subscriber: remove 'subscriber'"
+    return [make("subscriber-medicare", message, "$.subscriber")]
+
+
+@edit(Stage.CLAIM, "claim-id-missing", name="claim-id")
+def _claim_id(context: Context) -> list[Finding]:
+    """A claim without its id (the patient control number the X12 exports need)."""
+    if _encounter(context).claim_id:
+        return []
+    return [make("claim-id-missing", "no claim_id", "$.claim_id")]

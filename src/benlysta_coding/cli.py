@@ -47,7 +47,8 @@ from benlysta_coding import (
 )
 from benlysta_coding import drug as drug_module
 from benlysta_coding._util import article, chunks, exact, plain
-from benlysta_coding.claim import Claim, ClaimKind, build_claim
+from benlysta_coding.build import build_claim
+from benlysta_coding.claim import Claim, ClaimKind
 from benlysta_coding.drug import Drug
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
 from benlysta_coding.export.text import ANSI, RESET, wrap
@@ -204,8 +205,10 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     """Every rule: code, default severity, what it checks and the payer's answer."""
+    from benlysta_coding.edits import homes
     from benlysta_coding.findings import MANDATORY, RULES
 
+    made_by = homes()  # the edits and build steps are registered: build is imported above
     listed: list[dict[str, Any]] = []
     for rule in RULES.values():
         answer = rule.answer
@@ -217,6 +220,7 @@ def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
                 "fix": rule.fix,
                 "source": rule.source,
                 "mandatory": rule.code in MANDATORY,
+                "made_by": list(made_by[rule.code]),
                 "payer_answer": None
                 if answer is None
                 else {

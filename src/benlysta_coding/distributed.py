@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from benlysta_coding import _pipeline, claim
+from benlysta_coding import _pipeline, stages
 from benlysta_coding._util import chunks
 from benlysta_coding.drug import Drug
 from benlysta_coding.errors import InvalidComponent, ValidationError
@@ -102,8 +102,8 @@ def _write_partition(
 
 def _results(records: Iterable[Any], options: _pipeline.Options) -> Iterator[_pipeline.Result]:
     """The results of a partition's records, in order (a partition may be any iterable), built a
-    stage (:data:`benlysta_coding.claim.STAGE`) at a time."""
-    for chunk in chunks(records, claim.STAGE):
+    stage (:data:`benlysta_coding.stages.STAGE`) at a time."""
+    for chunk in chunks(records, stages.STAGE):
         yield from _pipeline.process_many(chunk, options)
 
 

@@ -29,7 +29,7 @@ import enum
 import os
 import re
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
@@ -186,6 +186,11 @@ class Drug:
     """The SC devices allowed for children (an autoinjector only for belimumab); empty when the
     file restricts none."""
     facts: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _diagnosis_index: Mapping[str | None, tuple[frozenset[str], tuple[str, ...]]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, alias="_diagnosis_index"
+    )
+    """For each indication (and ``None``: any indication), its codes and its pattern stems, which
+    :meth:`supports` reads."""
     """The facts a finding's fix may name in braces (:func:`benlysta_coding.findings.fill`)."""
 
     def __attrs_post_init__(self) -> None:  # derived once from the fields above
@@ -212,6 +217,9 @@ class Drug:
                 children |= regimen.devices
         object.__setattr__(self, "paediatric_sc_devices", frozenset(children))
         object.__setattr__(self, "facts", self._facts())
+        index = {name: _index(codes) for name, codes in self.indication_diagnoses.items()}
+        every = [code for codes in self.indication_diagnoses.values() for code in codes]
+        object.__setattr__(self, "_diagnosis_index", {**index, None: _index(every)})
 
     def _facts(self) -> dict[str, str]:
         labels = [indication_label(name) for name in self.indications]
@@ -241,12 +249,8 @@ class Drug:
 
     def supports(self, code: str, indication: str | None = None) -> bool:
         """Whether a diagnosis supports the drug (for ``indication``, or for any indication)."""
-        lists = (
-            self.indication_diagnoses.values()
-            if indication is None
-            else [self.indication_diagnoses.get(indication, ())]
-        )
-        return any(_matches(code, pattern) for patterns in lists for pattern in patterns)
+        codes, stems = self._diagnosis_index.get(indication, _NO_DIAGNOSES)
+        return code in codes or code.startswith(stems)
 
     def presentation(self, ndc: str) -> Product | None:
         """The presentation of an NDC in any accepted spelling, or ``None`` when it is not this
@@ -324,12 +328,14 @@ def _either(names: Iterable[str]) -> str:
     return " or ".join(quoted) if len(quoted) <= 2 else "one of " + ", ".join(quoted)
 
 
-def _matches(code: str, pattern: str) -> bool:
-    """``M05*`` or ``M05.*``: M05 and every code under it; else the code itself."""
-    if pattern.endswith("*"):
-        stem = pattern.rstrip("*").rstrip(".")
-        return code == stem or code.startswith(stem)
-    return code == pattern
+_NO_DIAGNOSES: Final[tuple[frozenset[str], tuple[str, ...]]] = (frozenset(), ())
+
+
+def _index(patterns: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The codes a list names exactly, and the stems of its patterns (``M05*`` covers ``M05`` and
+    every code under it)."""
+    stems = tuple(p.rstrip("*").rstrip(".") for p in patterns if p.endswith("*"))
+    return frozenset(p for p in patterns if not p.endswith("*")) | frozenset(stems), stems
 
 
 _DOSE: Final = re.compile(r"([0-9]+(?:\.[0-9]+)?) (mg/kg|mg)")

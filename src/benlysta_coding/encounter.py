@@ -1,7 +1,7 @@
 """The input model: one Benlysta administration, typed, and loaded from JSON with every problem at once.
 
 An :class:`Encounter` says what was given, where, to whom, under which payer policy. The claim builder
-(:func:`benlysta_coding.claim.build_claim`) turns it into service lines. The party data (patient identity,
+(:func:`benlysta_coding.build.build_claim`) turns it into service lines. The party data (patient identity,
 billing provider, payer) travels in the encounter for the exports, but never appears in ``repr()``,
 ``str()`` or an error message.
 
@@ -347,7 +347,7 @@ _REQUIRED_FOR = {Frequency.REPLACEMENT, Frequency.VOID}
 @collecting("$")
 @attrs.frozen(kw_only=True)
 class Encounter:
-    """One Benlysta administration, ready for :func:`benlysta_coding.claim.build_claim`."""
+    """One Benlysta administration, ready for :func:`benlysta_coding.build.build_claim`."""
 
     claim_id: str = attrs.field(
         default="",

@@ -29,7 +29,6 @@ False
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import re
 import types
 from collections.abc import Mapping, Sequence
@@ -222,8 +221,7 @@ def validate(code: str) -> str:
     >>> validate("m3219")
     'M32.19'
     """
-    short = type(code) is str and len(code) <= 10  # claims repeat a few codes: read each once
-    dotted = _dotted(code) if short else _dotted.__wrapped__(code)
+    dotted = _dotted(code)
     if dotted is None:
         raise InvalidFormat(
             "ICD-10-CM code: expected a letter, two characters, then up to four more, "
@@ -232,7 +230,6 @@ def validate(code: str) -> str:
     return dotted
 
 
-@functools.lru_cache(maxsize=1024)
 def _dotted(code: str) -> str | None:
     """The dotted form of a code of valid shape, else ``None`` (then :func:`validate` raises)."""
     text = compact(code)

@@ -343,7 +343,7 @@ def drug_service_lines(
     code = drug.hcpcs.code
     lines = []
     for number, (kind, line, why) in enumerate(
-        _drug_line_parts(drug, plan, id(plan), day, policy), start=first_number
+        _drug_line_parts(drug, plan, plan.written, day, policy), start=first_number
     ):
         lines.append(
             ServiceLine(
@@ -369,15 +369,20 @@ def drug_service_lines(
 
 @functools.lru_cache(maxsize=1024)
 def _drug_line_parts(
-    drug: Drug, plan: VialPlan, plan_id: int, day: datetime.date, policy: PayerPolicy
+    drug: Drug,
+    plan: VialPlan,
+    written: tuple[str, tuple[tuple[str, ...], ...]],
+    day: datetime.date,
+    policy: PayerPolicy,
 ) -> tuple[tuple[LineKind, DrugLine, str], ...]:
     """The drug lines of a plan with their kinds and explanations: the same for every claim of a
-    dose, a date and a policy (frozen values), so they are kept for the doses that recur.
+    drug, a dose, a date and a policy, so they are kept for the doses that recur.
 
-    The plan is also looked up by identity (``plan_id``; the key holds the plan, so an identity is
-    not reused while its entry is kept): equal plans may write their numbers differently (a dose of
-    ``683.0`` or ``683.00`` mg), and the lines keep the digits of their own plan. A recurring dose
-    gives the same plan object, as :func:`~benlysta_coding.units.plan_vials` keeps its plans."""
+    A cache keyed by values only (the drug, the plan and the policy hash their fields once). Equal
+    plans may write their numbers differently (``683.50`` and ``683.5`` mg), so the plan's amounts
+    as written (:attr:`~benlysta_coding.units.VialPlan.written`) are part of the key and the lines
+    keep the digits of their own plan. ``benchmarks/bench_caches.py``
+    measures what it buys."""
     code = drug.hcpcs.code
     found = []
     for line in drug_lines(plan, day, policy, drug=drug):
@@ -413,10 +418,9 @@ def _administration_codes(
                 f"{plan.vial_count} SC injection(s), one unit each",
             ),
         )
-    if type(minutes) is not int and minutes is not None:  # not a key the cache may hold
-        codes, notes = _infusion_codes.__wrapped__(drug, minutes, policy)
-    else:
-        codes, notes = _infusion_codes(drug, minutes, policy)
+    if minutes is not None and type(minutes) is not int:
+        raise TypeError("infusion_minutes: expected whole minutes (an int) or None")
+    codes, notes = _infusion_codes(drug, minutes, policy)
     found.extend(notes)
     return codes
 
@@ -426,7 +430,10 @@ def _infusion_codes(
     drug: Drug, minutes: int | None, policy: PayerPolicy
 ) -> tuple[tuple[tuple[str, int, str], ...], tuple[Finding, ...]]:
     """The IV administration codes for an infusion time, and the findings about the time: the same
-    for every claim of a time and a policy, so they are kept for the times that recur."""
+    for every claim of a time and a policy, so they are kept for the times that recur.
+
+    A cache keyed by values only (minutes as an int, never a bool; the drug and the policy hash
+    their fields once). ``benchmarks/bench_caches.py`` measures what it buys."""
     family = policy.administration.family
     if minutes is None:
         missing = make(

@@ -154,7 +154,7 @@ def optional(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def convert_optional(value: Any) -> Any:
         return value if value is None or value == "" else convert(value)
 
-    convert_optional.__wrapped__ = convert  # type: ignore[attr-defined]
+    convert_optional.inner = convert  # type: ignore[attr-defined]  # the reader skips empties itself
     empty = {"enum": [None, ""]}
     return described(convert_optional, {"anyOf": [fragment_of(convert), empty]})
 

@@ -79,7 +79,7 @@ class Device(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Product:
     """One presentation of a drug (one carton NDC)."""
 
@@ -107,6 +107,14 @@ class Product:
     ndc_unit: Unit = Unit.UN
     """The NDC quantity unit of the presentation on a claim line (``UN`` a vial or device, ``ML``
     millilitres); a payer policy may ask for another (:class:`~benlysta_coding.policy.PayerPolicy`)."""
+
+    written: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    """The amounts as written (``120`` and ``120.0`` mg are equal values written differently):
+    with the product, the key under which a plan is kept, so that a plan keeps its vials' digits."""
+
+    def __attrs_post_init__(self) -> None:
+        amounts = (self.strength_mg, self.volume_ml, self.concentration_mg_per_ml)
+        object.__setattr__(self, "written", tuple(map(str, amounts)))
 
     @property
     def single_dose(self) -> bool:

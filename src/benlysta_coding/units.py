@@ -131,6 +131,13 @@ class VialPlan:
         """The product of the vial that was only partly used (the smallest size in the plan)."""
         return self.vials[-1].product
 
+    @property
+    def written(self) -> tuple[str, tuple[tuple[str, ...], ...]]:
+        """The dose and the vials' amounts as written: with the plan, the key under which the
+        library keeps what it derives from a plan, so that equal plans written differently
+        (``683.50`` and ``683.5`` mg) keep their own digits."""
+        return str(self.dose_mg), tuple(use.product.written for use in self.vials)
+
     def __str__(self) -> str:
         return (
             f"{self.dose_mg} mg: {_vial_list(self)}; {self.administered_units} units administered, "
@@ -200,6 +207,7 @@ def _best_counts(need: int, sizes: Sequence[int], policy: VialPolicy) -> tuple[i
     return tuple(-c for c in min(ranked)[2:])
 
 
+@exact
 def plan_vials(
     dose_mg: Decimal | int | str,
     policy: VialPolicy | str = VialPolicy.LEAST_WASTE,
@@ -222,26 +230,28 @@ def plan_vials(
     chosen = _vial_policy(policy)
     if vials is None:
         vials = drug.iv_vials
-    if type(vials) is tuple and all(type(v) is products.Product for v in vials):
-        return _cached_plan(str(dose), chosen, vials, tuple(map(id, vials)), drug.unit_mg)
-    return _cached_plan.__wrapped__(str(dose), chosen, vials, (), drug.unit_mg)
+    if isinstance(vials, str) or not isinstance(vials, Sequence):
+        raise TypeError("vials: expected a sequence of benlysta_coding.products.Product values")
+    if not all(isinstance(product, products.Product) for product in vials):
+        raise TypeError("vials: expected benlysta_coding.products.Product values")
+    vials = tuple(vials)
+    return _vial_plan(str(dose), chosen, vials, tuple(p.written for p in vials), drug.unit_mg)
 
 
 @functools.lru_cache(maxsize=1024)
-@exact
-def _cached_plan(
+def _vial_plan(
     dose_text: str,
     chosen: VialPolicy,
-    vials: Sequence[products.Product],
-    vial_ids: tuple[int, ...],
+    vials: tuple[products.Product, ...],
+    written: tuple[tuple[str, ...], ...],
     unit_mg: Decimal,
 ) -> VialPlan:
     """The plan of :func:`plan_vials` (a frozen value), kept for the doses that recur.
 
-    A plan keeps the digits it is given: the dose comes as its text (``683`` and ``683.0`` stay
-    what they were), and the vials by identity too (``vial_ids``), since two products can be equal
-    with their strengths written differently (``120`` and ``120.0`` mg). The key holds the vials,
-    so an identity is not reused while its entry is kept."""
+    A cache keyed by values only: the dose as its text and the vials' amounts as written
+    (``written``), so that a plan keeps the digits it was given (``683`` and ``683.0`` mg are two
+    entries), the policy, the vials (products hash their fields once) and the unit.
+    ``benchmarks/bench_caches.py`` measures what it buys."""
     dose = Decimal(dose_text)
     table = _IV_TABLE if vials is products.IV_VIALS else _sizes(vials, unit_mg)
     best = _best_counts(math.ceil(dose), [size for size, _ in table], chosen)

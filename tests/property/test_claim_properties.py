@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benlysta_coding import encounter
-from benlysta_coding.claim import Claim, LineKind, build_claim
+from benlysta_coding.build import build_claim
+from benlysta_coding.claim import Claim, LineKind
 from benlysta_coding.strategies import weights_kg
 from tests.helpers import TODAY, office
 

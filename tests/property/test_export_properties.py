@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benlysta_coding import encounter, policy
-from benlysta_coding.claim import build_claim, build_claims
+from benlysta_coding.build import build_claim
 from benlysta_coding.export import fhir, forms, parties, x12
+from benlysta_coding.stages import build_claims
 from benlysta_coding.strategies import weights_kg
 from tests.helpers import TODAY, clear_caches, hospital, office
 from tests.x12check import own_checks, pyx12_errors
@@ -158,7 +159,7 @@ def test_a_warm_cache_gives_what_a_cold_one_gives(
         return found
 
     warm = run()  # the later encounters meet the caches the earlier ones filled
-    assert clear_caches() >= 15
+    assert clear_caches() >= 1  # the library has caches to warm (tests/test_layers.py counts them)
     cold = run()
     assert warm == cold
     assert repr(warm) == repr(cold)  # the digits too: Decimal("683.0") == Decimal("683.00")

@@ -52,7 +52,7 @@ from typing import Final, TextIO
 import attrs
 
 from benlysta_coding import icd10
-from benlysta_coding._util import exact, plain, to_decimal
+from benlysta_coding._util import plain, to_decimal
 from benlysta_coding.claim import (
     Adjustment,
     Claim,
@@ -295,13 +295,12 @@ class _Out:
 
 
 _CACHE: Final = 4096
-"""Results the value-keyed caches below keep (pure functions of immutable values: dates, codes,
-amounts, providers); a claim stream repeats them, so each is checked and formatted once."""
+"""Billing providers whose segments :func:`_billing_provider` keeps (a claim stream repeats a few;
+keyed by their values, which are frozen)."""
 
 
-@functools.lru_cache(maxsize=_CACHE)
 def _d8(day: datetime.date) -> str:
-    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+    return day.isoformat().replace("-", "")
 
 
 _CODE: Final = re.compile(r"[0-9A-Z]{5}")
@@ -326,64 +325,41 @@ def _match(pattern: re.Pattern[str], value: object, field: str, what: str) -> st
     return value
 
 
-@functools.lru_cache(maxsize=_CACHE)
-def _procedure_text(code: str, modifiers: tuple[str, ...]) -> str | None:
-    """``HC:<code>:<modifiers>``, or ``None`` when a part is malformed (then :func:`_procedure`
-    names it)."""
-    if not _CODE.fullmatch(code) or len(modifiers) > 4:
-        return None
-    if not all(_MODIFIER.fullmatch(m) for m in modifiers):
-        return None
+def _procedure(line: ServiceLine, where: str) -> str:
+    """``HC:<code>:<modifiers>``, each part checked."""
+    code, modifiers = line.code, line.modifiers
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        raise InvalidFormat(f"{where}.code: expected a 5-character HCPCS or CPT code")
+    if not modifiers:
+        return f"HC:{code}"
+    if len(modifiers) > 4:
+        raise InvalidFormat(f"{where}.modifiers: a line holds at most 4 modifiers")
+    for modifier in modifiers:
+        if not isinstance(modifier, str) or not _MODIFIER.fullmatch(modifier):
+            raise InvalidFormat(f"{where}.modifiers: expected 2-character modifiers")
     return ":".join(("HC", code, *modifiers))
 
 
-def _procedure(line: ServiceLine, where: str) -> str:
-    modifiers = line.modifiers
-    if (  # the cache holds only values of the right types and lengths
-        type(line.code) is str
-        and len(line.code) == 5
-        and type(modifiers) is tuple
-        and len(modifiers) <= 4
-        and all(type(m) is str and len(m) == 2 for m in modifiers)
-    ):
-        text = _procedure_text(line.code, modifiers)
-        if text is not None:
-            return text
-    code = _match(_CODE, line.code, f"{where}.code", "a 5-character HCPCS or CPT code")
-    if len(line.modifiers) > 4:
-        raise InvalidFormat(f"{where}.modifiers: a line holds at most 4 modifiers")
-    checked = [
-        _match(_MODIFIER, m, f"{where}.modifiers", "2-character modifiers") for m in line.modifiers
-    ]
-    return ":".join(("HC", code, *checked))
+def _written(value: Decimal, places: int) -> str | None:
+    """A finite number as X12 writes it (:func:`plain`), or ``None`` when it has more than
+    ``places`` decimals. No arithmetic, so the caller's decimal context cannot change the answer."""
+    if not value.is_finite():
+        return None
+    text = plain(value)
+    point = text.find(".")
+    return text if point < 0 or len(text) - point - 1 <= places else None
 
 
-_DECIMAL_SIZE: Final = Decimal(0).__sizeof__()
-
-
-def _small(value: Decimal) -> bool:
-    """Whether a number takes no more memory than an ordinary one, so that a cache may keep it (a
-    claim's amounts and quantities do; a number of a million digits, made by hand, is checked
-    without the cache)."""
-    return value.__sizeof__() <= _DECIMAL_SIZE
-
-
-@functools.lru_cache(maxsize=_CACHE)
-@exact
 def _amount_text(value: Decimal) -> str | None:
     """An amount as written, or ``None`` when it is out of range (then :func:`_amount` says so)."""
     if not value.is_finite() or not 0 <= value <= _MAX_AMOUNT:
         return None
-    if value != value.quantize(Decimal("0.01")):
-        return None
-    return plain(value)
+    return _written(value, 2)
 
 
 def _amount(value: object, field: str) -> str:
-    if type(value) is Decimal and _small(value):
+    if isinstance(value, Decimal):
         text = _amount_text(value)
-    elif isinstance(value, Decimal):  # a subclass or a huge number: checked without the cache
-        text = _amount_text.__wrapped__(value)
     else:
         raise InvalidFormat(f"{field}: expected a Decimal amount")
     if text is None:
@@ -478,71 +454,46 @@ def _line_adjudication(
     w.seg("DTP", "573", "D8", _d8(other.adjudicated))
 
 
-@exact
-def _writable_quantity(quantity: Decimal) -> bool:
-    """Whether CTP04 holds an NDC quantity: finite, more than 0, under 10 digits, at most 3
-    decimals."""
-    return (
-        quantity.is_finite()
-        and 0 < quantity < _MAX_QUANTITY
-        and quantity == quantity.quantize(Decimal("0.001"))
-    )
-
-
-@functools.lru_cache(maxsize=_CACHE)
-def _drug_segments(ndc: str, unit: NDCUnit, quantity: Decimal) -> tuple[str, str] | None:
-    """``LIN`` and ``CTP`` of well-formed values, or ``None`` (then :func:`_drug_identification`
-    names what is wrong)."""
-    if not _NDC.fullmatch(ndc) or not _writable_quantity(quantity):
+def _quantity_text(quantity: Decimal) -> str | None:
+    """CTP04 as written, or ``None`` unless the quantity is finite, more than 0, under 10 digits,
+    with at most 3 decimals."""
+    if not quantity.is_finite() or not 0 < quantity < _MAX_QUANTITY:
         return None
-    return f"LIN**N4*{ndc}~\n", f"CTP****{plain(quantity)}*{unit}~\n"
+    return _written(quantity, 3)
 
 
 def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
     """Loop 2410: ``LIN`` with the 11-digit NDC and ``CTP`` with its quantity and unit."""
-    ndc, unit, quantity = line.ndc, line.ndc_unit, line.ndc_quantity
-    if (
-        type(ndc) is str
-        and len(ndc) == 11
-        and type(unit) is NDCUnit
-        and type(quantity) is Decimal
-        and _small(quantity)
-    ):
-        found = _drug_segments(ndc, unit, quantity)
-        if found is not None:
-            return found
     ndc11 = _match(_NDC, line.ndc, f"{where}.ndc", "11 digits")
     if line.ndc_unit is None or line.ndc_quantity is None:
         raise InvalidFormat(f"{where}.ndc_quantity: an NDC needs its unit and quantity")
-    quantity = to_decimal(line.ndc_quantity, f"{where}.ndc_quantity")
-    if not _writable_quantity(quantity):
+    quantity = line.ndc_quantity
+    if type(quantity) is not Decimal:
+        quantity = to_decimal(quantity, f"{where}.ndc_quantity")
+    text = _quantity_text(quantity)
+    if text is None:
         raise InvalidFormat(
             f"{where}.ndc_quantity: expected more than 0, under 10 digits, at most 3 decimals"
         )
-    return f"LIN**N4*{ndc11}~\n", f"CTP****{plain(quantity)}*{NDCUnit(line.ndc_unit)}~\n"
-
-
-@functools.lru_cache(maxsize=_CACHE)
-def _pointer_text(pointers: tuple[int, ...], diagnoses: int) -> str | None:
-    """``1:2``, or ``None`` when a pointer is missing, extra or out of range."""
-    if not 1 <= len(pointers) <= 4:
-        return None
-    if not all(1 <= p <= diagnoses for p in pointers):
-        return None
-    return ":".join(str(p) for p in pointers)
+    unit = line.ndc_unit if type(line.ndc_unit) is NDCUnit else NDCUnit(line.ndc_unit)
+    return f"LIN**N4*{ndc11}~\n", f"CTP****{text}*{unit}~\n"
 
 
 def _pointers(line: ServiceLine, where: str, diagnoses: int) -> str:
+    """``1:2``: 1 to 4 pointers, each to a diagnosis of the claim."""
     pointers = line.diagnosis_pointers
-    if type(pointers) is tuple and all(type(p) is int for p in pointers):  # True == 1: not a key
-        text = _pointer_text(pointers, diagnoses)
-    elif all(isinstance(p, int) and not isinstance(p, bool) for p in pointers):
-        text = _pointer_text.__wrapped__(pointers, diagnoses)  # a list, or int subclasses
-    else:
-        text = None
-    if text is None:
+    if not 1 <= len(pointers) <= 4:
         raise InvalidFormat(f"{where}.diagnosis_pointers: expected 1 to 4 pointers to diagnoses")
-    return text
+    for pointer in pointers:
+        if type(pointer) is not int and (isinstance(pointer, bool) or not isinstance(pointer, int)):
+            raise InvalidFormat(
+                f"{where}.diagnosis_pointers: expected 1 to 4 pointers to diagnoses"
+            )
+        if not 1 <= pointer <= diagnoses:
+            raise InvalidFormat(
+                f"{where}.diagnosis_pointers: expected 1 to 4 pointers to diagnoses"
+            )
+    return ":".join(map(str, pointers))
 
 
 def _check(claim: Claim, kind: ClaimKind) -> None:
@@ -599,15 +550,8 @@ def _person(
 
 def _payer(w: _Out, payer: Insurance, field: str) -> None:
     """A payer's NM1*PR (loops 2010BB and 2330B)."""
-    w.parts.append(_payer_segment(payer, field, w.non_ascii))
-
-
-@functools.lru_cache(maxsize=_CACHE)
-def _payer_segment(payer: Insurance, field: str, non_ascii: NonASCII) -> str:
-    w = _Out(non_ascii)
     name = w.text(payer.payer_name, f"{field}.payer_name")
     w.name("PR", name, "", "PI", w.ident(payer.payer_id, f"{field}.payer_id"))
-    return w.parts[0]
 
 
 def _subscriber(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
@@ -681,7 +625,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     if total is None:  # pragma: no cover - _charge above refused every line without a charge
         raise ValidationError("lines: X12 needs a charge on every line")
     claim_id = w.ident(claim.claim_id, "claim_id")
-    codes = [icd10.compact(icd10.validate(code)) for code in claim.diagnoses]
+    codes = [icd10.validate(code).replace(".", "") for code in claim.diagnoses]
     frequency = claim.frequency.code
     professional = claim.kind == ClaimKind.PROFESSIONAL
     if professional:
@@ -705,6 +649,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     _facility(w, parties)
     _other_payer(w, claim, parties)
     parts = w.parts
+    days: dict[datetime.date, str] = {}  # the lines of a claim share a date or two
     for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
         where = f"lines[{number - 1}]"
         procedure, units = _procedure(line, where), _units(line, where)
@@ -715,7 +660,10 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
         else:
             revenue = _match(_REVENUE, line.revenue_code, f"{where}.revenue_code", "4 digits")
             parts.append(f"SV2*{revenue}*{procedure}*{charge}*UN*{units}~\n")
-        parts.append(f"DTP*472*D8*{_d8(line.service_date)}~\n")
+        written = days.get(line.service_date)
+        if written is None:
+            written = days[line.service_date] = _d8(line.service_date)
+        parts.append(f"DTP*472*D8*{written}~\n")
         if line.control_number:
             control = w.ident(line.control_number, f"{where}.control_number")
             if len(control) > 50:
