@@ -1,6 +1,6 @@
 """Benchmark: what the library's caches buy, and what removing caches costs against older code.
 
-Run: ``python benchmarks/bench_caches.py [--other OTHER_SRC] [--count 3000] [--repeats 7]``
+Run: ``python benchmarks/bench_caches.py [--other OTHER_SRC] [--no-caches] [--count 3000] [--repeats 7]``
 
 Rows, each a median over ``--repeats`` fresh child processes taking turns, each child reporting the
 least CPU time of 5 runs after a warm-up (the least is the run the machine disturbed least):
@@ -127,10 +127,12 @@ def main() -> None:
     parser.add_argument("--other", type=Path)
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--no-caches", action="store_true", help="leave out rows 2 (the caches)")
     args = parser.parse_args()
     if args.other is not None:
         against_other(args.other, args.count, args.repeats)
-    each_cache(args.count, args.repeats)
+    if not args.no_caches:
+        each_cache(args.count, args.repeats)
 
 
 if __name__ == "__main__":

@@ -21,17 +21,18 @@ from benlysta_coding.findings import RULES  # noqa: E402
 
 TESTS = [
     "tests/test_finding_texts.py",
-    "tests/test_claim_edits.py",
+    "tests/test_checks.py",
+    "tests/test_edits.py",
+    "tests/test_build.py",
     "tests/test_claim.py",
-    "tests/test_claim_model.py",
     "tests/test_growth.py",
     "tests/test_refdata.py",
     "tests/test_hostile.py",
     "tests/test_cli.py",
     "tests/test_units.py",
     "tests/test_export_x12.py",
-    "tests/test_other_drug.py",
-    "tests/test_policy_files.py",
+    "tests/test_drug.py",
+    "tests/test_policy.py",
 ]
 """The test files that build claims and look at their findings."""
 

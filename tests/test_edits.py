@@ -82,17 +82,15 @@ def test_each_edit_raises_only_the_rules_it_declares(monkeypatch: pytest.MonkeyP
         def watched(context: Any, _name: str = name, _check: Any = registered.check) -> Any:
             called[_name] += 1
             made = list(_check(context))
-            raised[_name].update(f.code for f in made)
+            found = [item[1] if isinstance(item, tuple) else item for item in made]  # LINE: pairs
+            raised[_name].update(f.code for f in found)
             return made
 
         replaced = edits.Edit(registered.name, registered.stage, registered.codes, watched)
         monkeypatch.setitem(EDITS, name, replaced)
-        stage_list = edits._BY_STAGE[registered.stage]
-        monkeypatch.setitem(
-            edits._BY_STAGE,
-            registered.stage,
-            [replaced if e.name == name else e for e in stage_list],
-        )
+        stage_list = [replaced if e.name == name else e for e in edits._BY_STAGE[registered.stage]]
+        monkeypatch.setitem(edits._BY_STAGE, registered.stage, stage_list)
+        monkeypatch.setitem(edits._CHECKS, registered.stage, tuple(e.check for e in stage_list))
     for data in _corpus():
         build_claim(encounter.from_dict(data), prices=PRICES, today=TODAY)
     claim = build_claim(encounter.from_dict(office()), prices=PRICES, today=TODAY)
@@ -120,6 +118,7 @@ def test_a_new_edit_is_one_function_and_its_registration(monkeypatch: pytest.Mon
     before = list(edits._BY_STAGE[Stage.CLAIM])
     monkeypatch.setattr(edits, "EDITS", dict(EDITS))
     monkeypatch.setitem(edits._BY_STAGE, Stage.CLAIM, list(before))
+    monkeypatch.setitem(edits._CHECKS, Stage.CLAIM, edits._CHECKS[Stage.CLAIM])
     edits.edit(Stage.CLAIM, "claim-id-missing")(late_in_the_week)
     assert "late-in-the-week" in edits.EDITS
     friday = build_claim(encounter.from_dict(office(service_date="2025-05-02")), today=TODAY)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
@@ -25,6 +27,9 @@ PRICES = {
     "96415": "60",
 }
 WHEN = dt.datetime(2025, 5, 1, 9, 30)
+
+
+OFFICE_PRICES = {"J0490": "12.50", "96365": "150", "96366": "50"}
 
 
 def pair(data: dict[str, object], **options: object) -> tuple[Claim, parties.Parties]:
@@ -339,3 +344,111 @@ def test_transliteration_never_overflows_an_element() -> None:
                     validated.add((field, len(plain)))
                     assert [] == pyx12_errors(text), (field, char)
     assert len(validated) >= len(LIMITED)
+
+
+def office_pair() -> tuple[Claim, parties.Parties]:
+    data = office()
+    return claim_of(data, prices=OFFICE_PRICES), parties.from_encounter(encounter.from_dict(data))
+
+
+def render_pair(claim: Claim, who: parties.Parties) -> str:
+    return x12.render_837(claim, who, x12.Envelope(control_number=5, created=WHEN))
+
+
+def with_first_line(claim: Claim, **changes: Any) -> Claim:
+    return attrs.evolve(claim, lines=(attrs.evolve(claim.lines[0], **changes), *claim.lines[1:]))
+
+
+def test_an_int_charge_is_refused_after_the_equal_decimal_was_written() -> None:
+    claim, who = office_pair()
+    assert "SV1*HC:J0490*500*UN*69" in render_pair(
+        with_first_line(claim, charge=Decimal("500")), who
+    )
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.charge: expected a Decimal amount"):
+        render_pair(with_first_line(claim, charge=500), who)
+
+
+def test_a_bool_pointer_is_refused_after_pointer_1_was_written() -> None:
+    claim, who = office_pair()
+    render_pair(claim, who)
+    assert claim.lines[0].diagnosis_pointers == (1, 2)
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.diagnosis_pointers"):
+        render_pair(with_first_line(claim, diagnosis_pointers=(True, 2)), who)
+
+
+def test_codes_are_checked_whatever_was_cached() -> None:
+    claim, who = office_pair()
+    render_pair(claim, who)
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.code: expected a 5-character"):
+        render_pair(with_first_line(claim, code="j0490"), who)
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.modifiers: expected 2-character"):
+        render_pair(with_first_line(claim, modifiers=("jw",)), who)
+    for odd in ((1,), ("J",), (b"JW",)):
+        with pytest.raises(InvalidFormat, match=r"lines\[0\]\.modifiers: expected 2-character"):
+            render_pair(with_first_line(claim, modifiers=odd), who)
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.modifiers: a line holds at most 4"):
+        render_pair(with_first_line(claim, modifiers=("JW", "KX", "GA", "GY", "59")), who)
+
+
+def test_a_list_of_modifiers_writes_what_the_tuple_writes() -> None:
+    claim, who = office_pair()
+    as_tuple = render_pair(with_first_line(claim, modifiers=("KX",)), who)
+    as_list = render_pair(with_first_line(claim, modifiers=["KX"]), who)
+    assert "SV1*HC:J0490:KX*862.5*UN*69***1:2~" in as_tuple
+    assert as_list == as_tuple
+
+
+def test_ndc_quantities_of_equal_value_write_the_same_text() -> None:
+    claim, who = office_pair()
+    first = render_pair(with_first_line(claim, ndc_quantity=Decimal("1")), who)
+    second = render_pair(with_first_line(claim, ndc_quantity=Decimal("1.000")), who)
+    assert "CTP****1*UN~" in first
+    assert first == second
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.ndc_quantity: expected more than 0"):
+        render_pair(with_first_line(claim, ndc_quantity=Decimal("1.0001")), who)
+
+
+def test_a_changed_billing_provider_is_written_and_checked_anew() -> None:
+    claim, who = office_pair()
+    first = render_pair(claim, who)
+    assert "NM1*85*2*PRAIRIE RHEUMATOLOGY*****XX*1234567893~" in first
+    renamed = attrs.evolve(who.billing_provider, name="Lakeside Clinic")
+    second = render_pair(claim, attrs.evolve(who, billing_provider=renamed))
+    assert "NM1*85*2*LAKESIDE CLINIC*****XX*1234567893~" in second
+    accented = attrs.evolve(who.billing_provider, name="CLINIQUE SAINT-JOSÉ")
+    with pytest.raises(InvalidFormat, match=r"billing_provider\.name: non-ASCII"):
+        render_pair(claim, attrs.evolve(who, billing_provider=accented))
+    envelope = x12.Envelope(control_number=5, created=WHEN, non_ascii="transliterate")
+    text = x12.render_837(claim, attrs.evolve(who, billing_provider=accented), envelope)
+    assert "NM1*85*2*CLINIQUE SAINT-JOSE*****XX*1234567893~" in text
+
+
+def test_rendered_claims_without_or_with_wrong_hl_positions_are_renumbered_all_the_same() -> None:
+    claim, who = office_pair()
+    rendered = x12.render_claim(claim, who)
+    assert rendered.hl_at == (0, 6)  # HL*1 then, after PRV NM1 N3 N4 REF, HL*2
+    outputs = []
+    for second in (
+        rendered,
+        attrs.evolve(rendered, hl_at=()),
+        attrs.evolve(rendered, hl_at=(1, 2)),
+    ):
+        out = io.StringIO()
+        writer = x12.Interchange(out, x12.Envelope(control_number=5, created=WHEN))
+        writer.add_rendered(rendered)
+        writer.add_rendered(second)
+        writer.finish()
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "HL*3**20*1~" in outputs[0]
+    assert "HL*4*3*22*0~" in outputs[0]
+    assert [] == pyx12_errors(outputs[0])
+
+
+def test_a_huge_amount_is_refused_and_an_exact_one_written_plainly() -> None:
+    claim, who = office_pair()
+    huge = Decimal("1." + "0" * 5000 + "1")  # over 2 decimals: refused, and never kept
+    with pytest.raises(InvalidFormat, match=r"lines\[0\]\.charge: expected 0 to 9999999999\.99"):
+        render_pair(with_first_line(claim, charge=huge), who)
+    exact = Decimal("500." + "0" * 40)  # equal to 500: written as 500, checked without the cache
+    assert "SV1*HC:J0490*500*UN*69" in render_pair(with_first_line(claim, charge=exact), who)

@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from benlysta_coding import cli, encounter, findings
+from benlysta_coding import (
+    cli,
+    encounter,
+    findings,
+)
 from benlysta_coding.errors import InvalidInput
 from benlysta_coding.stages import build_claims
 from tests.helpers import TODAY, claim_of, codes, office
@@ -114,3 +118,24 @@ def test_each_rule_has_an_anchor_on_the_findings_page() -> None:
     page = (Path(__file__).resolve().parent.parent / "docs" / "findings.rst").read_text()
     for code in findings.RULES:
         assert f"   * - _`{code}`" in page  # the page's anchor findings.html#<code>
+
+
+def test_docs_list_every_finding_code() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from benlysta_coding.findings import RULES
+
+    root = Path(__file__).resolve().parent.parent
+    check = subprocess.run(
+        [sys.executable, "scripts/docs_tables.py", "--check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert 0 == check.returncode, check.stderr
+    page = (root / "docs" / "findings.rst").read_text()
+    for code in RULES:
+        assert f"_`{code}`" in page  # the code with its anchor

@@ -155,3 +155,14 @@ def test_few_caches_and_no_bypass() -> None:
         text = path.read_text(encoding="utf-8")
         assert "__wrapped__" not in text, path.name  # no path around a cache
         assert not re.search(r"(?<![\w.])id\(", text), path.name  # nothing keyed on identity
+
+
+def test_most_modules_have_a_test_file_named_after_them() -> None:
+    """``tests/test_<module>.py`` (``test_export_x12.py`` for ``export.x12``; property tests in
+    ``tests/property/`` count too) for at least 80% of the modules."""
+    tests = {
+        path.stem.removeprefix("test_") for path in SOURCE.parents[1].glob("tests/**/test_*.py")
+    }
+    named = [name.replace(".", "_").lstrip("_") for name in _modules() if name != "benlysta_coding"]
+    missing = [name for name in named if name not in tests]
+    assert len(missing) <= len(named) // 5, missing

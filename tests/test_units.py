@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from benlysta_coding import lines as line_builder
-from benlysta_coding import products, units
+from benlysta_coding import policy, products, units
 from benlysta_coding.dosing import iv_dose_mg
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, OutOfRange
 from benlysta_coding.ndc import Unit
@@ -22,6 +22,7 @@ from benlysta_coding.policy import (
     NDCQuantityBasis,
     VialPolicy,
 )
+from tests.helpers import clear_caches
 
 V120, V400 = products.VIAL_120, products.VIAL_400
 
@@ -206,7 +207,6 @@ class TestDrugLines:
 
 
 def test_policy_values() -> None:
-    from benlysta_coding import policy
 
     assert ("96413", "96415", "96409") == (
         policy.Administration.COMPLEX.initial_code,
@@ -224,3 +224,28 @@ def test_policy_values() -> None:
     with pytest.raises(ValueError, match="whole number"):
         attrs.evolve(policy.COMMERCIAL, max_units_per_day=0)
     assert 90 == attrs.evolve(policy.COMMERCIAL, max_units_per_day=90).max_units_per_day
+
+
+def test_a_vial_plan_keeps_the_dose_as_it_was_given() -> None:
+    assert "683.0" == str(units.plan_vials(Decimal("683.0")).dose_mg)
+    assert "683" == str(units.plan_vials(Decimal("683")).dose_mg)
+    assert "683.0" == str(units.plan_vials("683.0").dose_mg)
+    least = units.plan_vials(850, "least_waste")
+    fewest = units.plan_vials(850, "fewest_vials")
+    assert [(u.product.strength_mg, u.count) for u in least.vials] == [
+        (Decimal(400), 1),
+        (Decimal(120), 4),
+    ]
+    assert [(u.product.strength_mg, u.count) for u in fewest.vials] == [
+        (Decimal(400), 2),
+        (Decimal(120), 1),
+    ]
+
+
+def test_a_plan_of_equal_vials_written_differently_keeps_their_digits() -> None:
+    written_120_0 = attrs.evolve(products.VIAL_120, strength_mg=Decimal("120.0"))
+    assert written_120_0 == products.VIAL_120  # equal in Python, written differently
+    clear_caches()
+    for _ in range(2):
+        assert "720" == str(units.plan_vials(683, vials=(products.VIAL_120,)).total_mg)
+        assert "720.0" == str(units.plan_vials(683, vials=(written_120_0,)).total_mg)

@@ -13,14 +13,23 @@ from __future__ import annotations
 import datetime
 import functools
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from benlysta_coding import cpt, growth, icd10, modifiers, ndc, place_of_service, products
 from benlysta_coding._util import EXACT, article, exact, plain, require, require_str
 from benlysta_coding.drug import BELIMUMAB, Drug, indication_label
-from benlysta_coding.edits import Context, DayContext, Held, LineContext, Stage, edit, run
+from benlysta_coding.edits import (
+    Context,
+    DayContext,
+    Held,
+    LineContext,
+    Stage,
+    checks_of,
+    edit,
+    run,
+)
 from benlysta_coding.errors import ValidationError
 from benlysta_coding.findings import Finding, fill, make
 from benlysta_coding.lines import ServiceLine
@@ -270,16 +279,23 @@ def line_edits(context: Context) -> list[Finding]:
     """
     found: list[Finding] = []
     code = context.drug.hcpcs.code
-    drug_lines: list[tuple[ServiceLine, Held]] = []  # each drug line with its NDCs, read once
-    for line in context.lines:
-        held = _products_of(line, context.drug) if line.code == code else None
-        if held is not None:
-            drug_lines.append((line, held))
-        found.extend(run(Stage.LINE, LineContext(line, held, context)))
+    with_held = [  # each line with the NDCs it names of the drug, read once
+        (line, _products_of(line, context.drug) if line.code == code else None)
+        for line in context.lines
+    ]
+    tagged: list[tuple[int, int, int, Finding]] = []
+    every_line = LineContext(with_held, context)
+    for order, check in enumerate(checks_of(Stage.LINE)):
+        for index, finding in check(every_line):
+            tagged.append((index, order, len(tagged), finding))
+    if tagged:  # line by line, each line's findings in the order of the edits
+        tagged.sort(key=lambda item: item[:3])
+        found.extend(item[3] for item in tagged)
+    drug_lines = [(line, held) for line, held in with_held if held is not None]
     found.extend(run(Stage.LINES, context))
     waste_billed = any(modifiers.JW.code in line.modifiers for line, _ in drug_lines)
-    for day, with_held in _by_day(drug_lines, _pair_day):
-        found.extend(run(Stage.DAY, DayContext(day, with_held, waste_billed, context)))
+    for day, on_day in _by_day(drug_lines, _pair_day):
+        found.extend(run(Stage.DAY, DayContext(day, on_day, waste_billed, context)))
     return found
 
 
@@ -291,31 +307,32 @@ def line_edits(context: Context) -> list[Finding]:
     "modifier-count",
     name="line-modifiers",
 )
-def _line_modifiers(context: LineContext) -> list[Finding]:
+def _line_modifiers(context: LineContext) -> Iterator[tuple[int, Finding]]:
     """A line's modifiers: known, in effect on the date, JG with TB, at most four."""
-    line = context.line
-    return _modifier_findings(line, _at(line)) if line.modifiers else []
+    for index, (line, _) in enumerate(context.lines):
+        if line.modifiers:
+            for finding in _modifier_findings(line, _at(line)):
+                yield index, finding
 
 
 @edit(Stage.LINE, "ndc-quantity-precision")
-def _ndc_quantity_precision(context: LineContext) -> list[Finding]:
+def _ndc_quantity_precision(context: LineContext) -> Iterator[tuple[int, Finding]]:
     """An NDC quantity of at most 3 decimals (X12 CTP04, the claim forms)."""
-    quantity = context.line.ndc_quantity
-    if quantity is None or quantity == quantity.quantize(_THOUSANDTH):
-        return []
-    message = f"NDC quantity {quantity} has more than 3 decimals"
-    return [make("ndc-quantity-precision", message, _at(context.line))]
+    for index, (line, _) in enumerate(context.lines):
+        quantity = line.ndc_quantity
+        if quantity is not None and quantity != quantity.quantize(_THOUSANDTH):
+            message = f"NDC quantity {quantity} has more than 3 decimals"
+            yield index, make("ndc-quantity-precision", message, _at(line))
 
 
 @edit(Stage.LINE, "charge-precision")
-def _charge_precision(context: LineContext) -> list[Finding]:
+def _charge_precision(context: LineContext) -> Iterator[tuple[int, Finding]]:
     """A charge of at most 2 decimals (an X12 amount)."""
-    charge = context.line.charge
-    if charge is None or charge == charge.quantize(_CENT):
-        return []
-    return [
-        make("charge-precision", f"charge {charge} has more than 2 decimals", _at(context.line))
-    ]
+    for index, (line, _) in enumerate(context.lines):
+        charge = line.charge
+        if charge is not None and charge != charge.quantize(_CENT):
+            message = f"charge {charge} has more than 2 decimals"
+            yield index, make("charge-precision", message, _at(line))
 
 
 @edit(
@@ -325,13 +342,13 @@ def _charge_precision(context: LineContext) -> list[Finding]:
     "ndc-quantity-mismatch",
     name="line-ndc",
 )
-def _line_ndc(context: LineContext) -> list[Finding]:
+def _line_ndc(context: LineContext) -> Iterator[tuple[int, Finding]]:
     """A line's NDC: one of the drug's, of the route the code bills, its quantity the units'."""
-    line = context.line
-    if not line.ndc:
-        return []
     claim = context.claim
-    return _ndc_findings(line, claim.drug, claim.sc_pharmacy_route, context.held)
+    for index, (line, held) in enumerate(context.lines):
+        if line.ndc:
+            for finding in _ndc_findings(line, claim.drug, claim.sc_pharmacy_route, held):
+                yield index, finding
 
 
 @edit(Stage.LINES, "addon-without-primary", "initial-infusion-repeated")

@@ -25,7 +25,7 @@ import datetime
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 import attrs
 
@@ -47,6 +47,7 @@ __all__ = [
     "Edit",
     "LineContext",
     "Stage",
+    "checks_of",
     "edit",
     "homes",
     "run",
@@ -62,7 +63,9 @@ class Stage(enum.StrEnum):
     PLAN = "plan"
     """Once per claim, once the dose and the vials are known: a :class:`Context`."""
     LINE = "line"
-    """For each service line: a :class:`LineContext`."""
+    """Each service line: a :class:`LineContext` holds them all, and an edit gives each finding
+    with the position of its line (``(index, finding)``); the findings are then put in line order,
+    each line's in the order of the edits."""
     LINES = "lines"
     """Once, over all the service lines: a :class:`Context`."""
     DAY = "day"
@@ -97,18 +100,15 @@ class Context:
     """The claim already explains that SC drug goes to the pharmacy benefit."""
 
 
-@attrs.frozen
-class LineContext:
-    """One service line, what it names of the drug (``None`` for a line of another code) and its
-    claim's :class:`Context`."""
+class LineContext(NamedTuple):
+    """The service lines, each with what it names of the drug (``None`` for a line of another
+    code), and the claim's :class:`Context`."""
 
-    line: ServiceLine
-    held: Held | None
+    lines: Sequence[tuple[ServiceLine, Held | None]]
     claim: Context
 
 
-@attrs.frozen
-class DayContext:
+class DayContext(NamedTuple):
     """The drug's lines of one date of service, each with what it names, and the claim's
     :class:`Context`."""
 
@@ -126,7 +126,7 @@ class Edit:
     name: str
     stage: Stage
     codes: tuple[str, ...]
-    check: Callable[[Any], Iterable[Finding]] = attrs.field(repr=False)
+    check: Callable[[Any], Iterable[Any]] = attrs.field(repr=False)
 
     @property
     def summary(self) -> str:
@@ -139,8 +139,10 @@ EDITS: Final[dict[str, Edit]] = {}
 STEPS: Final[dict[str, tuple[str, ...]]] = {}
 """The rules each build step makes while it works, by step name."""
 _BY_STAGE: Final[dict[Stage, list[Edit]]] = {stage: [] for stage in Stage}
+_CHECKS: Final[dict[Stage, tuple[Callable[[Any], Iterable[Any]], ...]]] = dict.fromkeys(Stage, ())
+"""Each stage's functions, in order (what :func:`run` calls; remade on each registration)."""
 
-_F = TypeVar("_F", bound=Callable[..., Iterable[Finding]])
+_F = TypeVar("_F", bound=Callable[..., Iterable[Any]])
 
 
 def _known(codes: tuple[str, ...], owner: str) -> None:
@@ -168,6 +170,7 @@ def edit(stage: Stage, *codes: str, name: str | None = None) -> Callable[[_F], _
         registered = Edit(called, stage, codes, function)
         EDITS[called] = registered
         _BY_STAGE[stage].append(registered)
+        _CHECKS[stage] = tuple(e.check for e in _BY_STAGE[stage])
         return function
 
     return register
@@ -195,9 +198,20 @@ def run(stage: Stage, context: Context | LineContext | DayContext) -> list[Findi
     []
     """
     found: list[Finding] = []
-    for registered in _BY_STAGE[stage]:
-        found.extend(registered.check(context))
+    for check in _CHECKS[stage]:
+        found.extend(check(context))
     return found
+
+
+def checks_of(stage: Stage) -> tuple[Callable[[Any], Iterable[Any]], ...]:
+    """The functions of the edits of ``stage``, in the order :func:`run` calls them (for a caller
+    that runs a stage for many lines).
+
+    >>> from benlysta_coding import checks
+    >>> [check.__name__ for check in checks_of(Stage.PRICES)]
+    ['_prices']
+    """
+    return _CHECKS[stage]
 
 
 def homes() -> Mapping[str, tuple[str, ...]]:

@@ -295,8 +295,8 @@ class _Out:
 
 
 _CACHE: Final = 4096
-"""Billing providers whose segments :func:`_billing_provider` keeps (a claim stream repeats a few;
-keyed by their values, which are frozen)."""
+"""Entries of the two caches below: the segments of billing providers (a claim stream repeats a
+few; keyed by their values, which are frozen) and the text of amounts and quantities."""
 
 
 def _d8(day: datetime.date) -> str:
@@ -340,11 +340,15 @@ def _procedure(line: ServiceLine, where: str) -> str:
     return ":".join(("HC", code, *modifiers))
 
 
+@functools.lru_cache(maxsize=_CACHE)
 def _written(value: Decimal, places: int) -> str | None:
     """A finite number as X12 writes it (:func:`plain`), or ``None`` when it has more than
-    ``places`` decimals. No arithmetic, so the caller's decimal context cannot change the answer."""
-    if not value.is_finite():
-        return None
+    ``places`` decimals. No arithmetic, so the caller's decimal context cannot change the answer.
+
+    Kept for the amounts and quantities that recur: a cache keyed by the value, which is exact
+    here because equal numbers are written alike (``862.50`` and ``862.5`` are both ``862.5``);
+    the callers ask it only for finite numbers in range. ``benchmarks/bench_caches.py`` measures
+    what it buys."""
     text = plain(value)
     point = text.find(".")
     return text if point < 0 or len(text) - point - 1 <= places else None
@@ -615,6 +619,17 @@ def _billing_provider(provider: Provider, non_ascii: NonASCII) -> tuple[str, ...
     return tuple(w.parts)
 
 
+_DOTTED: Final = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?", re.ASCII)
+"""An ICD-10-CM code as the claim builder writes it (upper case, dotted after the third)."""
+
+
+def _diagnosis(code: object) -> str:
+    """HI's form of a diagnosis: the code without its dot (any spelling the code set reads)."""
+    if type(code) is str and _DOTTED.fullmatch(code):
+        return code.replace(".", "")
+    return icd10.validate(code).replace(".", "")  # type: ignore[arg-type]  # it names a wrong type
+
+
 def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     """One claim's loops from 2000A; returns the number of HL segments written."""
     w.hl(hl, None, "20", True)
@@ -625,7 +640,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     if total is None:  # pragma: no cover - _charge above refused every line without a charge
         raise ValidationError("lines: X12 needs a charge on every line")
     claim_id = w.ident(claim.claim_id, "claim_id")
-    codes = [icd10.validate(code).replace(".", "") for code in claim.diagnoses]
+    codes = [_diagnosis(code) for code in claim.diagnoses]
     frequency = claim.frequency.code
     professional = claim.kind == ClaimKind.PROFESSIONAL
     if professional:

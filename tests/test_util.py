@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import attrs
+import pytest
 
 from benlysta_coding import (
     build_claim,
@@ -36,8 +37,10 @@ from benlysta_coding import (
     units,
 )
 from benlysta_coding._pipeline import Options, process_many
+from benlysta_coding._util import to_date, to_decimal
 from benlysta_coding.claim import Claim
 from benlysta_coding.drug import BELIMUMAB
+from benlysta_coding.errors import InvalidFormat
 from benlysta_coding.export import fhir, forms, text, x12
 from benlysta_coding.products import VIAL_120, VIAL_400, Route
 from tests.helpers import TODAY, clear_caches, hospital, office, sc
@@ -263,3 +266,26 @@ def test_a_narrow_context_no_longer_rounds_the_money() -> None:
             line.charge for line in claim.lines
         ]
         assert "1039.1332" == str(claim.total_charge)
+
+
+def test_decimal_text_keeps_its_digits_and_refusals_name_the_field() -> None:
+    for _ in range(2):
+        assert str(to_decimal("12.50", "price")) == "12.50"
+        assert str(to_decimal("12.5", "price")) == "12.5"
+        with pytest.raises(InvalidFormat, match=r"^price: expected a decimal number"):
+            to_decimal("12,50", "price")
+        with pytest.raises(InvalidFormat, match=r"^weight_kg: expected a decimal number"):
+            to_decimal("1" * 100, "weight_kg")
+        with pytest.raises(InvalidFormat, match=r"^dose: expected a number with at most 18"):
+            to_decimal("1" * 30, "dose")
+
+
+def test_date_text_is_read_and_bad_dates_are_refused_every_time() -> None:
+    for _ in range(2):
+        assert dt.date(2025, 3, 3) == to_date("2025-03-03", "service_date")
+        with pytest.raises(InvalidFormat, match=r"^service_date: not a real calendar date"):
+            to_date("2025-02-30", "service_date")
+        with pytest.raises(InvalidFormat, match=r"^birth_date: expected an ISO 8601 date"):
+            to_date("2025-3-03 ", "birth_date")
+        with pytest.raises(TypeError, match=r"^service_date: expected a date, not a datetime"):
+            to_date(dt.datetime(2025, 3, 3), "service_date")

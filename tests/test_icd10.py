@@ -7,6 +7,7 @@ import re
 import pytest
 
 from benlysta_coding import icd10
+from benlysta_coding.errors import InvalidFormat, UnknownCode
 
 reference = pytest.importorskip("simple_icd_10_cm")
 
@@ -65,3 +66,35 @@ def test_every_code_of_category_m32_is_known() -> None:
     assert descendants("M32") == icd10.CATEGORY_CODES
     assert not reference.is_valid_item("M32.16")
     assert not reference.is_valid_item("M32.2")
+
+
+class TestICD10:
+    def test_lupus_nephritis_is_m32_14_not_n05_9(self) -> None:
+        assert icd10.lookup("M32.14").lupus_nephritis
+        n059 = icd10.lookup("N05.9")
+        assert not n059.lupus_nephritis
+        assert not n059.sle
+        assert "nephritic syndrome" in n059.title
+        assert "M32.14" in n059.note
+
+    def test_m32_1_is_a_header(self) -> None:
+        assert icd10.lookup("M32.1").billable is False
+        assert [f"M32.1{d}" for d in "0123459"] == [
+            c for c, e in icd10.CODES.items() if c.startswith("M32.1") and e.billable
+        ]
+
+    def test_m32_10_is_unspecified_not_without(self) -> None:
+        title = icd10.lookup("M3210").title
+        assert "unspecified" in title
+        assert "without" not in title
+
+    def test_shapes(self) -> None:
+        assert "M32.14" == icd10.validate(" m3214 ")
+        assert "M32" == icd10.format("m32")
+        assert icd10.is_valid("Z99.89")
+        for bad in ("", "3214", "M3", "M32.14.1", "M32.1456789", 3214):
+            assert not icd10.is_valid(bad)
+        with pytest.raises(InvalidFormat):
+            icd10.validate("M-32")
+        with pytest.raises(UnknownCode):
+            icd10.lookup("Z99.89")

@@ -12,14 +12,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benlysta_coding import drug, encounter, examples, policy
+from benlysta_coding import drug, encounter, examples, parties, policy
+from benlysta_coding._structure import Reader, collecting
 from benlysta_coding.cli import main
 from benlysta_coding.errors import InvalidInput
+from benlysta_coding.products import Route
 from tests.helpers import hospital, office
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,3 +187,41 @@ def test_the_schema_names_the_drugs_and_policies_loaded(tmp_path: Path) -> None:
     assert jsonschema.Draft202012Validator(made).is_valid({**office(), "payer": "acme"})
     assert drug.DRUGS["belimumab"].indications == tuple(made["properties"]["indication"]["enum"])
     assert examples.OFFICE_IV["payer"] in made["properties"]["payer"]["enum"]
+
+
+def _name(value: Any) -> str:
+    return parties.first_name(value)
+
+
+def _note(value: Any) -> str:
+    return "" if value == "" else parties.last_name(value)
+
+
+def test_named_choices_accept_their_values_and_members_only() -> None:
+    for route in ("iv", Route.IV):
+        assert Route.IV is encounter.from_dict(office(route=route)).route
+    for bad, code in (
+        ("IV", "invalid-value"),
+        ("intravenous", "invalid-value"),
+        (1, "invalid-type"),
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            encounter.from_dict(office(route=bad))
+        assert [("$.route", code)] == [(p.path, p.code) for p in caught.value.problems]
+
+
+@collecting("$.thing")
+@attrs.frozen(kw_only=True, slots=False)
+class _Unslotted:
+    name: str = attrs.field(converter=_name)
+    note: str = attrs.field(default="", converter=_note)
+
+
+def test_a_class_without_slots_is_read_field_by_field_as_well() -> None:
+    reader = Reader()
+    read = reader.read(_Unslotted, {"name": " Ann "}, "$.thing")
+    assert _Unslotted(name="Ann") == read
+    assert read is not None
+    assert ("Ann", "") == (read.name, read.note)
+    assert reader.read(_Unslotted, {"name": ""}, "$.thing") is None
+    assert ["$.thing.name"] == [p.path for p in reader.problems]

@@ -1,4 +1,4 @@
-"""CMS-1500 and UB-04 rows; the FHIR R4 Claim, validated by fhir.resources."""
+"""benlysta_coding.export.fhir: every kind of encounter gives FHIR the fhir.resources models accept."""
 
 from __future__ import annotations
 
@@ -8,73 +8,52 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from fhir.resources.R4B.claim import Claim as FHIRClaim
 
 from benlysta_coding import encounter, policy
 from benlysta_coding import parties as _parties
-from benlysta_coding.errors import InvalidFormat
-from benlysta_coding.export import fhir, forms, parties
+from benlysta_coding.export import fhir, parties
 from tests.helpers import claim_of, hospital, office
 
 PRICES = {"J0490": "12.50", "96365": "150", "96366": "50"}
 
 
-class TestCMS1500:
-    def test_item_24_rows(self) -> None:
-        form = forms.cms1500(claim_of(office(), prices=PRICES))
-        first, waste, admin = form["rows"]
-        assert {
-            "page": "1",
-            "line": "1",
-            "shaded": "N449401010101 UN6",
-            "24A_from": "030325",
-            "24A_to": "030325",
-            "24B": "11",
-            "24C": "",
-            "24D": "J0490",
-            "24E": "AB",
-            "24F": "862.50",
-            "24G": "69",
-        } == first
-        assert ("J0490 JW", "3", "37.50") == (waste["24D"], waste["24G"], waste["24F"])
-        assert ("", "96365") == (admin["shaded"], admin["24D"])
-        assert ({"A": "M32.13", "B": "M32.19"}, "PA-778812", "1050.00") == (
-            form["item_21"],
-            form["item_23"],
-            form["item_28"],
-        )
-
-    def test_single_line_note_in_item_19_and_pages(self) -> None:
-        single = attrs.evolve(policy.MEDICARE_PART_B, lines_per_ndc=policy.LinesPerNDC.SINGLE_LINE)
-        form = forms.cms1500(claim_of(office(patient__weight_kg="85"), policy=single))
-        assert "N449401010101 UN4" == form["item_19"]
-        assert "" == form["item_28"]
-
-    def test_wrong_kind(self) -> None:
-        with pytest.raises(InvalidFormat):
-            forms.cms1500(claim_of(hospital()))
-        with pytest.raises(InvalidFormat):
-            forms.ub04(claim_of(office()))
-        with pytest.raises(TypeError):
-            forms.cms1500("claim")  # type: ignore[arg-type]
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-class TestUB04:
-    def test_rows(self) -> None:
-        form = forms.ub04(claim_of(hospital(), prices=PRICES))
-        assert ("0131", "850.00", "M3214") == (form["FL4"], form["FL47_total"], form["FL67"])
-        rows = form["rows"]
-        assert ["0636", "0636", "0260", "0260"] == [row["FL42"] for row in rows]
-        assert "N449401010201UN1" == rows[0]["FL43"]
-        assert "IV INFUSION FOR THERAPY," == rows[2]["FL43"]
-        assert ["J0490", "J0490", "96365", "96366"] == [row["FL44"] for row in rows]
-        assert ("041425", "40", "500.00") == (rows[0]["FL45"], rows[0]["FL46"], rows[0]["FL47"])
+def _kinds() -> dict[str, tuple[dict[str, Any], bool]]:
+    """Encounters of every kind, and whether the claim goes to the secondary payer."""
+    secondary = {"payer_name": "ACME HEALTH PLAN", "payer_id": "60054", "member_id": "ACM1234",
+                 "policy": "commercial"}  # fmt: skip
+    found = {
+        path.stem: (json.loads(path.read_text()), False) for path in sorted(EXAMPLES.glob("*.json"))
+    }
+    found["void-837p"] = (office(frequency="void", payer_claim_number="2025104500123"), False)
+    found["replacement-837p"] = (
+        office(frequency="replacement", payer_claim_number="2025104500123"),
+        False,
+    )
+    found["secondary-837p"] = (office(secondary_insurance=secondary), True)
+    found["secondary-dependant"] = (
+        {**json.loads((EXAMPLES / "encounter-dependant-office-iv.json").read_text()),
+         "secondary_insurance": secondary},
+        True,
+    )  # fmt: skip
+    found["secondary-837i"] = (
+        hospital(payer="medicare_part_b", secondary_insurance=secondary),
+        True,
+    )
+    return found
 
-    def test_modifiers_follow_the_code(self) -> None:
-        form = forms.ub04(claim_of(hospital(payer="medicare_part_b", patient__weight_kg="55")))
-        assert "J0490JW" in [row["FL44"] for row in form["rows"]]
+
+def _secondary_of(data: dict[str, Any]) -> Any:
+    from benlysta_coding import remit
+    from tests.remit835 import remittance
+
+    claim = claim_of(data, prices=PRICES)
+    ((info, payment),) = list(remit.read_835(text=remittance([(claim, "1", {})])))
+    return remit.secondary_claim(claim, payment, info, policy.COMMERCIAL)
 
 
 class TestFHIR:
@@ -131,42 +110,6 @@ class TestFHIR:
 
 
 # valid FHIR for every example and every kind of encounter ---------------------------------------
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def _kinds() -> dict[str, tuple[dict[str, Any], bool]]:
-    """Encounters of every kind, and whether the claim goes to the secondary payer."""
-    secondary = {"payer_name": "ACME HEALTH PLAN", "payer_id": "60054", "member_id": "ACM1234",
-                 "policy": "commercial"}  # fmt: skip
-    found = {
-        path.stem: (json.loads(path.read_text()), False) for path in sorted(EXAMPLES.glob("*.json"))
-    }
-    found["void-837p"] = (office(frequency="void", payer_claim_number="2025104500123"), False)
-    found["replacement-837p"] = (
-        office(frequency="replacement", payer_claim_number="2025104500123"),
-        False,
-    )
-    found["secondary-837p"] = (office(secondary_insurance=secondary), True)
-    found["secondary-dependant"] = (
-        {**json.loads((EXAMPLES / "encounter-dependant-office-iv.json").read_text()),
-         "secondary_insurance": secondary},
-        True,
-    )  # fmt: skip
-    found["secondary-837i"] = (
-        hospital(payer="medicare_part_b", secondary_insurance=secondary),
-        True,
-    )
-    return found
-
-
-def _secondary_of(data: dict[str, Any]) -> Any:
-    from benlysta_coding import remit
-    from tests.remit835 import remittance
-
-    claim = claim_of(data, prices=PRICES)
-    ((info, payment),) = list(remit.read_835(text=remittance([(claim, "1", {})])))
-    return remit.secondary_claim(claim, payment, info, policy.COMMERCIAL)
 
 
 @pytest.mark.parametrize("name", sorted(_kinds()))

@@ -13,6 +13,8 @@ import pytest
 
 from benlysta_coding import checks, encounter, findings, parties, policy, products, units
 from benlysta_coding.claim import Claim, LineKind, ServiceLine
+from benlysta_coding.dosing import Indication
+from benlysta_coding.drug import BELIMUMAB
 from benlysta_coding.errors import ClaimHasErrors, InvalidComponent
 from benlysta_coding.export import fhir, forms, x12
 from benlysta_coding.ndc import Unit
@@ -392,3 +394,51 @@ def test_the_ndc_findings_say_what_and_where() -> None:
             "$.lines[0]",
         )
     ] == found(too_few, waste, infusion)
+
+
+def test_diagnosis_findings_are_a_fresh_list_each_time() -> None:
+    first = checks.diagnosis_findings(["M32.1", "N08"], Indication.SLE)
+    assert ["dx-not-billable", "dx-no-sle"] == [f.code for f in first]
+    first.clear()  # the caller's list: changing it changes nothing kept
+    again = checks.diagnosis_findings(("M32.1", "N08"), Indication.SLE)
+    assert ["dx-not-billable", "dx-no-sle"] == [f.code for f in again]
+    assert (2, 3) == checks.diagnosis_pointers(["Z79.899", "M32.14", "M32.13"])
+    assert (2, 3) == checks.diagnosis_pointers(("Z79.899", "M32.14", "M32.13"))
+
+
+def test_diagnosis_checks_of_other_drugs_are_not_mixed_up() -> None:
+    narrow = attrs.evolve(
+        BELIMUMAB,
+        name="a drug for lupus nephritis only",
+        indication_diagnoses={
+            "sle": ("M32.14",),
+            "lupus_nephritis": ("M32.14",),
+        },
+    )
+    assert narrow != BELIMUMAB
+    assert [] == [f.code for f in checks.diagnosis_findings(["M32.13"], Indication.SLE)]
+    assert ["dx-no-sle"] == [
+        f.code for f in checks.diagnosis_findings(["M32.13"], Indication.SLE, narrow)
+    ]
+    assert (1,) == checks.diagnosis_pointers(["Z79.899", "M32.13"], narrow)
+    assert (2,) == checks.diagnosis_pointers(["Z79.899", "M32.13"])
+
+
+def test_long_diagnosis_lists_and_overlong_codes_get_the_same_checks() -> None:
+    fourteen = ["Z79.899"] * 7 + [
+        "M32.13",
+        "M32.19",
+        "M32.10",
+        "M32.11",
+        "M32.12",
+        "M32.8",
+        "M32.9",
+    ]
+    assert (8, 9, 10, 11) == checks.diagnosis_pointers(fourteen)  # at most 4, in order
+    long_code = ["M32.13", "M32.1999999"]  # longer than any code: read without the cache
+    assert (1,) == checks.diagnosis_pointers(long_code)
+    codes = [f.code for f in checks.diagnosis_findings(long_code, Indication.SLE)]
+    assert ["dx-invalid"] == codes
+    assert ["dx-not-in-library"] * 7 + ["dx-first-not-category"] == [
+        f.code for f in checks.diagnosis_findings(fourteen, Indication.SLE)
+    ]  # Z79.899 is not in the library's code set; the first code is not M32
