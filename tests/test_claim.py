@@ -17,8 +17,8 @@ import pytest
 
 from benlysta_coding import cli, encounter, parties
 from benlysta_coding import examples as _examples
+from benlysta_coding._structure import to_json as claim_json
 from benlysta_coding.claim import Adjustment, Claim, OtherPayer, OtherPayerLine
-from benlysta_coding.claim import _to_json as claim_json
 from benlysta_coding.errors import InvalidInput
 from benlysta_coding.export import x12
 from benlysta_coding.products import Route
@@ -427,3 +427,27 @@ def test_json_values_of_every_shape() -> None:
         "d": Route.SC,
     }
     assert {"a": [1, 2], "b": ["1.50", "2025-01-02"], "c": 0.5, "d": "sc"} == claim_json(value)
+
+
+def test_claim_json_is_read_by_its_field_types_every_problem_at_once() -> None:
+    claim = claim_of(office(), prices=PRICES)
+    data = claim.to_dict()
+    assert Claim.from_dict(json.loads(json.dumps(data))) == claim
+    data.update(drug="nothing", dose_mg=None, extra=1)
+    data["lines"][0].update(units=True, charge="12,50", service_date="2025-02-30")
+    data["findings"] = [{"code": "x"}]
+    with pytest.raises(InvalidInput) as caught:
+        Claim.from_dict(data)
+    assert {
+        ("$", "unknown-key"),
+        ("$.drug", "invalid-value"),
+        ("$.lines[0].units", "invalid-type"),
+        ("$.lines[0].charge", "invalid-value"),
+        ("$.lines[0].service_date", "invalid-value"),
+        ("$.findings[0].severity", "missing"),
+        ("$.findings[0].message", "missing"),
+    } <= {(p.path, p.code) for p in caught.value.problems}
+    without_dose = claim.to_dict() | {"dose_mg": None}
+    assert Claim.from_dict(without_dose).dose_mg is None  # null is a value where the type allows it
+    with pytest.raises(InvalidInput, match=r"\$\.dose_mg: required"):
+        Claim.from_dict({k: v for k, v in claim.to_dict().items() if k != "dose_mg"})

@@ -189,8 +189,15 @@ class TestEveryRouteIntoTheFileIsChecked:
     def test_claim_data_with_missing_keys(self) -> None:
         data, _ = self.base()
         del data["lines"][0]["units"]
-        with pytest.raises(ValidationError, match="missing key"):
+        data["findings"] = "none"
+        data["lines"][1]["kind"] = "other"
+        with pytest.raises(InvalidInput) as caught:
             Claim.from_dict(data)
+        assert [  # every problem at once, each with its path
+            ("$.findings", "invalid-type"),
+            ("$.lines[0].units", "missing"),
+            ("$.lines[1].kind", "invalid-value"),
+        ] == sorted((p.path, p.code) for p in caught.value.problems)
 
 
 def jsonl(path: Path, lines: list[bytes]) -> Path:

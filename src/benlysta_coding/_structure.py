@@ -21,15 +21,19 @@ the class of the objects of a list.
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import enum
 import functools
 import types
+import typing
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 import attrs
 
-from benlysta_coding._util import article
+from benlysta_coding._util import article, plain, to_date, to_decimal
 from benlysta_coding.errors import InvalidInput, Problem, ValidationError
 
 T = TypeVar("T")
@@ -191,7 +195,11 @@ class Reader:
         specs = plan.by_name
         plain = plan.plain if not overrides else {**plan.plain, **overrides}
         optional_names = plan.optional
+        nullable = plan.nullable
         for name, item in data.items():
+            if item is None and name in nullable:
+                values[name] = None
+                continue
             convert = plain.get(name)
             if convert is not None:  # most fields: a value and its converter
                 if item is None or (item == "" and name in optional_names):
@@ -231,16 +239,16 @@ class Reader:
         for name, optional, nested, items, convert in plan.fields:
             item = data.get(name)
             if item is None or (optional and item == ""):
-                if not optional:
+                if not optional and not (name in plan.nullable and name in data):
                     self.fail(f"{path}.{name}", "missing", "required")
                 continue
-            if nested is not None:
+            if overrides and name in overrides:
+                self.convert(overrides[name], item, path, name)
+            elif nested is not None:
                 self.read(nested, item, f"{path}.{name}")
             elif items is not None:
                 self.read_list(items, item, f"{path}.{name}", convert)
             elif convert:
-                if overrides and name in overrides:
-                    convert = overrides[name]
                 self.convert(convert, item, path, name)
 
     def read_list(
@@ -326,6 +334,8 @@ class Plan:
     """The converters of the fields that hold a value (not a nested value or a list)."""
     optional: frozenset[str] = frozenset()
     """The fields with a default."""
+    nullable: frozenset[str] = frozenset()
+    """The fields without a default for which ``null`` is a value (read by :func:`typed`)."""
 
 
 def plan_of(kind: type) -> Plan:
@@ -561,3 +571,164 @@ def _object_schema(
         "required": required,
         "additionalProperties": False,
     }
+
+
+# Value classes read and written by their field types: the claim and what it holds ---------------
+
+
+def typed(*kinds: type) -> None:
+    """Read and write ``kinds`` by their fields' types: each field's converter is made from its
+    annotation (text, whole numbers, exact decimals, dates, enums, ``X | None``, tuples, and the
+    nested value classes, which must be in ``kinds`` too), unless its metadata gives ``read`` (a
+    converter) or ``write`` (how :func:`to_json` writes the value). The classes keep their own
+    ``__init__``: only reading JSON converts.
+
+    >>> import attrs, datetime
+    >>> @attrs.frozen
+    ... class Visit:
+    ...     day: datetime.date
+    ...     minutes: int | None = None
+    >>> typed(Visit)
+    >>> Reader().read(Visit, {"day": "2025-03-03", "minutes": 60}, "$")
+    Visit(day=datetime.date(2025, 3, 3), minutes=60)
+    >>> to_json(Visit(datetime.date(2025, 3, 3)))
+    {'day': '2025-03-03', 'minutes': None}
+    """
+    for kind in kinds:
+        hints = typing.get_type_hints(kind)
+        fields = attrs.fields(kind)
+        specs: list[tuple[attrs.Attribute[Any], Any, Any, Any, bool]] = []
+        for f in fields:
+            nested, item_kind, convert, nullable = _from_hint(hints[f.name], f.name)
+            if "read" in f.metadata or "write" in f.metadata:  # read as the metadata says
+                nested, item_kind, convert = None, None, f.metadata.get("read")
+            specs.append((f, nested, item_kind, convert, nullable))
+        kind.__structure_plan__ = Plan(  # type: ignore[attr-defined]
+            fields=tuple(
+                (f.name, f.default is not attrs.NOTHING, nested, item_kind, convert)
+                for f, nested, item_kind, convert, _ in specs
+            ),
+            defaults=tuple((f.name, f.default) for f in fields),
+            keys=frozenset(f.name for f in fields),
+            cross_check=None,
+            by_name={
+                f.name: (f.default is not attrs.NOTHING, nested, item_kind, convert)
+                for f, nested, item_kind, convert, _ in specs
+            },
+            required=frozenset(f.name for f in fields if f.default is attrs.NOTHING),
+            setters=tuple((_setter(kind, f.name), f.name, f.default) for f in fields),
+            plain={
+                f.name: convert
+                for f, nested, item_kind, convert, _ in specs
+                if convert is not None and nested is None and item_kind is None
+            },
+            optional=frozenset(f.name for f in fields if f.default is not attrs.NOTHING),
+            nullable=frozenset(f.name for f, *_, nullable in specs if nullable),
+        )
+        kind.__json_writers__ = tuple(  # type: ignore[attr-defined]
+            (f.name, f.metadata.get("write")) for f in fields
+        )
+
+
+def _from_hint(hint: Any, name: str) -> tuple[type | None, type | None, Converter | None, bool]:
+    """(nested class, item class, converter, whether ``None`` is a value) for a field's type."""
+    nullable = False
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        parts = [part for part in typing.get_args(hint) if part is not type(None)]
+        nullable = len(parts) < len(typing.get_args(hint))
+        hint = parts[0] if len(parts) == 1 else hint
+    if attrs.has(hint):
+        return hint, None, None, nullable
+    if typing.get_origin(hint) is tuple:
+        item = typing.get_args(hint)[0]
+        if attrs.has(item):
+            return None, item, None, nullable
+        return None, None, _tuple_of(_scalar(item, name)), nullable
+    return None, None, _scalar(hint, name), nullable
+
+
+def _scalar(hint: Any, name: str) -> Converter | None:
+    """The converter of a plain JSON value of type ``hint`` (``None``: read as it is)."""
+    if hint is str:
+        return _text
+    if hint is int:
+        return _whole
+    if hint is bool:
+        return _flag
+    if hint is Decimal:
+        return functools.partial(to_decimal, field=name)
+    if hint is datetime.date:
+        return functools.partial(to_date, field=name)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _choice(hint)
+    return None
+
+
+def _text(value: object) -> str:
+    if type(value) is not str:
+        raise TypeError("expected a string")
+    return value
+
+
+def _whole(value: object) -> int:
+    if type(value) is not int:
+        raise TypeError("expected a whole number")
+    return value
+
+
+def _flag(value: object) -> bool:
+    if type(value) is not bool:
+        raise TypeError("expected true or false")
+    return value
+
+
+def _choice(kind: type[enum.Enum]) -> Converter:
+    by_value = {member.value: member for member in kind}
+
+    def convert(value: object) -> enum.Enum:
+        member = by_value.get(value) if isinstance(value, str | int) else None
+        if member is None:
+            raise ValidationError(f"expected one of {', '.join(map(str, by_value))}")
+        return member
+
+    return convert
+
+
+def _tuple_of(convert: Converter | None) -> Converter:
+    def convert_list(value: object) -> tuple[Any, ...]:
+        if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
+            raise TypeError("expected a list")
+        return tuple(value) if convert is None else tuple(convert(item) for item in value)
+
+    return convert_list
+
+
+def to_json(value: Any) -> Any:
+    """A value as JSON holds it: value classes as objects of their fields, in order (a field's
+    ``write`` metadata, given to :func:`typed`, writes it), tuples as lists, exact decimals as text
+    (``plain`` when whole), dates as ISO text, enums as their values."""
+    kind = value.__class__
+    if kind is str or kind is int or value is None or kind is bool:
+        return value
+    if kind is tuple or kind is list:
+        return [to_json(item) for item in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return plain(value) if value == value.to_integral_value() else f"{value:f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    writers = getattr(kind, "__json_writers__", None)
+    if writers is not None:
+        return {
+            name: to_json(getattr(value, name)) if write is None else write(getattr(value, name))
+            for name, write in writers
+        }
+    fields = getattr(kind, "__attrs_attrs__", None)
+    if fields is not None:
+        return {field.name: to_json(getattr(value, field.name)) for field in fields}
+    if isinstance(value, dict):
+        return {key: to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(item) for item in value]
+    return value

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -29,22 +30,17 @@ import attrs
 from benlysta_coding import (
     products,
 )
-from benlysta_coding._util import EXACT, plain, to_date, to_decimal
+from benlysta_coding._structure import Reader, to_json, typed
+from benlysta_coding._util import EXACT, require_str
 from benlysta_coding.drug import BELIMUMAB, DRUGS, Drug, choose
 from benlysta_coding.encounter import Setting
-from benlysta_coding.errors import (
-    ClaimHasErrors,
-    InvalidFormat,
-    ValidationError,
-)
+from benlysta_coding.errors import ClaimHasErrors, InvalidInput, Problem
 from benlysta_coding.findings import (
     Finding,
     PayerAnswer,
-    Remedy,
     Severity,
 )
 from benlysta_coding.lines import LineKind, ServiceLine
-from benlysta_coding.ndc import Unit as NDCUnit
 from benlysta_coding.place_of_service import Frequency
 
 __all__ = [
@@ -101,6 +97,10 @@ class OtherPayer:
     lines: tuple[OtherPayerLine, ...] = ()
 
 
+def _drug_name(drug: Drug) -> str:
+    return drug.name
+
+
 @attrs.frozen(kw_only=True)
 class Claim:
     """A built claim: billing content only, no patient identifiers (those stay in the encounter)."""
@@ -128,7 +128,9 @@ class Claim:
     """The payer's number of the claim replaced or voided (X12 ``REF*F8``)."""
     other_payer: OtherPayer | None = None
     """On a claim to the secondary payer: what the primary payer paid and adjusted."""
-    drug: Drug = attrs.field(default=BELIMUMAB, repr=lambda drug: repr(drug.name))
+    drug: Drug = attrs.field(
+        default=BELIMUMAB, repr=lambda drug: repr(drug.name), metadata={"write": _drug_name}
+    )
     """The drug billed (its name in :meth:`to_dict`)."""
 
     @property
@@ -183,8 +185,9 @@ class Claim:
         ]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: decimals as strings (exact), dates as ISO text."""
-        data: dict[str, Any] = _to_json(self)
+        """A JSON-ready dict: decimals as strings (exact), dates as ISO text, the drug by its name
+        (:func:`benlysta_coding._structure.to_json`)."""
+        data: dict[str, Any] = to_json(self)
         return data
 
     @classmethod
@@ -192,85 +195,31 @@ class Claim:
         """Read back what :meth:`to_dict` wrote; ``drugs`` holds the drugs its ``drug`` may name
         (the built-in belimumab by default; see :func:`benlysta_coding.drug.registry`).
 
-        Anything else is refused with :class:`TypeError` (not a mapping) or
-        :class:`~benlysta_coding.errors.InvalidFormat` naming the missing or wrong key. The values
-        are not re-checked against the billing rules: run :func:`~benlysta_coding.checks.check_lines` for that; the exports
-        check every value they write.
+        The fields are read by their types (:func:`benlysta_coding._structure.typed`): anything
+        else is refused with :class:`TypeError` (not a mapping) or
+        :class:`~benlysta_coding.errors.InvalidInput` listing every missing, unknown or wrong key
+        with its JSON path. The values are not re-checked against the billing rules: run
+        :func:`~benlysta_coding.checks.check_lines` for that; the exports check every value they
+        write.
+
+        >>> Claim.from_dict({"claim_id": "A1", "kind": "dental"})
+        Traceback (most recent call last):
+            ...
+        benlysta_coding.errors.InvalidInput: 15 problems in the input:
+        $.kind: expected one of professional, institutional [invalid-value]
+        ...
         """
         if not isinstance(data, Mapping):
             raise TypeError("claim data: expected a mapping as written by Claim.to_dict")
-        try:
-            return cls._from_dict(data, drugs)
-        except KeyError as error:
-            raise InvalidFormat(f"claim data: missing key {str(error)[:40]}") from None
-        except (TypeError, AttributeError, ValueError, ArithmeticError) as error:
-            if isinstance(error, ValidationError):
-                raise
-            raise InvalidFormat(
-                "claim data: a value has the wrong type or shape (expected what Claim.to_dict "
-                "writes)"
-            ) from None
+        reader = Reader()
+        made = reader.read(cls, data, "$", overrides={"drug": functools.partial(_drug, drugs)})
+        if reader.problems or made is None:
+            raise InvalidInput(reader.problems or [Problem("$", "invalid-type", "not a claim")])
+        return made
 
-    @classmethod
-    def _from_dict(cls, data: Mapping[str, Any], drugs: Mapping[str, Drug]) -> Claim:
-        lines = tuple(
-            ServiceLine(
-                number=line["number"],
-                kind=LineKind(line["kind"]),
-                code=line["code"],
-                modifiers=tuple(line["modifiers"]),
-                units=line["units"],
-                service_date=to_date(line["service_date"], "service_date"),
-                diagnosis_pointers=tuple(line["diagnosis_pointers"]),
-                ndc=line["ndc"],
-                ndc_unit=None if line["ndc_unit"] is None else NDCUnit(line["ndc_unit"]),
-                ndc_quantity=_decimal_or_none(line["ndc_quantity"]),
-                ndc_note=line["ndc_note"],
-                revenue_code=line["revenue_code"],
-                charge=_decimal_or_none(line["charge"]),
-                explanation=line["explanation"],
-                control_number=line.get("control_number", ""),
-                expected_allowed=_decimal_or_none(line.get("expected_allowed")),
-                coinsurance=_decimal_or_none(line.get("coinsurance")),
-                expected_allowed_exact=_decimal_or_none(line.get("expected_allowed_exact")),
-                coinsurance_exact=_decimal_or_none(line.get("coinsurance_exact")),
-            )
-            for line in data["lines"]
-        )
-        findings = tuple(
-            Finding(
-                code=f["code"],
-                severity=Severity(f["severity"]),
-                message=f["message"],
-                path=f["path"],
-                fix=f["fix"],
-                source=f["source"],
-                answer=_answer(f.get("answer")),
-            )
-            for f in data["findings"]
-        )
-        return cls(
-            claim_id=data["claim_id"],
-            kind=ClaimKind(data["kind"]),
-            setting=Setting(data["setting"]),
-            payer=data["payer"],
-            filing_code=data["filing_code"],
-            service_date=to_date(data["service_date"], "service_date"),
-            route=products.Route(data["route"]),
-            indication=str(data["indication"]),
-            dose_mg=_decimal_or_none(data["dose_mg"]),
-            diagnoses=tuple(data["diagnoses"]),
-            lines=lines,
-            findings=findings,
-            place_of_service=data["place_of_service"],
-            type_of_bill=data["type_of_bill"],
-            prior_authorization=data["prior_authorization"],
-            documentation=tuple(data["documentation"]),
-            frequency=Frequency(data.get("frequency", "original")),
-            payer_claim_number=data.get("payer_claim_number"),
-            other_payer=_other_payer(data.get("other_payer")),
-            drug=choose(data.get("drug", BELIMUMAB.name), drugs),
-        )
+
+def _drug(drugs: Mapping[str, Drug], name: object) -> Drug:
+    return choose(require_str(name, "drug"), drugs)
 
 
 def exportable(claim: object, *, allow_errors: bool = False) -> Claim:
@@ -294,74 +243,5 @@ def exportable(claim: object, *, allow_errors: bool = False) -> Claim:
     return claim
 
 
-def _adjustments(items: Any) -> tuple[Adjustment, ...]:
-    return tuple(
-        Adjustment(
-            item["group"],
-            item["reason"],
-            to_decimal(item["amount"], "amount"),
-            _decimal_or_none(item["quantity"]),
-        )
-        for item in items
-    )
-
-
-def _other_payer(data: Mapping[str, Any] | None) -> OtherPayer | None:
-    if data is None:
-        return None
-    return OtherPayer(
-        filing_code=data["filing_code"],
-        paid=to_decimal(data["paid"], "paid"),
-        adjudicated=to_date(data["adjudicated"], "adjudicated"),
-        adjustments=_adjustments(data["adjustments"]),
-        lines=tuple(
-            OtherPayerLine(
-                number=line["number"],
-                paid=to_decimal(line["paid"], "paid"),
-                units=line["units"],
-                adjustments=_adjustments(line["adjustments"]),
-            )
-            for line in data["lines"]
-        ),
-    )
-
-
-def _answer(data: Mapping[str, Any] | None) -> PayerAnswer | None:
-    if data is None:
-        return None
-    return PayerAnswer(
-        carc=data["carc"],
-        rarc=tuple(data["rarc"]),
-        remedy=Remedy(data["remedy"]),
-        source=data["source"],
-    )
-
-
-def _decimal_or_none(value: object) -> Decimal | None:
-    return None if value is None else to_decimal(value, "amount")
-
-
-def _to_json(value: Any) -> Any:
-    """A value as JSON holds it: attrs values as dicts of their fields, in order (as
-    ``attrs.asdict``), tuples as lists, exact decimals as text, dates as ISO text, enums as values."""
-    kind = value.__class__
-    if kind is str or kind is int or value is None or kind is bool:
-        return value
-    if kind is tuple or kind is list:
-        return [_to_json(item) for item in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Drug):
-        return value.name
-    if isinstance(value, Decimal):
-        return plain(value) if value == value.to_integral_value() else f"{value:f}"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    fields = getattr(kind, "__attrs_attrs__", None)
-    if fields is not None:
-        return {field.name: _to_json(getattr(value, field.name)) for field in fields}
-    if isinstance(value, dict):
-        return {key: _to_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_to_json(item) for item in value]
-    return value
+typed(Adjustment, OtherPayerLine, OtherPayer, PayerAnswer, Finding, ServiceLine, Claim)
+# the claim and what it holds are read from JSON and written to it by their fields' types

@@ -70,7 +70,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -292,8 +292,14 @@ def _payer(policies: Mapping[str, PayerPolicy]) -> Callable[[Any], PayerPolicy]:
     return described(convert, {"type": "string", "enum": list(policies)})
 
 
-_builtin_payer: Final = _payer(policy.POLICIES)
-"""The ``payer`` converter: a built-in policy by name (:func:`from_dict` takes other policies)."""
+# The ``payer`` converter: a built-in policy by name (:func:`from_dict` takes other policies).
+# Declared as a function for the type checker's attrs plugin.
+if TYPE_CHECKING:
+
+    def _builtin_payer(value: object, /) -> PayerPolicy: ...
+
+else:
+    _builtin_payer = _payer(policy.POLICIES)
 
 
 def _drug(drugs: Mapping[str, Drug]) -> Callable[[Any], Drug]:
@@ -323,9 +329,16 @@ def _indication(drugs: Mapping[str, Drug]) -> Callable[[Any], str]:
     return described(convert, {"type": "string", "enum": names})
 
 
-_builtin_indication: Final = _indication(_drugs.DRUGS)
-_builtin_drug: Final = _drug(_drugs.DRUGS)
-"""The ``drug`` converter: a built-in drug by name (:func:`from_dict` takes loaded drugs)."""
+# The ``indication`` and ``drug`` converters: of the built-in drugs, by name (:func:`from_dict`
+# takes loaded drugs). Declared as functions for the type checker's attrs plugin.
+if TYPE_CHECKING:
+
+    def _builtin_indication(value: object, /) -> str: ...
+    def _builtin_drug(value: object, /) -> Drug: ...
+
+else:
+    _builtin_indication = _indication(_drugs.DRUGS)
+    _builtin_drug = _drug(_drugs.DRUGS)
 
 _PLACES: Final = ("11", "19", "22", "49")
 
@@ -344,6 +357,52 @@ described(_place, {"type": "string", "enum": list(_PLACES)})
 _REQUIRED_FOR = {Frequency.REPLACEMENT, Frequency.VOID}
 
 
+if TYPE_CHECKING:  # the converters as the type checker's attrs plugin reads them
+
+    def _encounter_claim_id(value: object, /) -> str: ...
+    def _encounter_route(value: object, /) -> Route: ...
+    def _encounter_setting(value: object, /) -> Setting: ...
+    def _encounter_patient(value: object, /) -> Patient: ...
+    def _encounter_infusion_minutes(value: object, /) -> int | None: ...
+    def _encounter_dose_mg(value: object, /) -> Decimal | None: ...
+    def _encounter_products_used(value: object, /) -> tuple[ProductUse, ...]: ...
+    def _encounter_ndc(value: object, /) -> str | None: ...
+    def _encounter_prior_authorization(value: object, /) -> str | None: ...
+    def _encounter_drug_modifiers(value: object, /) -> tuple[str, ...]: ...
+    def _encounter_place_of_service(value: object, /) -> str | None: ...
+    def _encounter_frequency(value: object, /) -> Frequency: ...
+    def _encounter_subscriber(value: object, /) -> Subscriber | None: ...
+    def _encounter_secondary_insurance(value: object, /) -> SecondaryInsurance | None: ...
+    def _encounter_billing_provider(value: object, /) -> Provider | None: ...
+    def _encounter_attending(value: object, /) -> Clinician | None: ...
+    def _encounter_service_facility(value: object, /) -> ServiceFacility | None: ...
+    def _encounter_insurance(value: object, /) -> Insurance | None: ...
+    def _encounter_submitter(value: object, /) -> Submitter | None: ...
+    def _encounter_receiver(value: object, /) -> Receiver | None: ...
+
+else:
+    _encounter_claim_id = optional(pattern("[A-Za-z0-9-]{1,20}", "1 to 20 letters, digits or '-'"))
+    _encounter_route = choice(Route)
+    _encounter_setting = choice(Setting)
+    _encounter_patient = nested(Patient)
+    _encounter_infusion_minutes = optional(_minutes)
+    _encounter_dose_mg = optional(positive_decimal(Decimal(20000), "dose_mg"))
+    _encounter_products_used = optional(_products_used)
+    _encounter_ndc = optional(_ndc)
+    _encounter_prior_authorization = optional(_reference)
+    _encounter_drug_modifiers = optional(_drug_modifiers)
+    _encounter_place_of_service = optional(_place)
+    _encounter_frequency = choice(Frequency)
+    _encounter_subscriber = optional(nested(Subscriber))
+    _encounter_secondary_insurance = optional(nested(SecondaryInsurance))
+    _encounter_billing_provider = optional(nested(Provider))
+    _encounter_attending = optional(nested(Clinician))
+    _encounter_service_facility = optional(nested(ServiceFacility))
+    _encounter_insurance = optional(nested(Insurance))
+    _encounter_submitter = optional(nested(Submitter))
+    _encounter_receiver = optional(nested(Receiver))
+
+
 @collecting("$")
 @attrs.frozen(kw_only=True)
 class Encounter:
@@ -351,14 +410,14 @@ class Encounter:
 
     claim_id: str = attrs.field(
         default="",
-        converter=optional(pattern("[A-Za-z0-9-]{1,20}", "1 to 20 letters, digits or '-'")),
+        converter=_encounter_claim_id,
         metadata=meta("the patient account number (CLM01)", "BEN-2025-0001"),
     )
     service_date: datetime.date = attrs.field(
         converter=_service_date,
         metadata=meta("date of service, YYYY-MM-DD", "2025-03-03"),
     )
-    route: Route = attrs.field(converter=choice(Route), metadata=meta("iv or sc", "iv"))
+    route: Route = attrs.field(converter=_encounter_route, metadata=meta("iv or sc", "iv"))
     indication: str = attrs.field(
         converter=_builtin_indication,
         metadata=meta(
@@ -367,7 +426,7 @@ class Encounter:
         ),
     )
     setting: Setting = attrs.field(
-        converter=choice(Setting),
+        converter=_encounter_setting,
         metadata=meta("office, hospital_outpatient or critical_access_hospital", "office"),
     )
     payer: PayerPolicy = attrs.field(
@@ -383,21 +442,21 @@ class Encounter:
         ),
     )
     patient: Patient = attrs.field(
-        converter=nested(Patient), metadata=meta("the patient", json="object", kind=Patient)
+        converter=_encounter_patient, metadata=meta("the patient", json="object", kind=Patient)
     )
     infusion_minutes: int | None = attrs.field(
         default=None,
-        converter=optional(_minutes),
+        converter=_encounter_infusion_minutes,
         metadata=meta("IV infusion start to stop, minutes", 62, "integer"),
     )
     dose_mg: Decimal | None = attrs.field(
         default=None,
-        converter=optional(positive_decimal(Decimal(20000), "dose_mg")),
+        converter=_encounter_dose_mg,
         metadata=meta("dose given, mg (default: 10 mg/kg, or the SC regimen)", "683", "number"),
     )
     products_used: tuple[ProductUse, ...] = attrs.field(
         default=(),
-        converter=optional(_products_used),
+        converter=_encounter_products_used,
         metadata=meta(
             "vials or devices opened (the record); the drug lines bill from it",
             json="array",
@@ -407,34 +466,34 @@ class Encounter:
     """The vials or devices opened for this administration, as the record says."""
     ndc: str | None = attrs.field(
         default=None,
-        converter=optional(_ndc),
+        converter=_encounter_ndc,
         metadata=meta("shorthand naming the SC device (count follows the dose)", _SC_EXAMPLE),
     )
     """The SC device given (any NDC spelling): shorthand; ``products_used`` is the general form."""
     prior_authorization: str | None = attrs.field(
         default=None,
-        converter=optional(_reference),
+        converter=_encounter_prior_authorization,
         metadata=meta("prior authorization number (REF*G1)", "PA-778812"),
     )
     drug_modifiers: tuple[str, ...] = attrs.field(
         default=(),
-        converter=optional(_drug_modifiers),
+        converter=_encounter_drug_modifiers,
         metadata=meta("340B modifiers for the drug lines: JG or TB", ["JG"], "array"),
     )
     """340B modifiers for the drug lines: ``JG`` or ``TB`` (see :mod:`benlysta_coding.modifiers`)."""
     place_of_service: str | None = attrs.field(
         default=None,
-        converter=optional(_place),
+        converter=_encounter_place_of_service,
         metadata=meta("professional claims: 11 office (default) or 49 independent clinic", "11"),
     )
     frequency: Frequency = attrs.field(
         default=Frequency.ORIGINAL,
-        converter=choice(Frequency),
+        converter=_encounter_frequency,
         metadata=meta("original, replacement or void", "original"),
     )
     payer_claim_number: str | None = attrs.field(
         default=None,
-        converter=optional(_reference),
+        converter=_encounter_prior_authorization,
         metadata=meta("the payer's number of the claim replaced or voided (REF*F8)", "2025123456"),
     )
     drug: Drug = attrs.field(
@@ -448,12 +507,12 @@ class Encounter:
     """The drug given (:mod:`benlysta_coding.drug`); its name in the JSON."""
     subscriber: Subscriber | None = attrs.field(
         default=None,
-        converter=optional(nested(Subscriber)),
+        converter=_encounter_subscriber,
         metadata=meta("the insured, when not the patient", json="object", kind=Subscriber),
     )
     secondary_insurance: SecondaryInsurance | None = attrs.field(
         default=None,
-        converter=optional(nested(SecondaryInsurance)),
+        converter=_encounter_secondary_insurance,
         metadata=meta(
             "the secondary payer, billed after the primary's remittance",
             json="object",
@@ -462,38 +521,38 @@ class Encounter:
     )
     billing_provider: Provider | None = attrs.field(
         default=None,
-        converter=optional(nested(Provider)),
+        converter=_encounter_billing_provider,
         metadata=meta("the billing provider", json="object", kind=Provider),
     )
     attending: Clinician | None = attrs.field(
         default=None,
-        converter=optional(nested(Clinician)),
+        converter=_encounter_attending,
         metadata=meta("attending physician (837I 2310A, required)", json="object", kind=Clinician),
     )
     """The attending physician (837I loop 2310A), required on institutional claims."""
     rendering: Clinician | None = attrs.field(
         default=None,
-        converter=optional(nested(Clinician)),
+        converter=_encounter_attending,
         metadata=meta("rendering physician (837P 2310B)", json="object", kind=Clinician),
     )
     service_facility: ServiceFacility | None = attrs.field(
         default=None,
-        converter=optional(nested(ServiceFacility)),
+        converter=_encounter_service_facility,
         metadata=meta("where given (837P 2310C, 837I 2310E)", json="object", kind=ServiceFacility),
     )
     insurance: Insurance | None = attrs.field(
         default=None,
-        converter=optional(nested(Insurance)),
+        converter=_encounter_insurance,
         metadata=meta("the payer as a party", json="object", kind=Insurance),
     )
     submitter: Submitter | None = attrs.field(
         default=None,
-        converter=optional(nested(Submitter)),
+        converter=_encounter_submitter,
         metadata=meta("the X12 submitter", json="object", kind=Submitter),
     )
     receiver: Receiver | None = attrs.field(
         default=None,
-        converter=optional(nested(Receiver)),
+        converter=_encounter_receiver,
         metadata=meta("the X12 receiver", json="object", kind=Receiver),
     )
 

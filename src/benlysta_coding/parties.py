@@ -28,7 +28,7 @@ import enum
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -200,12 +200,41 @@ described(npi, {"type": "string", "pattern": "^[0-9]{10}$"})
 described(birth_date, {**DATE_FRAGMENT, "pattern": "^(?:19|[2-9][0-9])[0-9]{2}-" + DATE_PARTS})
 described(sex, {"enum": ["F", "M", "U"]})
 
-member_id = pattern(r"[A-Za-z0-9-]{2,80}", "2 to 80 letters, digits or '-' (X12 NM109)")
-first_name = text(1, 35)
-last_name = text(1, 60)
-organisation = text(1, 60)
-_edi_id = pattern(r"[A-Za-z0-9]{2,15}", "2 to 15 letters or digits")
-_payer_id = pattern("[A-Za-z0-9]{2,80}", "2 to 80 letters or digits")
+# The converters of fields that several classes share. Each converter is made by a small factory
+# (text(1, 35), pattern(...)) and carries its JSON Schema fragment; the type checker's attrs plugin
+# reads only named functions as converters, so each is declared to it as one.
+if TYPE_CHECKING:
+
+    def member_id(value: object, /) -> str: ...
+    def first_name(value: object, /) -> str: ...
+    def last_name(value: object, /) -> str: ...
+    def organisation(value: object, /) -> str: ...
+    def _edi_id(value: object, /) -> str: ...
+    def _payer_id(value: object, /) -> str: ...
+
+else:
+    member_id = pattern(r"[A-Za-z0-9-]{2,80}", "2 to 80 letters, digits or '-' (X12 NM109)")
+    first_name = text(1, 35)
+    last_name = text(1, 60)
+    organisation = text(1, 60)
+    _edi_id = pattern(r"[A-Za-z0-9]{2,15}", "2 to 15 letters or digits")
+    _payer_id = pattern("[A-Za-z0-9]{2,80}", "2 to 80 letters or digits")
+
+
+if TYPE_CHECKING:  # the converters as the type checker's attrs plugin reads them
+
+    def _address_line1(value: object, /) -> str: ...
+    def _address_city(value: object, /) -> str: ...
+    def _address_state(value: object, /) -> str: ...
+    def _address_zip(value: object, /) -> str: ...
+    def _address_line2(value: object, /) -> str: ...
+
+else:
+    _address_line1 = text(1, 55)
+    _address_city = text(2, 30)
+    _address_state = pattern("[A-Z]{2}", "2 capital letters")
+    _address_zip = pattern("[0-9]{5}(?:[0-9]{4})?", "5 or 9 digits")
+    _address_line2 = optional(text(1, 55))
 
 
 @collecting("$.address")
@@ -214,28 +243,51 @@ class Address:
     """A US postal address: state as 2 letters, ZIP as 5 or 9 digits. Never shown in ``repr()``."""
 
     line1: str = attrs.field(
-        converter=text(1, 55), repr=False, metadata=meta("street line", "12 ELM ST")
+        converter=_address_line1, repr=False, metadata=meta("street line", "12 ELM ST")
     )
-    city: str = attrs.field(converter=text(2, 30), repr=False, metadata=meta("city", "SPRINGFIELD"))
+    city: str = attrs.field(
+        converter=_address_city, repr=False, metadata=meta("city", "SPRINGFIELD")
+    )
     state: str = attrs.field(
-        converter=pattern("[A-Z]{2}", "2 capital letters"),
+        converter=_address_state,
         repr=False,
         metadata=meta("state, 2 capital letters", "IL"),
     )
     zip: str = attrs.field(
-        converter=pattern("[0-9]{5}(?:[0-9]{4})?", "5 or 9 digits"),
+        converter=_address_zip,
         repr=False,
         metadata=meta("ZIP code, 5 or 9 digits (9 for a billing provider)", "627010001"),
     )
     line2: str = attrs.field(
         default="",
-        converter=optional(text(1, 55)),
+        converter=_address_line2,
         repr=False,
         metadata=meta("second street line", ""),
     )
 
 
-_address = nested(Address)
+if TYPE_CHECKING:
+
+    def _address(value: object, /) -> Address: ...
+
+else:
+    _address = nested(Address)
+
+
+if TYPE_CHECKING:  # the converters as the type checker's attrs plugin reads them
+
+    def _patient_weight_kg(value: object, /) -> Decimal | None: ...
+    def _patient_first_name(value: object, /) -> str: ...
+    def _patient_last_name(value: object, /) -> str: ...
+    def _patient_member_id(value: object, /) -> str: ...
+    def _patient_address(value: object, /) -> Address | None: ...
+
+else:
+    _patient_weight_kg = optional(positive_decimal(Decimal(1000), "weight_kg"))
+    _patient_first_name = optional(first_name)
+    _patient_last_name = optional(last_name)
+    _patient_member_id = optional(member_id)
+    _patient_address = optional(_address)
 
 
 @collecting("$.patient")
@@ -248,32 +300,32 @@ class Patient:
     )
     weight_kg: Decimal | None = attrs.field(
         default=None,
-        converter=optional(positive_decimal(Decimal(1000), "weight_kg")),
+        converter=_patient_weight_kg,
         repr=False,
         metadata=meta("weight on the date of service, kg", "68.3", "number or string"),
     )
     sex: str = attrs.field(default="U", converter=sex, repr=False, metadata=meta("F, M or U", "F"))
     first_name: str = attrs.field(
         default="",
-        converter=optional(first_name),
+        converter=_patient_first_name,
         repr=False,
         metadata=meta("up to 35 characters", "JANE"),
     )
     last_name: str = attrs.field(
         default="",
-        converter=optional(last_name),
+        converter=_patient_last_name,
         repr=False,
         metadata=meta("up to 60 characters", "SAMPLE"),
     )
     member_id: str = attrs.field(
         default="",
-        converter=optional(member_id),
+        converter=_patient_member_id,
         repr=False,
         metadata=meta("the payer's member id (optional when a subscriber is given)", "1EG4TE5MK73"),
     )
     address: Address | None = attrs.field(
         default=None,
-        converter=optional(_address),
+        converter=_patient_address,
         repr=False,
         metadata=meta("the patient's address", json="object", kind=Address),
     )
@@ -292,6 +344,16 @@ class Relationship(enum.StrEnum):
         return {"spouse": "01", "child": "19", "other": "G8"}[self.value]
 
 
+if TYPE_CHECKING:  # the converters as the type checker's attrs plugin reads them
+
+    def _subscriber_relationship(value: object, /) -> Relationship: ...
+    def _subscriber_birth_date(value: object, /) -> datetime.date | None: ...
+
+else:
+    _subscriber_relationship = choice(Relationship)
+    _subscriber_birth_date = optional(birth_date)
+
+
 @collecting("$.subscriber")
 @attrs.frozen(kw_only=True)
 class Subscriber:
@@ -301,7 +363,7 @@ class Subscriber:
     """
 
     relationship: Relationship = attrs.field(
-        converter=choice(Relationship),
+        converter=_subscriber_relationship,
         metadata=meta("the patient's relationship to the subscriber", "child"),
     )
     first_name: str = attrs.field(
@@ -315,17 +377,27 @@ class Subscriber:
     )
     birth_date: datetime.date | None = attrs.field(
         default=None,
-        converter=optional(birth_date),
+        converter=_subscriber_birth_date,
         repr=False,
         metadata=meta("YYYY-MM-DD", "1975-02-01"),
     )
     sex: str = attrs.field(default="U", converter=sex, repr=False, metadata=meta("F, M or U", "M"))
     address: Address | None = attrs.field(
         default=None,
-        converter=optional(_address),
+        converter=_patient_address,
         repr=False,
         metadata=meta("the subscriber's address", json="object", kind=Address),
     )
+
+
+if TYPE_CHECKING:  # the converters as the type checker's attrs plugin reads them
+
+    def _provider_tax_id(value: object, /) -> str: ...
+    def _provider_taxonomy(value: object, /) -> str: ...
+
+else:
+    _provider_tax_id = pattern("[0-9]{9}", "9 digits (EIN)")
+    _provider_taxonomy = optional(pattern("[0-9A-Z]{9}X", "a 10-character taxonomy code"))
 
 
 @collecting("$.billing_provider", shared=True)
@@ -338,14 +410,14 @@ class Provider:
     )
     npi: str = attrs.field(converter=npi, metadata=meta("10-digit NPI", "1234567893"))
     tax_id: str = attrs.field(
-        converter=pattern("[0-9]{9}", "9 digits (EIN)"), metadata=meta("EIN, 9 digits", "371234567")
+        converter=_provider_tax_id, metadata=meta("EIN, 9 digits", "371234567")
     )
     address: Address = attrs.field(
         converter=_address, metadata=meta("9-digit ZIP for X12", json="object", kind=Address)
     )
     taxonomy: str = attrs.field(
         default="",
-        converter=optional(pattern("[0-9A-Z]{9}X", "a 10-character taxonomy code")),
+        converter=_provider_taxonomy,
         metadata=meta("provider taxonomy code", "207RR0500X"),
     )
 
@@ -360,6 +432,14 @@ class Clinician:
     npi: str = attrs.field(converter=npi, metadata=meta("10-digit NPI", "1245319599"))
 
 
+if TYPE_CHECKING:  # the converters as the type checker's attrs plugin reads them
+
+    def _service_facility_npi(value: object, /) -> str: ...
+
+else:
+    _service_facility_npi = optional(npi)
+
+
 @collecting("$.service_facility", shared=True)
 @attrs.frozen(kw_only=True)
 class ServiceFacility:
@@ -370,7 +450,7 @@ class ServiceFacility:
         converter=_address, metadata=meta("facility address", json="object", kind=Address)
     )
     npi: str = attrs.field(
-        default="", converter=optional(npi), metadata=meta("10-digit NPI", "1245319599")
+        default="", converter=_service_facility_npi, metadata=meta("10-digit NPI", "1245319599")
     )
 
 
@@ -383,6 +463,20 @@ class Insurance:
     payer_id: str = attrs.field(
         converter=_payer_id,
         metadata=meta("payer id", "12345"),
+    )
+
+
+if TYPE_CHECKING:  # the converters as the type checker's attrs plugin reads them
+
+    def _secondary_insurance_policy(value: object, /) -> str: ...
+    def _secondary_insurance_insurance_type(value: object, /) -> str: ...
+
+else:
+    _secondary_insurance_policy = pattern(
+        "[a-z0-9_]{1,40}", "a payer policy name such as 'commercial'"
+    )
+    _secondary_insurance_insurance_type = optional(
+        pattern("|".join(MEDICARE_SECONDARY_TYPES), "an X12 SBR05 Medicare secondary payer type")
     )
 
 
@@ -408,18 +502,24 @@ class SecondaryInsurance:
         converter=member_id, repr=False, metadata=meta("member id with this payer", "ZX99")
     )
     policy: str = attrs.field(
-        converter=pattern("[a-z0-9_]{1,40}", "a payer policy name such as 'commercial'"),
+        converter=_secondary_insurance_policy,
         metadata=meta("payer policy name", "commercial"),
     )
     insurance_type: str = attrs.field(
         default="",
-        converter=optional(
-            pattern(
-                "|".join(MEDICARE_SECONDARY_TYPES), "an X12 SBR05 Medicare secondary payer type"
-            )
-        ),
+        converter=_secondary_insurance_insurance_type,
         metadata=meta("SBR05 when Medicare is the secondary payer", "12"),
     )
+
+
+if TYPE_CHECKING:  # the converters as the type checker's attrs plugin reads them
+
+    def _submitter_contact_name(value: object, /) -> str: ...
+    def _submitter_phone(value: object, /) -> str: ...
+
+else:
+    _submitter_contact_name = text(1, 60)
+    _submitter_phone = pattern("[0-9]{10}", "10 digits")
 
 
 @collecting("$.submitter", shared=True)
@@ -429,10 +529,10 @@ class Submitter:
 
     name: str = attrs.field(converter=organisation, metadata=meta("submitter name", "PRAIRIE"))
     id: str = attrs.field(converter=_edi_id, metadata=meta("EDI id, 2-15 characters", "PRAIRIE01"))
-    contact_name: str = attrs.field(converter=text(1, 60), metadata=meta("contact", "BILLING"))
-    phone: str = attrs.field(
-        converter=pattern("[0-9]{10}", "10 digits"), metadata=meta("10 digits", "2175550100")
+    contact_name: str = attrs.field(
+        converter=_submitter_contact_name, metadata=meta("contact", "BILLING")
     )
+    phone: str = attrs.field(converter=_submitter_phone, metadata=meta("10 digits", "2175550100"))
 
 
 @collecting("$.receiver", shared=True)

@@ -40,7 +40,7 @@ import os
 import re
 import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
@@ -220,6 +220,38 @@ def _mue(value: object) -> int | None:
     return value
 
 
+if TYPE_CHECKING:  # the converters as the type checker's attrs plugin reads them
+
+    def _payer_policy_medicare(value: object, /) -> bool: ...
+    def _payer_policy_sc_on_medical_benefit(value: object, /) -> bool: ...
+    def _payer_policy_bill_waste(value: object, /) -> bool: ...
+    def _payer_policy_jw_required_from(value: object, /) -> _dt.date | None: ...
+    def _payer_policy_jz_required_from(value: object, /) -> _dt.date | None: ...
+    def _payer_policy_administration(value: object, /) -> Administration: ...
+    def _payer_policy_vial_policy(value: object, /) -> VialPolicy: ...
+    def _payer_policy_vial_ndc_unit(value: object, /) -> NDCQuantityBasis | None: ...
+    def _payer_policy_sc_ndc_unit(value: object, /) -> NDCQuantityBasis | None: ...
+    def _payer_policy_jw_ndc_quantity(value: object, /) -> JWQuantity: ...
+    def _payer_policy_lines_per_ndc(value: object, /) -> LinesPerNDC: ...
+    def _payer_policy_claim_filing_code(value: object, /) -> str: ...
+    def _payer_policy_institutional_filing_code(value: object, /) -> str: ...
+
+else:
+    _payer_policy_medicare = _flag("medicare")
+    _payer_policy_sc_on_medical_benefit = _flag("sc_on_medical_benefit")
+    _payer_policy_bill_waste = _flag("bill_waste")
+    _payer_policy_jw_required_from = _day("jw_required_from")
+    _payer_policy_jz_required_from = _day("jz_required_from", modifiers.JZ.effective)
+    _payer_policy_administration = _enum(Administration, "administration")
+    _payer_policy_vial_policy = _enum(VialPolicy, "vial_policy")
+    _payer_policy_vial_ndc_unit = _enum(NDCQuantityBasis, "vial_ndc_unit", optional=True)
+    _payer_policy_sc_ndc_unit = _enum(NDCQuantityBasis, "sc_ndc_unit", optional=True)
+    _payer_policy_jw_ndc_quantity = _enum(JWQuantity, "jw_ndc_quantity")
+    _payer_policy_lines_per_ndc = _enum(LinesPerNDC, "lines_per_ndc")
+    _payer_policy_claim_filing_code = _filing("claim_filing_code")
+    _payer_policy_institutional_filing_code = _filing("institutional_filing_code")
+
+
 @attrs.frozen(kw_only=True, cache_hash=True)
 class PayerPolicy:
     """The billing rules of one payer.
@@ -230,51 +262,51 @@ class PayerPolicy:
     """
 
     name: str = attrs.field(converter=_name)
-    medicare: bool = attrs.field(default=False, converter=_flag("medicare"))
+    medicare: bool = attrs.field(default=False, converter=_payer_policy_medicare)
     """Medicare Part B rules: SC Benlysta is a self-administered drug, excluded from Part B."""
     sc_on_medical_benefit: bool = attrs.field(
-        default=False, converter=_flag("sc_on_medical_benefit")
+        default=False, converter=_payer_policy_sc_on_medical_benefit
     )
     """Whether the payer covers SC Benlysta under the medical benefit at all (normally pharmacy)."""
-    bill_waste: bool = attrs.field(default=True, converter=_flag("bill_waste"))
+    bill_waste: bool = attrs.field(default=True, converter=_payer_policy_bill_waste)
     """Bill discarded drug on its own JW line."""
     jw_required_from: _dt.date | None = attrs.field(
-        default=None, converter=_day("jw_required_from")
+        default=None, converter=_payer_policy_jw_required_from
     )
     """From this date of service a missing JW line for waste is an error."""
     jz_required_from: _dt.date | None = attrs.field(
-        default=None, converter=_day("jz_required_from", modifiers.JZ.effective)
+        default=None, converter=_payer_policy_jz_required_from
     )
     """From this date of service drug lines with nothing discarded carry JZ; ``None``: never."""
     administration: Administration = attrs.field(
-        default=Administration.THERAPEUTIC, converter=_enum(Administration, "administration")
+        default=Administration.THERAPEUTIC, converter=_payer_policy_administration
     )
     vial_policy: VialPolicy = attrs.field(
-        default=VialPolicy.LEAST_WASTE, converter=_enum(VialPolicy, "vial_policy")
+        default=VialPolicy.LEAST_WASTE, converter=_payer_policy_vial_policy
     )
     vial_ndc_unit: NDCQuantityBasis | None = attrs.field(
-        default=None, converter=_enum(NDCQuantityBasis, "vial_ndc_unit", optional=True)
+        default=None, converter=_payer_policy_vial_ndc_unit
     )
     """What the NDC quantity of an IV line counts; ``None``: the presentation's ``ndc_unit`` in the
     drug file (``UN``, vials, for belimumab)."""
     sc_ndc_unit: NDCQuantityBasis | None = attrs.field(
-        default=None, converter=_enum(NDCQuantityBasis, "sc_ndc_unit", optional=True)
+        default=None, converter=_payer_policy_sc_ndc_unit
     )
     """What the NDC quantity of an SC line counts; ``None``: the presentation's ``ndc_unit``
     (``ML`` for belimumab's SC devices)."""
     jw_ndc_quantity: JWQuantity = attrs.field(
-        default=JWQuantity.REPEAT, converter=_enum(JWQuantity, "jw_ndc_quantity")
+        default=JWQuantity.REPEAT, converter=_payer_policy_jw_ndc_quantity
     )
     lines_per_ndc: LinesPerNDC = attrs.field(
-        default=LinesPerNDC.ONE_PER_NDC, converter=_enum(LinesPerNDC, "lines_per_ndc")
+        default=LinesPerNDC.ONE_PER_NDC, converter=_payer_policy_lines_per_ndc
     )
-    claim_filing_code: str = attrs.field(default="CI", converter=_filing("claim_filing_code"))
+    claim_filing_code: str = attrs.field(default="CI", converter=_payer_policy_claim_filing_code)
     """X12 claim filing indicator (SBR09) of professional claims: ``MB`` Medicare Part B, ``CI``
     commercial insurance."""
     max_units_per_day: int | None = attrs.field(default=None, converter=_mue)
     """The payer's maximum J0490 units per day (MUE), if you have it; never built in."""
     institutional_filing_code: str = attrs.field(
-        default="CI", converter=_filing("institutional_filing_code")
+        default="CI", converter=_payer_policy_institutional_filing_code
     )
     """SBR09 of institutional claims: ``MA`` for Medicare (processed by the Part A/B MAC, S19)."""
     rules: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_rules)
@@ -387,7 +419,11 @@ def load(path: str | os.PathLike[str]) -> PayerPolicy:
 
 
 _CONVERTERS: Final[Mapping[str, Callable[[object], Any]]] = types.MappingProxyType(
-    {f.name: f.converter for f in attrs.fields(PayerPolicy) if f.converter is not None}
+    {  # every field's converter is a plain function (none takes the instance or the field)
+        f.name: cast("Callable[[object], Any]", f.converter)
+        for f in attrs.fields(PayerPolicy)
+        if f.converter is not None
+    }
 )
 
 
