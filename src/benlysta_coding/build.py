@@ -59,7 +59,7 @@ from benlysta_coding import (
 )
 from benlysta_coding._util import exact, plain, to_date, to_decimal
 from benlysta_coding.claim import Claim, ClaimKind
-from benlysta_coding.drug import Drug, Regimen, indication_label
+from benlysta_coding.drug import Drug, Regimen
 from benlysta_coding.edits import Context, Stage, run, step
 from benlysta_coding.encounter import Encounter, Setting
 from benlysta_coding.errors import (
@@ -379,11 +379,10 @@ def _needs(
 ) -> tuple[str, ...]:
     """What the record must show, for a drug, a route, the vials billed (if any), their waste and a
     prior authorization."""
-    indications = " or ".join(indication_label(name) for name in drug.indications)
     needs = [
         "the order: drug, dose (mg), route and frequency",
-        f"the diagnosis supporting medical necessity ({indications}, with organ "
-        "involvement where billed)",
+        f"the diagnosis supporting medical necessity ({drug.facts['either_indication']}, with "
+        "organ involvement where billed)",
         "the patient's weight on the date of service"
         if route == products.Route.IV
         else "that SC administration in the clinic was medically needed",
@@ -554,7 +553,9 @@ def steps(encounter: Encounter, settings: Options) -> Iterator[Claim | None]:
     context.plan = _plan(encounter, context.dose, context.policy, context.drug, found)
     found.extend(run(Stage.PLAN, context))
     yield None
-    _, pointers = checks.diagnosis_review(encounter.diagnoses, encounter.indication, context.drug)
+    _, pointers = context.diagnosis_review or checks.diagnosis_review(
+        encounter.diagnoses, encounter.indication, context.drug
+    )
     context.lines = _service_lines(
         encounter,
         context.plan,
@@ -596,6 +597,7 @@ def _context(encounter: Encounter, settings: Options) -> Context:
         age=_date_and_age(encounter, drug),
         prices=settings.prices,
         sc_pharmacy_route=encounter.route == products.Route.SC and not chosen.sc_on_medical_benefit,
+        diagnosis_review=checks.diagnosis_review(encounter.diagnoses, encounter.indication, drug),
     )
 
 

@@ -727,6 +727,8 @@ def _diagnoses(context: Context) -> list[Finding]:
     """The diagnoses: real and billable codes, Excludes1 pairs, a code that supports the drug and
     the indication, the first-listed category (a drug file may route a misleading code to another
     rule)."""
+    if context.diagnosis_review is not None:  # the builder's, worked out once for the pointers too
+        return context.diagnosis_review[0]
     encounter = _encounter(context)
     return diagnosis_review(encounter.diagnoses, encounter.indication, context.drug)[0]
 
@@ -756,8 +758,10 @@ def _prices(context: Context) -> list[Finding]:
     prices = context.prices
     if not prices:
         return []
-    missing = sorted({line.code for line in context.lines} - set(prices))
-    found = [make("price-missing", f"no price given for {code}", "$.prices") for code in missing]
+    missing = {line.code for line in context.lines} - prices.keys()
+    found = [
+        make("price-missing", f"no price given for {code}", "$.prices") for code in sorted(missing)
+    ]
     for line in context.lines:
         price = prices.get(line.code)
         if price is None or line.charge is None:

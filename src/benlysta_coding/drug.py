@@ -186,6 +186,10 @@ class Drug:
     """The SC devices allowed for children (an autoinjector only for belimumab); empty when the
     file restricts none."""
     facts: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _by_route: Mapping[Route, tuple[Product, ...]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, alias="_by_route"
+    )
+    """The presentations of each route (:meth:`products_for`)."""
     _diagnosis_index: Mapping[str | None, tuple[frozenset[str], tuple[str, ...]]] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_diagnosis_index"
     )
@@ -194,6 +198,10 @@ class Drug:
     """The facts a finding's fix may name in braces (:func:`benlysta_coding.findings.fill`)."""
 
     def __attrs_post_init__(self) -> None:  # derived once from the fields above
+        by_route: dict[Route, tuple[Product, ...]] = {}
+        for product in self.presentations:
+            by_route[product.route] = (*by_route.get(product.route, ()), product)
+        object.__setattr__(self, "_by_route", by_route)
         vials = sorted(self.products_for(Route.IV), key=lambda p: p.strength_mg)
         object.__setattr__(self, "iv_vials", tuple(vials))
         # plain dicts, not read-only proxies: a drug is pickled to worker processes (batch --jobs)
@@ -233,6 +241,7 @@ class Drug:
             "category": self.diagnosis_category or "of the drug's diagnoses",
             "diagnoses": ", ".join(codes),
             "indications": " and ".join(labels),
+            "either_indication": " or ".join(labels),
             "iv_ndcs": ", ".join(_ndc.format(p.ndc11) for p in self.iv_vials) or "none",
             "sc_regimens": "; ".join(r.description for r in self.sc_regimens) or "none",
         }
@@ -260,7 +269,7 @@ class Drug:
 
     def products_for(self, route: Route) -> tuple[Product, ...]:
         """The presentations of one route."""
-        return tuple(p for p in self.presentations if p.route == route)
+        return self._by_route.get(route, ())
 
     def regimen_for(
         self,

@@ -98,6 +98,10 @@ class Context:
     prices: Mapping[str, Decimal] = attrs.field(factory=dict)
     sc_pharmacy_route: bool = False
     """The claim already explains that SC drug goes to the pharmacy benefit."""
+    diagnosis_review: tuple[list[Finding], tuple[int, ...]] | None = None
+    """The diagnoses' findings and the pointers to those that support the drug
+    (:func:`benlysta_coding.checks.diagnosis_review`), worked out once by the builder (``None``:
+    the diagnoses edit works them out)."""
 
 
 class LineContext(NamedTuple):
