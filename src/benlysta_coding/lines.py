@@ -425,15 +425,10 @@ def _administration_codes(
     return codes
 
 
-@functools.lru_cache(maxsize=1024)
 def _infusion_codes(
     drug: Drug, minutes: int | None, policy: PayerPolicy
 ) -> tuple[tuple[tuple[str, int, str], ...], tuple[Finding, ...]]:
-    """The IV administration codes for an infusion time, and the findings about the time: the same
-    for every claim of a time and a policy, so they are kept for the times that recur.
-
-    A cache keyed by values only (minutes as an int, never a bool; the drug and the policy hash
-    their fields once). ``benchmarks/bench_caches.py`` measures what it buys."""
+    """The IV administration codes for an infusion time, and the findings about the time."""
     family = policy.administration.family
     if minutes is None:
         missing = make(

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import functools
 import io
 import re
 import secrets
@@ -294,11 +293,6 @@ class _Out:
         self.parts.append("*".join(parts) + "~\n")
 
 
-_CACHE: Final = 4096
-"""Entries of the two caches below: the segments of billing providers (a claim stream repeats a
-few; keyed by their values, which are frozen) and the text of amounts and quantities."""
-
-
 def _d8(day: datetime.date) -> str:
     return day.isoformat().replace("-", "")
 
@@ -340,15 +334,9 @@ def _procedure(line: ServiceLine, where: str) -> str:
     return ":".join(("HC", code, *modifiers))
 
 
-@functools.lru_cache(maxsize=_CACHE)
 def _written(value: Decimal, places: int) -> str | None:
     """A finite number as X12 writes it (:func:`plain`), or ``None`` when it has more than
-    ``places`` decimals. No arithmetic, so the caller's decimal context cannot change the answer.
-
-    Kept for the amounts and quantities that recur: a cache keyed by the value, which is exact
-    here because equal numbers are written alike (``862.50`` and ``862.5`` are both ``862.5``);
-    the callers ask it only for finite numbers in range. ``benchmarks/bench_caches.py`` measures
-    what it buys."""
+    ``places`` decimals. No arithmetic, so the caller's decimal context cannot change the answer."""
     text = plain(value)
     point = text.find(".")
     return text if point < 0 or len(text) - point - 1 <= places else None
@@ -607,7 +595,6 @@ def _clinician(w: _Out, entity: str, parties: Parties, field: str) -> None:
         )
 
 
-@functools.lru_cache(maxsize=_CACHE)
 def _billing_provider(provider: Provider, non_ascii: NonASCII) -> tuple[str, ...]:
     """Loop 2010AA (``PRV`` to ``REF*EI``): the same for every claim of a provider."""
     w = _Out(non_ascii)
