@@ -177,7 +177,7 @@ def to_date(value: object, field: str) -> _dt.date:
     A ``datetime`` is refused: a date of service is a calendar date, and nothing may shift it through
     a time zone.
     """
-    if type(value) is str and len(value) == 10:  # dates of service repeat: read each text once
+    if type(value) is str and len(value) == 10:  # the common case: a well-formed date
         found = _iso_date(value)
         if found is not None:
             return found
@@ -199,7 +199,6 @@ def to_date(value: object, field: str) -> _dt.date:
     raise TypeError(f"{field}: expected a date or 'YYYY-MM-DD' text, not {type(value).__name__}")
 
 
-@functools.lru_cache(maxsize=4096)
 def _iso_date(text: str) -> _dt.date | None:
     """The date a ``YYYY-MM-DD`` text names, or ``None`` (then :func:`to_date` says why)."""
     import datetime as _dt

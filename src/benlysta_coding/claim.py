@@ -186,7 +186,7 @@ class Claim:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: decimals as strings (exact), dates as ISO text, the drug by its name
-        (:func:`benlysta_coding._structure.to_json`)."""
+        (``benlysta_coding._structure.to_json``)."""
         data: dict[str, Any] = to_json(self)
         return data
 
@@ -195,7 +195,7 @@ class Claim:
         """Read back what :meth:`to_dict` wrote; ``drugs`` holds the drugs its ``drug`` may name
         (the built-in belimumab by default; see :func:`benlysta_coding.drug.registry`).
 
-        The fields are read by their types (:func:`benlysta_coding._structure.typed`): anything
+        The fields are read by their types (``benlysta_coding._structure.typed``): anything
         else is refused with :class:`TypeError` (not a mapping) or
         :class:`~benlysta_coding.errors.InvalidInput` listing every missing, unknown or wrong key
         with its JSON path. The values are not re-checked against the billing rules: run
