@@ -17,7 +17,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE / "_ext"))
 
+from benlysta_coding import __version__  # noqa: E402 - found through the path set above
+
 project = "benlysta_coding"
+release = version = __version__
 author = "benlysta_coding developers"
 copyright = "2026, benlysta_coding developers"  # noqa: A001
 extensions = [
@@ -37,6 +40,7 @@ autodoc_default_options = {"members": True, "show-inheritance": True, "undoc-mem
 html_theme = "furo"
 html_title = "benlysta_coding"
 html_static_path = ["_static"]
+html_css_files = ["cards.css"]
 exclude_patterns = ["_build", "jupyter_execute", "_generated"]
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True

@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from benlysta_coding.policy import PayerPolicy
     from benlysta_coding.stages import build_claims
 
-__version__ = "0.2.0.dev0"
+__version__ = "0.2.0"
 
 _NAMES: Final = {
     "Claim": "claim",
