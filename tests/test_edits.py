@@ -88,9 +88,11 @@ def test_each_edit_raises_only_the_rules_it_declares(monkeypatch: pytest.MonkeyP
 
         replaced = edits.Edit(registered.name, registered.stage, registered.codes, watched)
         monkeypatch.setitem(EDITS, name, replaced)
-        stage_list = [replaced if e.name == name else e for e in edits._BY_STAGE[registered.stage]]
-        monkeypatch.setitem(edits._BY_STAGE, registered.stage, stage_list)
-        monkeypatch.setitem(edits._CHECKS, registered.stage, tuple(e.check for e in stage_list))
+        stage_checks = tuple(
+            watched if check is registered.check else check
+            for check in edits._CHECKS[registered.stage]
+        )
+        monkeypatch.setitem(edits._CHECKS, registered.stage, stage_checks)
     for data in _corpus():
         build_claim(encounter.from_dict(data), prices=PRICES, today=TODAY)
     claim = build_claim(encounter.from_dict(office()), prices=PRICES, today=TODAY)
@@ -115,9 +117,7 @@ def test_a_new_edit_is_one_function_and_its_registration(monkeypatch: pytest.Mon
         if context.encounter.service_date.weekday() == 4:
             yield make("claim-id-missing", "Friday", "$.service_date")
 
-    before = list(edits._BY_STAGE[Stage.CLAIM])
     monkeypatch.setattr(edits, "EDITS", dict(EDITS))
-    monkeypatch.setitem(edits._BY_STAGE, Stage.CLAIM, list(before))
     monkeypatch.setitem(edits._CHECKS, Stage.CLAIM, edits._CHECKS[Stage.CLAIM])
     edits.edit(Stage.CLAIM, "claim-id-missing")(late_in_the_week)
     assert "late-in-the-week" in edits.EDITS

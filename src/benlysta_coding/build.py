@@ -547,15 +547,12 @@ def steps(encounter: Encounter, settings: Options) -> Iterator[Claim | None]:
     >>> [type(made).__name__ for made in run]
     ['NoneType', 'NoneType', 'NoneType', 'Claim']
     """
-    context = _context(encounter, settings)
+    context, pointers = _context(encounter, settings)
     found = run(Stage.ENCOUNTER, context)
     context.dose = _dose(encounter, context.age, settings.tolerance, context.drug, found)
     context.plan = _plan(encounter, context.dose, context.policy, context.drug, found)
     found.extend(run(Stage.PLAN, context))
     yield None
-    _, pointers = context.diagnosis_review or checks.diagnosis_review(
-        encounter.diagnoses, encounter.indication, context.drug
-    )
     context.lines = _service_lines(
         encounter,
         context.plan,
@@ -581,15 +578,17 @@ def steps(encounter: Encounter, settings: Options) -> Iterator[Claim | None]:
     yield _assemble(encounter, policy, context.dose, tuple(context.lines), found, context.plan)
 
 
-def _context(encounter: Encounter, settings: Options) -> Context:
-    """The arguments checked, the date and the patient's age: what the edits start from."""
+def _context(encounter: Encounter, settings: Options) -> tuple[Context, tuple[int, ...]]:
+    """The arguments checked, the date, the patient's age and the diagnosis review: what the edits
+    start from; and the pointers to the diagnoses that support the drug, for the lines."""
     if not isinstance(encounter, Encounter):
         raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter")
     chosen = encounter.payer if settings.policy is None else settings.policy
     if not isinstance(chosen, PayerPolicy):
         raise TypeError("policy: expected a benlysta_coding.policy.PayerPolicy")
     drug = encounter.drug
-    return Context(
+    review = checks.diagnosis_review(encounter.diagnoses, encounter.indication, drug)
+    context = Context(
         encounter=encounter,
         policy=chosen,
         drug=drug,
@@ -597,8 +596,9 @@ def _context(encounter: Encounter, settings: Options) -> Context:
         age=_date_and_age(encounter, drug),
         prices=settings.prices,
         sc_pharmacy_route=encounter.route == products.Route.SC and not chosen.sc_on_medical_benefit,
-        diagnosis_review=checks.diagnosis_review(encounter.diagnoses, encounter.indication, drug),
+        diagnosis_review=review,
     )
+    return context, review[1]
 
 
 def _with_reference(

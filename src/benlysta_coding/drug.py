@@ -344,7 +344,7 @@ def _index(patterns: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
     """The codes a list names exactly, and the stems of its patterns (``M05*`` covers ``M05`` and
     every code under it)."""
     stems = tuple(p.rstrip("*").rstrip(".") for p in patterns if p.endswith("*"))
-    return frozenset(p for p in patterns if not p.endswith("*")) | frozenset(stems), stems
+    return frozenset(p for p in patterns if not p.endswith("*")), stems
 
 
 _DOSE: Final = re.compile(r"([0-9]+(?:\.[0-9]+)?) (mg/kg|mg)")

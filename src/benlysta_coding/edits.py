@@ -142,9 +142,8 @@ EDITS: Final[dict[str, Edit]] = {}
 """Every registered edit by name, in the order they run within a stage."""
 STEPS: Final[dict[str, tuple[str, ...]]] = {}
 """The rules each build step makes while it works, by step name."""
-_BY_STAGE: Final[dict[Stage, list[Edit]]] = {stage: [] for stage in Stage}
 _CHECKS: Final[dict[Stage, tuple[Callable[[Any], Iterable[Any]], ...]]] = dict.fromkeys(Stage, ())
-"""Each stage's functions, in order (what :func:`run` calls; remade on each registration)."""
+"""Each stage's functions, in order of registration (what :func:`run` calls)."""
 
 _F = TypeVar("_F", bound=Callable[..., Iterable[Any]])
 
@@ -173,8 +172,7 @@ def edit(stage: Stage, *codes: str, name: str | None = None) -> Callable[[_F], _
             raise ValueError(f"edit {called}: registered twice")
         registered = Edit(called, stage, codes, function)
         EDITS[called] = registered
-        _BY_STAGE[stage].append(registered)
-        _CHECKS[stage] = tuple(e.check for e in _BY_STAGE[stage])
+        _CHECKS[stage] += (function,)
         return function
 
     return register

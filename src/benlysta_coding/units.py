@@ -167,9 +167,6 @@ def _sizes(
     return tuple(sorted(sizes.items(), reverse=True))
 
 
-_IV_TABLE: Final = _sizes(products.IV_VIALS)
-
-
 def _combinations(need: int, sizes: Sequence[int]) -> list[tuple[int, ...]]:
     """Every count tuple, largest size first, in which no vial could be dropped from the end."""
     if len(sizes) == 1:
@@ -253,7 +250,7 @@ def _vial_plan(
     entries), the policy, the vials (products hash their fields once) and the unit.
     ``benchmarks/bench_caches.py`` measures what it buys."""
     dose = Decimal(dose_text)
-    table = _IV_TABLE if vials is products.IV_VIALS else _sizes(vials, unit_mg)
+    table = _sizes(vials, unit_mg)
     best = _best_counts(math.ceil(dose), [size for size, _ in table], chosen)
     uses = [
         VialUse(product, count) for (_, product), count in zip(table, best, strict=True) if count
@@ -376,7 +373,7 @@ def round_dose(
         raise OutOfRange("tolerance_percent: expected 0 to 50")
     if vials is None:
         vials = drug.iv_vials
-    table = _IV_TABLE if vials is products.IV_VIALS else _sizes(vials, drug.unit_mg)
+    table = _sizes(vials, drug.unit_mg)
     sizes = [size for size, _ in table]
     low, high = dose * (100 - tolerance) / 100, dose * (100 + tolerance) / 100
     top = int(high.to_integral_value(rounding=ROUND_CEILING))
