@@ -1,6 +1,6 @@
 """Benchmark: the speed targets, each beside a baseline measured in the same run.
 
-Run: ``python benchmarks/bench_speed.py [--repeats 7] [--quick]``
+Run: ``python benchmarks/bench_speed.py [--repeats 7] [--quick] [--only claims ...]``
 
 CPU time (``time.process_time``), medians over ``--repeats`` runs; ratios are what to compare between
 machines. Rows:
@@ -378,21 +378,31 @@ def bench_cache_memory(count: int) -> None:
           "growing when full)")  # fmt: skip
 
 
+ROWS: tuple[str, ...] = ("ndc", "import", "json", "claims", "batch", "scale", "memory")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="smaller counts, for a smoke run")
+    parser.add_argument(
+        "--only", choices=ROWS, action="append", help="run these rows only (repeatable)"
+    )
     args = parser.parse_args()
-    quick = args.quick
-    print(f"CPU time, medians of {args.repeats} runs; Python {sys.version.split()[0]}, "
+    quick, repeats = args.quick, args.repeats
+    print(f"CPU time, medians of {repeats} runs; Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} cores")  # fmt: skip
-    bench_ndc(args.repeats, 10_000 if quick else 100_000)
-    bench_import(args.repeats)
-    bench_json(args.repeats, 500 if quick else 5_000)
-    bench_claims(args.repeats, 200 if quick else 2_000)
-    bench_batch(args.repeats, 1_000 if quick else 10_000)
-    bench_scale([1_000, 10_000] if quick else [1_000, 10_000, 100_000])
-    bench_cache_memory(2_000 if quick else 20_000)
+    rows: dict[str, Callable[[], None]] = {
+        "ndc": lambda: bench_ndc(repeats, 10_000 if quick else 100_000),
+        "import": lambda: bench_import(repeats),
+        "json": lambda: bench_json(repeats, 500 if quick else 5_000),
+        "claims": lambda: bench_claims(repeats, 200 if quick else 2_000),
+        "batch": lambda: bench_batch(repeats, 1_000 if quick else 10_000),
+        "scale": lambda: bench_scale([1_000, 10_000] if quick else [1_000, 10_000, 100_000]),
+        "memory": lambda: bench_cache_memory(2_000 if quick else 20_000),
+    }
+    for name in args.only or ROWS:
+        rows[name]()
 
 
 if __name__ == "__main__":

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import io
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benlysta_coding import encounter, policy
 from benlysta_coding.claim import Claim
@@ -452,3 +455,79 @@ def test_a_huge_amount_is_refused_and_an_exact_one_written_plainly() -> None:
         render_pair(with_first_line(claim, charge=huge), who)
     exact = Decimal("500." + "0" * 40)  # equal to 500: written as 500, checked without the cache
     assert "SV1*HC:J0490*500*UN*69" in render_pair(with_first_line(claim, charge=exact), who)
+
+
+def _written_by_arithmetic(value: Decimal, places: int) -> str | None:
+    """What X12 may write for a number, worked out with arithmetic in a wide context (the writer
+    reads the text instead)."""
+    wide = decimal.Context(prec=100)
+    if not value.is_finite() or (value < 0 and not value.is_zero()):
+        return None
+    if wide.compare(abs(value), Decimal(10) ** 10) >= 0:
+        return None
+    step = Decimal(1).scaleb(-places)
+    if value.quantize(step, context=wide) != value:
+        return None
+    digits = format(value.copy_abs(), "f")
+    return digits.rstrip("0").rstrip(".") if "." in digits else digits
+
+
+@given(
+    st.one_of(
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.decimals(min_value=-1, max_value=Decimal("1E+11"), places=4),
+    ),
+    st.sampled_from([2, 3]),
+    st.sampled_from([0, 1]),
+)
+def test_numbers_are_written_as_arithmetic_says_in_any_context(
+    value: Decimal, places: int, capitals: int
+) -> None:
+    with decimal.localcontext(decimal.Context(prec=3, capitals=capitals)):
+        assert x12._written(value, places) == _written_by_arithmetic(value, places)
+
+
+def test_numbers_at_the_edges_are_written_or_refused() -> None:
+    cases = {
+        ("9999999999.99", 2): "9999999999.99",
+        ("10000000000", 2): None,
+        ("-0.00", 2): "0",
+        ("0E-12", 3): "0",
+        ("-0.01", 2): None,
+        ("1.2300", 2): "1.23",
+        ("1.234", 2): None,
+        ("5E+2", 3): "500",
+        ("sNaN", 2): None,
+    }
+    for (text, places), expected in cases.items():
+        assert x12._written(Decimal(text), places) == expected, text
+
+
+def test_each_claim_carries_its_own_billing_provider_and_payer_in_a_mixed_file() -> None:
+    """The writer reuses the provider's loop and the payer's NM1 of the claim before only when
+    they are equal: claims of two providers and two payers, interleaved, each keep their own."""
+    other_provider = {**office()["billing_provider"], "name": "LAKESIDE INFUSION"}
+    other_payer = {"payer_name": "SECOND PAYER", "payer_id": "77777"}
+    records = [
+        office(claim_id="A1"),
+        office(claim_id="B1", billing_provider=other_provider),
+        office(claim_id="A2"),
+        office(claim_id="C1", insurance=other_payer),
+        office(claim_id="C2", insurance=other_payer, billing_provider=other_provider),
+    ]
+    items = []
+    for data in records:
+        enc = encounter.from_dict(data)
+        items.append((claim_of(data, prices=PRICES), parties.from_encounter(enc)))
+    out = io.StringIO()
+    x12.write_837(items, out, x12.Envelope(control_number=5, created=WHEN))
+    text = out.getvalue()
+    providers = [s.split("*")[3] for s in text.split("~\n") if s.startswith("NM1*85*")]
+    payers = [s.split("*")[3] for s in text.split("~\n") if s.startswith("NM1*PR*")]
+    prairie, lakeside = "PRAIRIE RHEUMATOLOGY", "LAKESIDE INFUSION"
+    assert providers == [prairie, lakeside, prairie, prairie, lakeside]
+    assert payers == ["MEDICARE PART B"] * 3 + ["SECOND PAYER"] * 2
+    for claim, who in items:  # each claim's loops as it is written alone
+        alone = "".join(x12.render_claim(claim, who).parts[1:])
+        assert alone.split("HL*", 1)[0] in text
+    assert pyx12_errors(text) == []

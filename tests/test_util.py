@@ -19,6 +19,8 @@ from typing import Any, cast
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benlysta_coding import (
     build_claim,
@@ -37,7 +39,7 @@ from benlysta_coding import (
     units,
 )
 from benlysta_coding._pipeline import Options, process_many
-from benlysta_coding._util import to_date, to_decimal
+from benlysta_coding._util import places, plain, to_date, to_decimal
 from benlysta_coding.claim import Claim
 from benlysta_coding.drug import BELIMUMAB
 from benlysta_coding.errors import InvalidFormat
@@ -289,3 +291,50 @@ def test_date_text_is_read_and_bad_dates_are_refused_every_time() -> None:
             to_date("2025-3-03 ", "birth_date")
         with pytest.raises(TypeError, match=r"^service_date: expected a date, not a datetime"):
             to_date(dt.datetime(2025, 3, 3), "service_date")
+
+
+def _plain_by_hand(value: Decimal) -> str:
+    """The fixed-point digits with the trailing zeros of the fraction removed, from the digit
+    tuple (no formatting), for comparison with :func:`plain`."""
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    text = "".join(map(str, digits))
+    if exponent >= 0:
+        whole, fraction = text + "0" * exponent, ""
+    else:
+        text = text.rjust(-exponent + 1, "0")
+        whole, fraction = text[:exponent], text[exponent:].rstrip("0")
+    whole = whole.lstrip("0") or "0"
+    written = f"{whole}.{fraction}" if fraction else whole
+    return "0" if written == "0" else ("-" if sign else "") + written
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0, 1]),
+)
+def test_plain_writes_every_finite_decimal_without_exponent_in_any_context(
+    value: Decimal, capitals: int
+) -> None:
+    with decimal.localcontext(decimal.Context(prec=3, capitals=capitals)):
+        assert plain(value) == _plain_by_hand(value)
+
+
+def test_plain_by_hand_examples() -> None:
+    cases = {
+        "1E+3": "1000",
+        "-0.00": "0",
+        "0E-9": "0",
+        "1.2300E-7": "0.000000123",
+        "-12.50": "-12.5",
+    }
+    for written, expected in cases.items():
+        assert plain(Decimal(written)) == expected == _plain_by_hand(Decimal(written))
+
+
+@given(st.decimals(), st.sampled_from([0, 1]))
+def test_places_is_the_negative_exponent_in_any_context(value: Decimal, capitals: int) -> None:
+    exponent = value.as_tuple().exponent
+    expected = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    with decimal.localcontext(decimal.Context(prec=3, capitals=capitals)):
+        assert places(value) == expected

@@ -211,18 +211,34 @@ def _iso_date(text: str) -> _dt.date | None:
         return None
 
 
+def places(value: Decimal) -> int:
+    """The decimal places a number is written with (the negative of its exponent; 0 for a whole
+    number, a positive exponent or a value that is not finite): ``825.00`` has 2, ``12.5`` has 1.
+    Read from the text, which is quicker than :meth:`~decimal.Decimal.as_tuple`.
+
+    >>> places(Decimal("825.00")), places(Decimal("1E+3")), places(Decimal("1E-9")), places(Decimal("7"))
+    (2, 0, 9, 0)
+    """
+    text = str(value)
+    if "E" in text or "e" in text:  # exponent notation (the context may write e)
+        exponent = value.as_tuple().exponent
+        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    point = text.find(".")
+    return 0 if point < 0 else len(text) - point - 1
+
+
 def plain(value: Decimal) -> str:
     """Write a Decimal without exponent and without trailing zeros: ``Decimal('10.50') -> '10.5'``.
 
     >>> plain(Decimal("1E+1")), plain(Decimal("10.500")), plain(Decimal("0.000"))
     ('10', '10.5', '0')
     """
-    if value == 0:
-        return "0"
-    text = f"{value:f}"
+    text = str(value)  # the quick form; with an exponent (E, or e in some contexts): f"{value:f}"
+    if "E" in text or "e" in text:
+        text = f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+    return "0" if text == "-0" else text
 
 
 def money(value: Decimal) -> str:

@@ -551,7 +551,7 @@ def steps(encounter: Encounter, settings: Options) -> Iterator[Claim | None]:
     found = run(Stage.ENCOUNTER, context)
     context.dose = _dose(encounter, context.age, settings.tolerance, context.drug, found)
     context.plan = _plan(encounter, context.dose, context.policy, context.drug, found)
-    found.extend(run(Stage.PLAN, context))
+    run(Stage.PLAN, context, found)
     yield None
     context.lines = _service_lines(
         encounter,
@@ -566,12 +566,12 @@ def steps(encounter: Encounter, settings: Options) -> Iterator[Claim | None]:
     yield None
     found.extend(checks.line_edits(context))
     yield None
-    found.extend(run(Stage.PRICES, context))
+    run(Stage.PRICES, context, found)
     if settings.reference is not None:
         context.lines = _with_reference(
             encounter, tuple(context.lines), context.policy, context.drug, settings.reference, found
         )
-    found.extend(run(Stage.CLAIM, context))
+    run(Stage.CLAIM, context, found)
     policy = context.policy
     rules = {**dict(policy.rules), **settings.rules} if policy.rules else settings.rules
     found = apply_settings(fill(found, context.drug.facts), rules)

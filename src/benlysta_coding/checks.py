@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import functools
 import types
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TypeVar
 
@@ -278,24 +278,23 @@ def line_edits(context: Context) -> list[Finding]:
     ['jz-missing']
     """
     found: list[Finding] = []
-    code = context.drug.hcpcs.code
-    with_held = [  # each line with the NDCs it names of the drug, read once
-        (line, _products_of(line, context.drug) if line.code == code else None)
-        for line in context.lines
-    ]
-    tagged: list[tuple[int, int, int, Finding]] = []
-    every_line = LineContext(with_held, context)
-    for order, check in enumerate(checks_of(Stage.LINE)):
-        for index, finding in check(every_line):
-            tagged.append((index, order, len(tagged), finding))
-    if tagged:  # line by line, each line's findings in the order of the edits
-        tagged.sort(key=lambda item: item[:3])
-        found.extend(item[3] for item in tagged)
-    drug_lines = [(line, held) for line, held in with_held if held is not None]
-    found.extend(run(Stage.LINES, context))
+    code, drug = context.drug.hcpcs.code, context.drug
+    drug_lines = []  # each line of the drug with the NDCs it names, read once
+    line_checks = checks_of(Stage.LINE)
+    for line in context.lines:
+        held = None
+        if line.code == code:
+            held = _products_of(line, drug)
+            drug_lines.append((line, held))
+        each = LineContext(line, held, context)
+        for check in line_checks:
+            made = check(each)
+            if made:
+                found.extend(made)
+    run(Stage.LINES, context, found)
     waste_billed = any(modifiers.JW.code in line.modifiers for line, _ in drug_lines)
     for day, on_day in _by_day(drug_lines, _pair_day):
-        found.extend(run(Stage.DAY, DayContext(day, on_day, waste_billed, context)))
+        run(Stage.DAY, DayContext(day, on_day, waste_billed, context), found)
     return found
 
 
@@ -307,32 +306,30 @@ def line_edits(context: Context) -> list[Finding]:
     "modifier-count",
     name="line-modifiers",
 )
-def _line_modifiers(context: LineContext) -> Iterator[tuple[int, Finding]]:
+def _line_modifiers(context: LineContext) -> Sequence[Finding]:
     """A line's modifiers: known, in effect on the date, JG with TB, at most four."""
-    for index, (line, _) in enumerate(context.lines):
-        if line.modifiers:
-            for finding in _modifier_findings(line, _at(line)):
-                yield index, finding
+    line = context.line
+    return _modifier_findings(line, _at(line)) if line.modifiers else ()
 
 
 @edit(Stage.LINE, "ndc-quantity-precision")
-def _ndc_quantity_precision(context: LineContext) -> Iterator[tuple[int, Finding]]:
+def _ndc_quantity_precision(context: LineContext) -> Sequence[Finding]:
     """An NDC quantity of at most 3 decimals (X12 CTP04, the claim forms)."""
-    for index, (line, _) in enumerate(context.lines):
-        quantity = line.ndc_quantity
-        if quantity is not None and quantity != quantity.quantize(_THOUSANDTH):
-            message = f"NDC quantity {quantity} has more than 3 decimals"
-            yield index, make("ndc-quantity-precision", message, _at(line))
+    quantity = context.line.ndc_quantity
+    if quantity is None or quantity == quantity.quantize(_THOUSANDTH):
+        return ()
+    message = f"NDC quantity {quantity} has more than 3 decimals"
+    return (make("ndc-quantity-precision", message, _at(context.line)),)
 
 
 @edit(Stage.LINE, "charge-precision")
-def _charge_precision(context: LineContext) -> Iterator[tuple[int, Finding]]:
+def _charge_precision(context: LineContext) -> Sequence[Finding]:
     """A charge of at most 2 decimals (an X12 amount)."""
-    for index, (line, _) in enumerate(context.lines):
-        charge = line.charge
-        if charge is not None and charge != charge.quantize(_CENT):
-            message = f"charge {charge} has more than 2 decimals"
-            yield index, make("charge-precision", message, _at(line))
+    charge = context.line.charge
+    if charge is None or charge == charge.quantize(_CENT):
+        return ()
+    message = f"charge {charge} has more than 2 decimals"
+    return (make("charge-precision", message, _at(context.line)),)
 
 
 @edit(
@@ -342,13 +339,12 @@ def _charge_precision(context: LineContext) -> Iterator[tuple[int, Finding]]:
     "ndc-quantity-mismatch",
     name="line-ndc",
 )
-def _line_ndc(context: LineContext) -> Iterator[tuple[int, Finding]]:
+def _line_ndc(context: LineContext) -> Sequence[Finding]:
     """A line's NDC: one of the drug's, of the route the code bills, its quantity the units'."""
-    claim = context.claim
-    for index, (line, held) in enumerate(context.lines):
-        if line.ndc:
-            for finding in _ndc_findings(line, claim.drug, claim.sc_pharmacy_route, held):
-                yield index, finding
+    line, claim = context.line, context.claim
+    if not line.ndc:
+        return ()
+    return _ndc_findings(line, claim.drug, claim.sc_pharmacy_route, context.held)
 
 
 @edit(Stage.LINES, "addon-without-primary", "initial-infusion-repeated")
@@ -375,8 +371,10 @@ def _units(context: DayContext) -> list[Finding]:
 def _units_per_day(context: DayContext) -> list[Finding]:
     """A day's units of the drug against the maximum per day the payer policy gives, if any."""
     policy, drug = context.claim.policy, context.claim.drug
+    if policy.max_units_per_day is None:
+        return []
     total = sum(line.units for line, _ in context.lines)
-    if policy.max_units_per_day is None or total <= policy.max_units_per_day:
+    if total <= policy.max_units_per_day:
         return []
     message = (
         f"{total} {drug.hcpcs.code} units on {context.day} exceed the maximum of "

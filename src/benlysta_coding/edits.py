@@ -63,9 +63,8 @@ class Stage(enum.StrEnum):
     PLAN = "plan"
     """Once per claim, once the dose and the vials are known: a :class:`Context`."""
     LINE = "line"
-    """Each service line: a :class:`LineContext` holds them all, and an edit gives each finding
-    with the position of its line (``(index, finding)``); the findings are then put in line order,
-    each line's in the order of the edits."""
+    """Each service line, in order: a :class:`LineContext` (so the findings come line by line,
+    each line's in the order of the edits)."""
     LINES = "lines"
     """Once, over all the service lines: a :class:`Context`."""
     DAY = "day"
@@ -105,10 +104,11 @@ class Context:
 
 
 class LineContext(NamedTuple):
-    """The service lines, each with what it names of the drug (``None`` for a line of another
-    code), and the claim's :class:`Context`."""
+    """One service line, what it names of the drug (``None`` for a line of another code), and the
+    claim's :class:`Context`."""
 
-    lines: Sequence[tuple[ServiceLine, Held | None]]
+    line: ServiceLine
+    held: Held | None
     claim: Context
 
 
@@ -189,9 +189,11 @@ def step(name: str, *codes: str) -> None:
     STEPS[name] = STEPS.get(name, ()) + codes
 
 
-def run(stage: Stage, context: Context | LineContext | DayContext) -> list[Finding]:
+def run(
+    stage: Stage, context: Context | LineContext | DayContext, found: list[Finding] | None = None
+) -> list[Finding]:
     """The findings of every edit of ``stage`` for ``context``, in the order they were
-    registered.
+    registered: added to ``found`` when it is given (and returned).
 
     >>> from benlysta_coding import checks, policy
     >>> from benlysta_coding.drug import BELIMUMAB
@@ -199,9 +201,12 @@ def run(stage: Stage, context: Context | LineContext | DayContext) -> list[Findi
     >>> [f.code for f in run(Stage.PRICES, context)]
     []
     """
-    found: list[Finding] = []
+    if found is None:
+        found = []
     for check in _CHECKS[stage]:
-        found.extend(check(context))
+        made = check(context)
+        if made:  # most edits find nothing: an empty list or tuple is not extended
+            found.extend(made)
     return found
 
 

@@ -29,7 +29,7 @@ from typing import Final
 import attrs
 
 from benlysta_coding import cpt, modifiers, products, revenue
-from benlysta_coding._util import EXACT, exact, plain, require, to_date
+from benlysta_coding._util import EXACT, exact, places, plain, require, to_date
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.findings import Finding, make
 from benlysta_coding.ndc import NDC11, ClaimNDC, Unit
@@ -296,8 +296,7 @@ def line_charge(price: Decimal, count: int) -> Decimal:
     (Decimal('637.91'), Decimal('862.50'))
     """
     exact = EXACT.multiply(price, count)
-    exponent = exact.as_tuple().exponent
-    if not isinstance(exponent, int) or exponent >= -2 or price_decimals(price) > PRICE_DECIMALS:
+    if places(exact) <= 2 or price_decimals(price) > PRICE_DECIMALS:
         return exact
     return to_cent(exact)
 

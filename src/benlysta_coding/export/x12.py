@@ -191,14 +191,6 @@ class Summary:
 _UNSAFE: Final = re.compile(r"[*:~^\x00-\x1f\x7f]")
 
 
-def _ascii(value: str, field: str, policy: NonASCII) -> str:
-    if type(value) is str and value.isascii() and _UNSAFE.search(value) is None:
-        text = value.strip()
-        if text:
-            return text
-    return _ascii_checked(value, field, policy)
-
-
 ELEMENT_LENGTHS: Final[Mapping[str, int]] = {
     "last_name": 60,  # NM103
     "name": 60,  # NM103
@@ -224,7 +216,7 @@ after."""
 
 
 def _ascii_checked(value: str, field: str, policy: NonASCII) -> str:
-    """:func:`_ascii` for a value that is not plain ASCII text already: transliterated or refused.
+    """A text value that is not plain ASCII without delimiters: transliterated or refused.
     A transliterated value longer than its element is refused, never cut."""
     if not isinstance(value, str):
         raise TypeError(f"{field}: expected a str")
@@ -255,14 +247,30 @@ def _ascii_checked(value: str, field: str, policy: NonASCII) -> str:
     return text
 
 
+class _Last:
+    """The billing provider's loop and the payer's ``NM1`` of the last claim an interchange wrote:
+    the claims of one file mostly share them, so the next claim takes them as they are when its
+    provider and payer are equal (one of each is kept, so memory stays flat however long the
+    file)."""
+
+    __slots__ = ("payer", "payer_segment", "provider", "provider_loop")
+
+    def __init__(self) -> None:
+        self.provider: Provider | None = None
+        self.provider_loop: tuple[str, ...] = ()
+        self.payer: Insurance | None = None
+        self.payer_segment = ""
+
+
 class _Out:
     """Collects the segments of one piece (a claim, a header) so that a piece is written whole."""
 
-    def __init__(self, non_ascii: NonASCII) -> None:
+    def __init__(self, non_ascii: NonASCII, last: _Last | None = None) -> None:
         self.non_ascii = non_ascii
         self.parts: list[str] = []
         self.hl_at: list[int] = []
         """Where the ``HL`` segments are in ``parts``."""
+        self.last = last or _Last()
 
     def hl(self, number: int, parent: int | None, level: str, children: bool) -> None:
         """An ``HL`` segment (its position is kept, to renumber it in another transaction)."""
@@ -272,11 +280,15 @@ class _Out:
 
     def text(self, value: str, field: str) -> str:
         """Free text (names, addresses): checked and upper-cased."""
-        return _ascii(value, field, self.non_ascii).upper()
+        return self.ident(value, field).upper()
 
     def ident(self, value: str, field: str) -> str:
         """An identifier (claim id, member id ...): checked, its case kept for matching replies."""
-        return _ascii(value, field, self.non_ascii)
+        if type(value) is str and value.isascii() and _UNSAFE.search(value) is None:
+            text = value.strip()  # the common case: plain ASCII without delimiters
+            if text:
+                return text
+        return _ascii_checked(value, field, self.non_ascii)
 
     def name(self, entity: str, last_or_org: str, first: str, qualifier: str, ident: str) -> None:
         """An NM1 segment: a person when ``first`` is given, otherwise an organisation."""
@@ -304,7 +316,6 @@ _PLACE: Final = re.compile(r"[0-9]{2}")
 _BILL: Final = re.compile(r"0[0-9]{2}[0-9A-Z]")
 _NDC: Final = re.compile(r"[0-9]{11}")
 _MAX_AMOUNT: Final = Decimal("9999999999.99")
-_MAX_QUANTITY: Final = Decimal("1E+10")
 _FILING: Final = re.compile("|".join(sorted(FILING_CODES)))
 _INSURANCE_TYPE: Final = re.compile("|".join(("", *MEDICARE_SECONDARY_TYPES)))
 """SBR05 of loop 2000B: empty, or Medicare as the secondary payer."""
@@ -335,17 +346,28 @@ def _procedure(line: ServiceLine, where: str) -> str:
 
 
 def _written(value: Decimal, places: int) -> str | None:
-    """A finite number as X12 writes it (:func:`plain`), or ``None`` when it has more than
-    ``places`` decimals. No arithmetic, so the caller's decimal context cannot change the answer."""
-    text = plain(value)
-    point = text.find(".")
-    return text if point < 0 or len(text) - point - 1 <= places else None
+    """A number from 0 to under 10**10 as X12 writes it (:func:`plain`: no exponent, no trailing
+    zeros), or ``None`` when it is negative, not finite, too large or has more than ``places``
+    decimals once trailing zeros are dropped. Read from the number's text, with no arithmetic, so
+    the caller's decimal context cannot change the answer.
+
+    >>> _written(Decimal("862.50"), 2), _written(Decimal("1E+3"), 2), _written(Decimal("0.125"), 2)
+    ('862.5', '1000', None)
+    """
+    text = str(value)
+    if "E" in text or "e" in text:  # exponent notation: the context's capitals give E or e
+        text = f"{value:f}"
+    if text[:1] == "-" and value.is_zero():
+        text = text[1:]
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    if not whole.isdigit() or len(whole) > 10 or len(fraction) > places:
+        return None  # a sign, NaN or Infinity; 10**10 or more; too many decimals
+    return f"{whole}.{fraction}" if fraction else whole
 
 
 def _amount_text(value: Decimal) -> str | None:
-    """An amount as written, or ``None`` when it is out of range (then :func:`_amount` says so)."""
-    if not value.is_finite() or not 0 <= value <= _MAX_AMOUNT:
-        return None
+    """An amount as written (0 to 9999999999.99), or ``None`` (then :func:`_amount` says why)."""
     return _written(value, 2)
 
 
@@ -449,9 +471,8 @@ def _line_adjudication(
 def _quantity_text(quantity: Decimal) -> str | None:
     """CTP04 as written, or ``None`` unless the quantity is finite, more than 0, under 10 digits,
     with at most 3 decimals."""
-    if not quantity.is_finite() or not 0 < quantity < _MAX_QUANTITY:
-        return None
-    return _written(quantity, 3)
+    text = _written(quantity, 3)
+    return None if text == "0" else text
 
 
 def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
@@ -467,7 +488,7 @@ def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
         raise InvalidFormat(
             f"{where}.ndc_quantity: expected more than 0, under 10 digits, at most 3 decimals"
         )
-    unit = line.ndc_unit if type(line.ndc_unit) is NDCUnit else NDCUnit(line.ndc_unit)
+    unit = (line.ndc_unit if type(line.ndc_unit) is NDCUnit else NDCUnit(line.ndc_unit)).value
     return f"LIN**N4*{ndc11}~\n", f"CTP****{text}*{unit}~\n"
 
 
@@ -558,7 +579,12 @@ def _subscriber(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
         _person(w, "IL", patient, "patient", patient.member_id)
     else:
         _person(w, "IL", subscriber, "subscriber", subscriber.member_id)
-    _payer(w, payer, "insurance")
+    last = w.last
+    if payer != last.payer:
+        _payer(w, payer, "insurance")
+        last.payer, last.payer_segment = payer, w.parts[-1]
+    else:
+        w.parts.append(last.payer_segment)
     if subscriber is None:
         return 1
     w.hl(hl + 2, hl + 1, "23", False)
@@ -620,7 +646,11 @@ def _diagnosis(code: object) -> str:
 def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     """One claim's loops from 2000A; returns the number of HL segments written."""
     w.hl(hl, None, "20", True)
-    w.parts.extend(_billing_provider(parties.billing_provider, w.non_ascii))
+    provider, last = parties.billing_provider, w.last
+    if provider != last.provider:
+        last.provider_loop = _billing_provider(provider, w.non_ascii)
+        last.provider = provider
+    w.parts.extend(last.provider_loop)
     levels = 1 + _subscriber(w, claim, parties, hl)
     charges = [_charge(line, f"lines[{i}]") for i, line in enumerate(claim.lines)]
     total = claim.total_charge
@@ -652,12 +682,16 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     _other_payer(w, claim, parties)
     parts = w.parts
     days: dict[datetime.date, str] = {}  # the lines of a claim share a date or two
+    last_pointers: object = None
+    pointers = ""
     for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
         where = f"lines[{number - 1}]"
         procedure, units = _procedure(line, where), _units(line, where)
         parts.append(f"LX*{number}~\n")
         if professional:
-            pointers = _pointers(line, where, len(codes))
+            if line.diagnosis_pointers != last_pointers:  # the lines of a claim mostly share them
+                last_pointers = line.diagnosis_pointers
+                pointers = _pointers(line, where, len(codes))
             parts.append(f"SV1*{procedure}*{charge}*UN*{units}***{pointers}~\n")
         else:
             revenue = _match(_REVENUE, line.revenue_code, f"{where}.revenue_code", "4 digits")
@@ -862,6 +896,7 @@ class Interchange:
         ) = None
         self.transactions = self.claims = self.hl = self.in_transaction = 0
         self.in_segments = self.total = 0
+        self.last = _Last()
 
     def add(self, claim: Claim, parties: Parties) -> None:
         """Check, render and write one claim."""
@@ -870,7 +905,7 @@ class Interchange:
         kind = self._open(claim.kind, parties)
         _check(claim, kind)
         self._same_parties(parties)
-        w = _Out(self.settings.non_ascii)
+        w = _Out(self.settings.non_ascii, self.last)
         levels = _claim(w, claim, parties, 1 if self._new_transaction() else self.hl + 1)
         self._write(w.parts, levels)
 
