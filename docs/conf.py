@@ -4,7 +4,8 @@ The build runs with ``-n -W``: every cross-reference must resolve. Python's and 
 to their sites through small inventories kept in ``_inventories/`` (the build is offline, so it cannot
 fetch theirs; ``scripts/make_inventories.py`` writes them); what those do not hold is listed in
 ``nitpick_ignore_regex`` below. ``_ext/public_names.py`` fails the build when a name in a module's
-``__all__`` has no entry, and ``_ext/generated.py`` writes the tables that come from the library
+``__all__`` has no entry, ``_ext/api_pages.py`` gives each API page its table of names, and
+``_ext/generated.py`` writes the tables that come from the library
 itself (never typed in).
 """
 
@@ -32,11 +33,17 @@ extensions = [
     "public_names",
     "generated",
     "shadowed_globals",
+    "api_pages",
 ]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_preserve_defaults = True  # show `drug=BELIMUMAB`, not the repr of the value
-autodoc_default_options = {"members": True, "show-inheritance": True, "undoc-members": True}
+autodoc_default_options = {
+    "members": True,
+    "show-inheritance": True,
+    "undoc-members": True,
+    "no-value": True,  # a constant shows its description, not a page of its repr
+}
 html_theme = "furo"
 html_title = "benlysta_coding"
 html_static_path = ["_static"]

@@ -1,13 +1,16 @@
 """Write the generated docs pages; ``--check`` fails if one is stale.
 
 * ``docs/findings.rst`` from :data:`benlysta_coding.findings.RULES`;
-* ``docs/encounter-reference.rst`` from the encounter model (:func:`benlysta_coding.encounter.reference`).
+* ``docs/encounter-reference.rst`` from the encounter model (:func:`benlysta_coding.encounter.reference`);
+* ``docs/api.rst`` and a page per public module in ``docs/api/`` (:data:`API_PAGES`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from benlysta_coding import build  # noqa: F401 - registers the edits and the build steps' rules
@@ -127,10 +130,90 @@ def encounter_schema() -> str:
     return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-PAGES = {
+API_PAGES: tuple[tuple[str, str, str], ...] = (
+    # (module, title, what follows the automodule directive), in the order of the layers
+    ("errors", "Errors", ""),
+    ("facts", "Facts and sources", ""),
+    ("examples", "Sample encounters", ""),
+    ("findings", "Findings", ""),
+    ("ndc", "NDC", ""),
+    ("products", "Products", ""),
+    ("hcpcs", "HCPCS", ""),
+    ("cpt", "CPT", ""),
+    ("modifiers", "Modifiers", ""),
+    ("revenue", "Revenue codes", ""),
+    ("icd10", "ICD-10-CM", ""),
+    ("place_of_service", "Place of service and type of bill", ""),
+    ("drug", "The drug", ""),
+    ("dosing", "Dosing", ""),
+    ("growth", "Weight for age", ""),
+    ("units", "Units, vial plans and waste", ""),
+    ("refdata", "Reference data (CMS files)", ""),
+    ("policy", "Payer policies", ""),
+    ("parties", "Parties", ""),
+    ("encounter", "Encounters", ""),
+    ("lines", "Line assembly", ""),
+    ("edits", "The registry of claim edits", ""),
+    ("checks", "Claim edits", ""),
+    (
+        "claim",
+        "Claims",
+        "   :exclude-members: ServiceLine, LineKind\n\n``ServiceLine`` and ``LineKind``\n"
+        "(:mod:`benlysta_coding.lines`) are importable from here too.\n",
+    ),
+    ("build", "Building a claim", ""),
+    ("stages", "Building many claims", ""),
+    ("export", "Export formats", ""),
+    ("export.parties", "Parties for the exports", ""),
+    ("export.x12", "X12 837P and 837I", ""),
+    ("export.forms", "CMS-1500 and UB-04", ""),
+    ("export.text", "Terminal text", ""),
+    ("export.fhir", "FHIR R4 Claim", ""),
+    ("remit", "Remittance (835)", ""),
+    ("ack", "Acknowledgments (999, 277CA)", ""),
+    ("distributed", "Dask", ""),
+    ("spark", "Spark", ""),
+    ("html", "Notebook displays", ""),
+    ("strategies", "Hypothesis strategies", ""),
+    ("cli", "Command line", ""),
+)
+"""The API reference: a page per public module."""
+
+
+def api_page(module: str, title: str, after: str) -> str:
+    name = f"benlysta_coding.{module}"
+    return (
+        f"{title}\n{'=' * len(title)}\n\n"
+        f"``{name}``: the public names at a glance, then each in full.\n\n"
+        f".. module-summary:: {name}\n\n"
+        f".. automodule:: {name}\n{after}"
+    )
+
+
+def api_index() -> str:
+    lines = [
+        "API reference",
+        "=============",
+        "",
+        "A page per public module, from the ground up: errors and facts, the code sets, the",
+        "calculators, policies and parties, the claim builder, then the exports, the payer's",
+        "answers and the faces (command line, notebook displays). Each page opens with a table of",
+        "its public names and a line on each. These pages are written by ``scripts/docs_tables.py``.",
+        "",
+        ".. toctree::",
+        "   :maxdepth: 1",
+        "",
+    ]
+    lines += [f"   api/{module}" for module, _, _ in API_PAGES]
+    return "\n".join(lines) + "\n"
+
+
+PAGES: dict[str, Callable[[], str]] = {
     "findings.rst": findings_page,
     "encounter-reference.rst": encounter_page,
     "../src/benlysta_coding/data/encounter.schema.json": encounter_schema,
+    "api.rst": api_index,
+    **{f"api/{item[0]}.rst": functools.partial(api_page, *item) for item in API_PAGES},
 }
 
 
@@ -139,6 +222,7 @@ def main(argv: list[str]) -> int:
     for name, render in PAGES.items():
         page, text = DOCS / name, render()
         if "--check" not in argv:
+            page.parent.mkdir(exist_ok=True)
             page.write_text(text, encoding="utf-8")
         elif not page.exists() or page.read_text(encoding="utf-8") != text:
             stale.append(name)

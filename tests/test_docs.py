@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +93,66 @@ def test_the_commands_the_docs_show_on_the_sample_files_run(tmp_path: Path) -> N
             assert done.stdout or ">" in command, (page.name, command)
             ran += 1
     assert ran >= 7
+
+
+def _api_pages() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("api_pages", DOCS / "_ext" / "api_pages.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_public_module_has_its_own_api_page() -> None:
+    import pkgutil
+
+    import benlysta_coding
+
+    modules = {
+        m.name.removeprefix("benlysta_coding.")
+        for m in pkgutil.walk_packages(benlysta_coding.__path__, "benlysta_coding.")
+        if not m.name.rsplit(".", 1)[-1].startswith("_")
+    }
+    pages = {p.stem for p in (DOCS / "api").glob("*.rst")}
+    assert modules - pages == set()
+    assert pages - modules == set()
+    index = (DOCS / "api.rst").read_text()
+    assert all(f"   api/{page}\n" in index for page in pages)
+
+
+def test_an_attrs_class_signature_shows_its_defaults_and_its_fields_once() -> None:
+    from types import SimpleNamespace
+
+    from benlysta_coding.claim import Claim
+    from benlysta_coding.edits import Context
+
+    api = _api_pages()
+    annotations = {"benlysta_coding.claim.Claim": {"claim_id": "str"}}
+    app = SimpleNamespace(
+        env=SimpleNamespace(current_document=SimpleNamespace(autodoc_annotations=annotations))
+    )
+    made = api.attrs_signature(app, "class", "benlysta_coding.claim.Claim", Claim, {}, "()", None)
+    assert made[0].startswith("(*, claim_id, kind,")
+    assert made[0].endswith(
+        "frequency=Frequency.ORIGINAL, payer_claim_number=None, other_payer=None, drug=BELIMUMAB)"
+    )
+    assert annotations == {}  # no list of parameters repeats the fields
+    context = api.attrs_signature(app, "class", "x.Context", Context, {}, "()", None)[0]
+    assert "prices=<factory>" in context
+    assert "attr_dict" not in context
+    assert api.attrs_signature(app, "function", "x.f", len, {}, "()", None) is None
+
+
+def test_the_summary_line_is_the_first_sentence() -> None:
+    api = _api_pages()
+    assert api.first_sentence("Read a file.\n\nMore here.") == "Read a file."
+    assert api.first_sentence("One line\nwrapped here. Then more.") == "One line wrapped here."
+    lines = ["Alias for field number 2"]
+    api.drop_alias_text(None, "attribute", "x", None, {}, lines)
+    assert lines == []
+    kept = ["The claim's id."]
+    api.drop_alias_text(None, "attribute", "x", None, {}, kept)
+    assert kept == ["The claim's id."]
