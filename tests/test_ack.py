@@ -213,12 +213,29 @@ def test_tables_for_pandas() -> None:
 
 
 def test_the_shipped_samples_answer_the_office_claim() -> None:
+    """The sample files are what the test helpers write for the office example's claims (a paid
+    claim; and, in ``remittance-denials.835``, a claim denied for a missing authorization and one
+    whose waste line lacks a valid NDC), and pyx12 accepts each."""
     answers = {1: {"paid": "690", "cas": [("PR", "2", "172.5")]},
                2: {"paid": "30", "cas": [("PR", "2", "7.5")]},
                3: {"paid": "120", "cas": [("PR", "2", "30")]}}  # fmt: skip
+    denied = {
+        n: {"paid": "0", "cas": [("CO", "197", a)]}
+        for n, a in ((1, "862.5"), (2, "37.5"), (3, "150"))
+    }
+    partly = {**answers, 2: {"paid": "0", "cas": [("CO", "16", "37.5")], "lq": ["M119"]}}
     expected = {
         "remittance-office-iv.835": remittance(
             [(CLAIM, "1", answers)], payment_date="20260121", production_date="20260120"
+        ),
+        "remittance-denials.835": remittance(
+            [
+                (claim_of(office(claim_id="BEN-2025-0101"), prices=PRICES), "1", answers),
+                (claim_of(office(claim_id="BEN-2025-0102"), prices=PRICES), "4", denied),
+                (claim_of(office(claim_id="BEN-2025-0103"), prices=PRICES), "1", partly),
+            ],
+            payment_date="20260121",
+            production_date="20260120",
         ),
         "ack-office-iv.999": ack_999(),
         "ack-office-iv.277": ack_277([(CLAIM, "A2:20:PR", {})]),

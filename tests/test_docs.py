@@ -13,18 +13,45 @@ nbclient = pytest.importorskip("nbclient")
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def test_the_notebook_executes() -> None:
+@pytest.mark.parametrize("folder", [DOCS, DOCS.parent], ids=["from docs", "from the root"])
+def test_the_notebook_executes(folder: Path) -> None:
     notebook = nbformat.read(DOCS / "notebook.ipynb", as_version=4)
     client = nbclient.NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(DOCS)}}
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
     )
     client.execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     html = [o.data["text/html"] for o in outputs if "text/html" in o.get("data", {})]
-    assert any("<table><caption>Claim BEN-2025-0001" in text for text in html)
-    assert any("69 units administered, 3 wasted" in text for text in html)
-    assert any("image/png" in o.get("data", {}) for o in outputs)
+    text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
+    assert any("<table><caption>Claim BEN-2025-0001" in page for page in html)
+    assert any("69 units administered, 3 wasted" in page for page in html)
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2  # units, waste per claim
+    assert "claims built" in text
+    assert "records refused" in text
+    assert "dx-not-billable" in text  # the findings by code
+    assert "waste charged ($)" in text
+    assert "JZ lines" in text
+    assert "197" in text  # the denials of the sample 835, with dollars
+    assert "1050.00" in text
+    assert "Decimal(" in text
+    assert "np.float64" not in text
+
+
+def test_the_notebook_is_stored_with_the_outputs_of_every_code_cell() -> None:
+    notebook = nbformat.read(DOCS / "notebook.ipynb", as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert len(code) >= 8
+    assert all(cell.outputs for cell in code)
+    assert not [o for cell in code for o in cell.outputs if o.output_type == "error"]
+
+
+def test_a_missing_sample_file_is_named() -> None:
+    from benlysta_coding import encounter
+    from benlysta_coding.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match=r"cannot read the file 'examples/none\.json'"):
+        encounter.load("examples/none.json")
 
 
 def test_every_public_function_has_an_example() -> None:

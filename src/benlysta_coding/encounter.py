@@ -742,19 +742,24 @@ def load(
     policies: Mapping[str, PayerPolicy] = policy.POLICIES,
     drugs: Mapping[str, Drug] = _drugs.DRUGS,
 ) -> Encounter:
-    """Read an encounter JSON file (at most 1 MB); every problem is reported at once.
+    """Read an encounter JSON file (at most 1 MB); every problem is reported at once, and a file
+    that cannot be read is named as it was given.
 
     >>> load("examples/encounter-hospital-iv.json").setting
     <Setting.HOSPITAL_OUTPATIENT: 'hospital_outpatient'>
+    >>> load("no/such-file.json")
+    Traceback (most recent call last):
+        ...
+    benlysta_coding.errors.InvalidInput: 1 problem in the input:
+    $: cannot read the file 'no/such-file.json' (FileNotFoundError) [unreadable]
     """
     file = Path(path)
     try:
         with file.open("rb") as handle:
             data = handle.read(MAX_JSON_BYTES + 1)
-    except OSError as error:
-        raise InvalidInput(
-            [Problem("$", "unreadable", f"cannot read the file ({type(error).__name__})")]
-        ) from None
+    except (OSError, ValueError) as error:  # ValueError: a path with a NUL character
+        said = f"cannot read the file {str(path)[:200]!r} ({type(error).__name__})"
+        raise InvalidInput([Problem("$", "unreadable", said)]) from None
     return from_json(data, policies, drugs)
 
 
