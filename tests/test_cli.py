@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benlysta_coding import cli
+from benlysta_coding import cli, examples
 from benlysta_coding.cli import main
 from tests.helpers import claim_of, office, unwrap
 
@@ -447,3 +447,23 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(
     assert 0 == done.returncode, done.stderr
     assert "Exception ignored" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_links_follow_each_finding_to_its_anchor_in_the_docs(tmp_path: Path) -> None:
+    from benlysta_coding.findings import RULES
+
+    status, out, err = run(
+        "claim", "examples/encounter-office-iv.json", "--links", "https://docs.example.org/b/"
+    )
+    assert 0 == status
+    assert "      see https://docs.example.org/b/findings.html#products-from-plan\n" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**examples.OFFICE_IV, "diagnoses": ["M32.1"]}))
+    status, out, err = run("claim", str(bad), "--links", str(tmp_path))
+    assert 2 == status
+    assert f"  see {tmp_path.as_uri()}/findings.html#dx-not-billable\n" in err
+    assert "#dx-not-billable\n" in out  # the text on stdout links it too
+    status, out, _ = run("claim", "examples/encounter-office-iv.json")
+    assert "see " not in out  # without the option, no links
+    page = (Path(__file__).resolve().parent.parent / "docs" / "findings.rst").read_text()
+    assert all(f"   * - _`{code}`\n" in page for code in RULES)  # every code has its anchor

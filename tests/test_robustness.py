@@ -41,7 +41,7 @@ from benlysta_coding import (
 )
 from benlysta_coding.claim import Claim
 from benlysta_coding.errors import ValidationError
-from benlysta_coding.export import fhir, forms, x12
+from benlysta_coding.export import fhir, forms, text, x12
 from benlysta_coding.export import parties as export_parties
 from benlysta_coding.stages import build_claims
 from tests.helpers import claim_of, office
@@ -168,6 +168,9 @@ ENTRY_POINTS: list[Callable[[Any], object]] = [
     fhir.dumps,
     export_parties.from_encounter,
     lambda value: x12.write_837(value, io.StringIO()),
+    lambda value: text.finding_link(value, "https://docs.example.org/"),
+    lambda value: text.finding_link("dx-no-sle", value),
+    lambda value: text.render(CLAIM, links=value),
     lambda value: x12.render_837(value, WHO),
     lambda value: x12.render_837(CLAIM, value),
     lambda value: x12.Envelope(control_number=value),

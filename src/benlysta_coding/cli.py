@@ -57,11 +57,17 @@ from benlysta_coding.policy import PayerPolicy
 __all__ = ["main", "render"]
 
 
-def render(claim: Claim, *, width: int = 80, colour: bool = False) -> str:
+def render(claim: Claim, *, width: int = 80, colour: bool = False, links: str | None = None) -> str:
     """Return a claim as readable text (:func:`benlysta_coding.export.text.render`)."""
     from benlysta_coding.export import text
 
-    return text.render(claim, width=width, colour=colour)
+    return text.render(claim, width=width, colour=colour, links=links)
+
+
+def _link(code: str, docs: str) -> str:
+    from benlysta_coding.export.text import finding_link
+
+    return finding_link(code, docs)
 
 
 def _terminal(out: TextIO) -> tuple[int, bool]:
@@ -287,9 +293,11 @@ def _claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 out.write(json.dumps(claim.to_dict(), indent=2) + "\n")
             elif form == "text":
                 width, colour = _terminal(out)
-                out.write(render(claim, width=width, colour=colour))
+                out.write(render(claim, width=width, colour=colour, links=args.links))
             for finding in claim.errors:
                 _say(err, str(finding), "error")
+                if args.links is not None:  # a link is never wrapped: it would break
+                    err.write(f"  see {_link(finding.code, args.links)}\n")
             return 2
         out.write(_export(claim, loaded, form, args))
     except InvalidInput as error:
@@ -343,7 +351,7 @@ def _secondary(
 def _export(claim: Claim, loaded: encounter.Encounter, form: str, args: argparse.Namespace) -> str:
     if form == "text":
         width, colour = _terminal(sys.stdout)
-        return render(claim, width=width, colour=colour)
+        return render(claim, width=width, colour=colour, links=args.links)
     if form == "json":
         return json.dumps(claim.to_dict(), indent=2) + "\n"
     from benlysta_coding import parties
@@ -1271,6 +1279,12 @@ def _parser() -> argparse.ArgumentParser:
     _file_options(claim)
     _x12_options(claim)
     _reference_options(claim)
+    claim.add_argument(
+        "--links",
+        metavar="DOCS",
+        help="follow each finding with the link to its entry in the docs built at DOCS (a URL, "
+        "or the folder of a local build such as docs/_build/html)",
+    )
     claim.add_argument(
         "--primary-remittance",
         metavar="FILE.835",

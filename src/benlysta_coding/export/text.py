@@ -14,14 +14,17 @@ True
 
 from __future__ import annotations
 
+import re
 import textwrap
+from pathlib import Path
 from typing import Final
 
 from benlysta_coding._util import exact, money, plain
 from benlysta_coding.claim import Claim, exportable
+from benlysta_coding.errors import InvalidFormat
 from benlysta_coding.findings import Finding
 
-__all__ = ["ANSI", "RESET", "render", "wrap"]
+__all__ = ["ANSI", "RESET", "finding_link", "render", "wrap"]
 
 ANSI: Final = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 """The terminal colour of each severity."""
@@ -73,19 +76,42 @@ def _greedy(text: str, width: int, first: str, rest: str) -> list[str] | None:
     return lines
 
 
-def _finding(finding: Finding, width: int, colour: bool) -> list[str]:
+def _finding(finding: Finding, width: int, colour: bool, links: str | None) -> list[str]:
     lines = wrap(str(finding), width, "  ", "      ")
     if colour:
         lines[0] = lines[0].replace(
             str(finding.severity), f"{ANSI[str(finding.severity)]}{finding.severity}{RESET}", 1
         )
+    if links is not None:
+        lines.append(f"      see {finding_link(finding.code, links)}")
     return lines
 
 
+_CODE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def finding_link(code: str, docs: str) -> str:
+    """Where the docs explain a finding code: ``docs`` is the address of the built docs (a URL,
+    or a folder of a local build, given as a ``file:`` URI), each code an anchor of its findings
+    page.
+
+    >>> finding_link("dx-not-billable", "https://docs.example.org/benlysta/")
+    'https://docs.example.org/benlysta/findings.html#dx-not-billable'
+    """
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        raise InvalidFormat("code: expected a finding code such as dx-not-billable")
+    if not isinstance(docs, str) or not docs.strip() or not docs.isprintable():
+        raise InvalidFormat("links: expected the address of the built docs (a URL or a folder)")
+    if "://" not in docs:
+        docs = Path(docs).resolve().as_uri()
+    return f"{docs.rstrip('/')}/findings.html#{code}"
+
+
 @exact
-def render(claim: Claim, *, width: int = 80, colour: bool = False) -> str:
+def render(claim: Claim, *, width: int = 80, colour: bool = False, links: str | None = None) -> str:
     """A claim as readable text: a banner when it has errors, the header, diagnoses, lines with
-    why, the total, findings and what the record must show.
+    why, the total, findings and what the record must show. With ``links`` (the address of the
+    built docs), each finding is followed by the link to its entry (:func:`finding_link`).
 
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples
@@ -152,7 +178,7 @@ def render(claim: Claim, *, width: int = 80, colour: bool = False) -> str:
     if claim.findings:
         out.append("Findings:")
         for finding in claim.findings:
-            out += _finding(finding, width, colour)
+            out += _finding(finding, width, colour, links)
     out.append("The medical record must show:")
     for need in claim.documentation:
         out += wrap(need, width, "  - ", "    ")
