@@ -5,7 +5,7 @@ to their sites through small inventories kept in ``_inventories/`` (the build is
 fetch theirs; ``scripts/make_inventories.py`` writes them); what those do not hold is listed in
 ``nitpick_ignore_regex`` below. ``_ext/public_names.py`` fails the build when a name in a module's
 ``__all__`` has no entry, ``_ext/api_pages.py`` gives each API page its table of names, and
-``_ext/generated.py`` writes the tables that come from the library
+``_ext/search_numbers.py`` makes 835, 837 and 1500 searchable, and ``_ext/generated.py`` writes the tables that come from the library
 itself (never typed in).
 """
 
@@ -34,6 +34,7 @@ extensions = [
     "generated",
     "shadowed_globals",
     "api_pages",
+    "search_numbers",
 ]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"

@@ -183,3 +183,59 @@ def test_the_summary_line_is_the_first_sentence() -> None:
     kept = ["The claim's id."]
     api.drop_alias_text(None, "attribute", "x", None, {}, kept)
     assert kept == ["The claim's id."]
+
+
+def test_a_number_in_a_search_query_is_looked_up() -> None:
+    """Sphinx's search page drops an all-digit query word; the splitter of
+    ``docs/_ext/search_numbers.py`` keeps 835 and 1500 (run in Node.js with Sphinx's own
+    ``searchtools.js``)."""
+    import json
+    import shutil
+    import subprocess
+
+    import sphinx
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    searchtools = Path(sphinx.__file__).parent / "themes" / "basic" / "static" / "searchtools.js"
+    script = f"""
+const vm = require("vm");
+const context = {{
+  console, document: {{ addEventListener() {{}} }}, localStorage: {{ setItem() {{}} }},
+  SPHINX_HIGHLIGHT_ENABLED: false, _: (s) => s, _ready: () => {{}},
+  stopwords: new Set(["the"]), Stemmer: class {{ stemWord(word) {{ return word; }} }},
+}};
+vm.createContext(context);
+vm.runInContext({json.dumps(searchtools.read_text())}, context);
+vm.runInContext({json.dumps(_search_numbers().SPLITTER)}, context);
+const parsed = vm.runInContext("Search._parseQuery(process_query)", Object.assign(context, {{
+  process_query: "the 835 and CMS-1500 of 2025 on 12",
+}}));
+console.log(JSON.stringify([...parsed[1]]));
+"""
+    done = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True)
+    found = json.loads(done.stdout)
+    assert {"835", "1500", "2025"} <= set(found)
+    assert "12" not in found  # two digits: dropped, as Sphinx does
+    assert "the" not in found  # a stop word
+
+
+def _search_numbers() -> Any:
+    import importlib.util
+
+    path = DOCS / "_ext" / "search_numbers.py"
+    spec = importlib.util.spec_from_file_location("search_numbers", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_search_index_keeps_numbers_of_three_digits_or_more() -> None:
+    english = _search_numbers().SearchEnglishWithNumbers({})
+    assert english.word_filter("835")
+    assert english.word_filter("1500")
+    assert not english.word_filter("12")  # list numbers and days stay out
+    assert english.word_filter("remittance")
