@@ -239,3 +239,31 @@ def test_the_search_index_keeps_numbers_of_three_digits_or_more() -> None:
     assert english.word_filter("1500")
     assert not english.word_filter("12")  # list numbers and days stay out
     assert english.word_filter("remittance")
+
+
+def _code_lines(text: str) -> list[tuple[int, str]]:
+    """The lines of a page's literal and code blocks, without their indent, with line numbers."""
+    found, indent = [], None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if indent is not None and stripped and len(line) - len(line.lstrip()) < indent:
+            indent = None
+        if indent is not None and stripped:
+            found.append((number, line[indent:]))
+        opens = line.rstrip().endswith("::") and not stripped.startswith(".. ")
+        if opens or stripped.startswith((".. code-block::", ".. code::")):
+            indent = len(line) - len(line.lstrip()) + 3
+    return found
+
+
+def test_the_code_of_the_pages_and_the_notebook_fits_88_columns() -> None:
+    too_wide = []
+    for page in sorted(DOCS.glob("*.rst")):
+        for number, line in _code_lines(page.read_text()):
+            if len(line) > 88 and not line.startswith("claim_id,patient_first_name"):
+                too_wide.append(f"{page.name}:{number}: {len(line)}")
+    notebook = nbformat.read(DOCS / "notebook.ipynb", as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            too_wide += [f"cell {index}: {len(x)}" for x in cell.source.splitlines() if len(x) > 88]
+    assert too_wide == []  # the CSV header line of the how-to is one line, as files have it
