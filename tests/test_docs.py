@@ -267,3 +267,33 @@ def test_the_code_of_the_pages_and_the_notebook_fits_88_columns() -> None:
         if cell.cell_type == "code":
             too_wide += [f"cell {index}: {len(x)}" for x in cell.source.splitlines() if len(x) > 88]
     assert too_wide == []  # the CSV header line of the how-to is one line, as files have it
+
+
+def test_every_text_of_the_flow_diagram_fits_inside_a_box() -> None:
+    """Each text of ``flow.svg`` lies inside a box (its width estimated generously at 0.62 of the
+    font size a character, bold 0.68); the drawing is at most 360 units wide (12 px text on a
+    390 px phone) and uses no colour that vanishes on a dark page (no black strokes)."""
+    from xml.etree import ElementTree
+
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    root = ElementTree.parse(DOCS / "_static" / "flow.svg").getroot()
+    assert float(root.get("width", "0")) <= 360
+    size = float(root.get("font-size", "0"))
+    assert size >= 12
+    boxes = [
+        tuple(float(r.get(k, "0")) for k in ("x", "y", "width", "height"))
+        for r in root.iterfind(".//svg:rect", ns)
+    ]
+    outside = []
+    for text in root.iterfind(".//svg:text", ns):
+        per_char = 0.68 if text.get("font-weight") == "bold" else 0.62
+        half = len(text.text or "") * size * per_char / 2
+        x, y = float(text.get("x", "0")), float(text.get("y", "0"))
+        if not any(
+            bx + 4 <= x - half and x + half <= bx + bw - 4 and by + size <= y <= by + bh - 3
+            for bx, by, bw, bh in boxes
+        ):
+            outside.append(text.text)
+    assert outside == []
+    strokes = {e.get("stroke") for e in root.iter() if e.get("stroke")}
+    assert not strokes & {"#000", "#000000", "#111", "#111111", "#222", "#333", "#444"}
