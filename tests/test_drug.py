@@ -47,7 +47,8 @@ route = "iv"
 indication = "sle"            # the drug's own names, any string
 dose = "300 mg"               # flat; or per weight, "10 mg/kg"
 every_weeks = 4
-diagnoses = ["M32.1*", "M32.8", "M32.9"]   # "M05*" or "M05.*": M05 and every code under it
+# "M05*" or "M05.*": M05 and every code under it
+diagnoses = ["M32.1*", "M32.8", "M32.9"]
 administration = "infusion"   # infusion (96365/96366) | injection (96372/96401)
 """
 PRICES = {"J0491": "1.25", "96365": "150", "96366": "40"}
