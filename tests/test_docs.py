@@ -274,6 +274,12 @@ def test_the_code_of_the_pages_and_the_notebook_fits_88_columns() -> None:
         for number, line in _code_lines(page.read_text()):
             if len(line) > 88 and not line.startswith("claim_id,patient_first_name"):
                 too_wide.append(f"{page.name}:{number}: {len(line)}")
+    source = DOCS.parent / "src" / "benlysta_coding"
+    for module in sorted(source.rglob("*.py")):  # the examples of the API pages
+        for number, line in enumerate(module.read_text().splitlines(), start=1):
+            code = line.strip()
+            if code.startswith((">>> ", "... ")) and len(code) > 88:
+                too_wide.append(f"{module.relative_to(source)}:{number}: {len(code)}")
     notebook = nbformat.read(DOCS / "notebook.ipynb", as_version=4)
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code":

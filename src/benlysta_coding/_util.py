@@ -216,7 +216,12 @@ def places(value: Decimal) -> int:
     number, a positive exponent or a value that is not finite): ``825.00`` has 2, ``12.5`` has 1.
     Read from the text, which is quicker than :meth:`~decimal.Decimal.as_tuple`.
 
-    >>> places(Decimal("825.00")), places(Decimal("1E+3")), places(Decimal("1E-9")), places(Decimal("7"))
+    >>> (
+    ...     places(Decimal("825.00")),
+    ...     places(Decimal("1E+3")),
+    ...     places(Decimal("1E-9")),
+    ...     places(Decimal("7")),
+    ... )
     (2, 0, 9, 0)
     """
     text = str(value)
@@ -281,7 +286,12 @@ def chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
 def article(word: object) -> str:
     """``word`` with its indefinite article: ``an institutional``, ``an 835``, ``a vial``.
 
-    >>> article("institutional"), article("835"), article("professional"), article("autoinjector")
+    >>> (
+    ...     article("institutional"),
+    ...     article("835"),
+    ...     article("professional"),
+    ...     article("autoinjector"),
+    ... )
     ('an institutional', 'an 835', 'a professional', 'an autoinjector')
     """
     text = str(word)

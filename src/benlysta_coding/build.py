@@ -24,9 +24,10 @@ the claim's edits; assemble the claim. The claim edits are the registry's
 
 >>> from benlysta_coding import encounter
 >>> enc = encounter.from_json('''{"claim_id": "A1", "service_date": "2025-03-03",
-...   "route": "iv", "indication": "sle", "setting": "office", "payer": "medicare_part_b",
-...   "infusion_minutes": 60, "diagnoses": ["M32.10"],
-...   "products_used": [{"ndc": "49401-102-01", "count": 1}, {"ndc": "49401-101-01", "count": 4}],
+...   "route": "iv", "indication": "sle", "setting": "office",
+...   "payer": "medicare_part_b", "infusion_minutes": 60, "diagnoses": ["M32.10"],
+...   "products_used": [{"ndc": "49401-102-01", "count": 1},
+...                     {"ndc": "49401-101-01", "count": 4}],
 ...   "patient": {"birth_date": "1980-05-17", "weight_kg": "85"}}''')
 >>> claim = build_claim(enc, today=datetime.date(2025, 3, 4))
 >>> [(line.code, line.modifiers, line.units, line.ndc) for line in claim.lines]
@@ -434,7 +435,9 @@ def options(
     :func:`~benlysta_coding.stages.build_claims`, once for all their encounters.
 
     >>> import datetime
-    >>> checked = options(None, {"J0490": "12.50"}, "0636", 10, datetime.date(2026, 1, 1), None)
+    >>> checked = options(
+    ...     None, {"J0490": "12.50"}, "0636", 10, datetime.date(2026, 1, 1), None
+    ... )
     >>> checked.prices["J0490"], checked.tolerance
     (Decimal('12.50'), Decimal('10'))
     """
@@ -514,7 +517,9 @@ def build_claim(
 
     >>> import datetime
     >>> from benlysta_coding import encounter, examples
-    >>> claim = build_claim(encounter.from_dict(examples.HOSPITAL_IV), today=datetime.date(2026, 1, 1))
+    >>> claim = build_claim(
+    ...     encounter.from_dict(examples.HOSPITAL_IV), today=datetime.date(2026, 1, 1)
+    ... )
     >>> [(line.revenue_code, line.code, line.units) for line in claim.lines]
     [('0636', 'J0490', 40), ('0636', 'J0490', 12), ('0260', '96365', 1), ('0260', '96366', 1)]
     """
@@ -543,7 +548,10 @@ def steps(encounter: Encounter, settings: Options) -> Iterator[Claim | None]:
 
     >>> import datetime
     >>> from benlysta_coding import encounter, examples
-    >>> run = steps(encounter.from_dict(examples.OFFICE_IV), options(None, None, "0636", 10, datetime.date(2026, 1, 1), None))
+    >>> run = steps(
+    ...     encounter.from_dict(examples.OFFICE_IV),
+    ...     options(None, None, "0636", 10, datetime.date(2026, 1, 1), None),
+    ... )
     >>> [type(made).__name__ for made in run]
     ['NoneType', 'NoneType', 'NoneType', 'Claim']
     """

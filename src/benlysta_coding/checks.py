@@ -245,8 +245,15 @@ def check_lines(
 
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples, policy, units
-    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
-    >>> [f.code for f in check_lines(None, claim.lines[::2], policy.MEDICARE_PART_B, units.plan_vials(683))]
+    >>> claim = build_claim(
+    ...     encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1)
+    ... )
+    >>> [
+    ...     f.code
+    ...     for f in check_lines(
+    ...         None, claim.lines[::2], policy.MEDICARE_PART_B, units.plan_vials(683)
+    ...     )
+    ... ]
     ['jw-missing']
     """
     require(policy, PayerPolicy, "policy", "a benlysta_coding.policy.PayerPolicy")
@@ -272,8 +279,15 @@ def line_edits(context: Context) -> list[Finding]:
 
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples, policy
-    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
-    >>> context = Context(encounter=None, policy=policy.MEDICARE_PART_B, drug=BELIMUMAB, lines=claim.lines[:1])
+    >>> claim = build_claim(
+    ...     encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1)
+    ... )
+    >>> context = Context(
+    ...     encounter=None,
+    ...     policy=policy.MEDICARE_PART_B,
+    ...     drug=BELIMUMAB,
+    ...     lines=claim.lines[:1],
+    ... )
     >>> [f.code for f in line_edits(context)]  # the drug line alone: no JW line, no JZ
     ['jz-missing']
     """

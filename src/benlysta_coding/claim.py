@@ -11,8 +11,14 @@ The claim is made by :func:`benlysta_coding.build.build_claim` (one encounter) a
 
 >>> import datetime
 >>> from benlysta_coding import build, encounter, examples
->>> claim = build.build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
->>> str(claim.kind), claim.total_charge is None, Claim.from_dict(claim.to_dict()) == claim
+>>> claim = build.build_claim(
+...     encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1)
+... )
+>>> (
+...     str(claim.kind),
+...     claim.total_charge is None,
+...     Claim.from_dict(claim.to_dict()) == claim,
+... )
 ('professional', True, True)
 """
 

@@ -148,11 +148,19 @@ def write_837_partitions(
     >>> import dask.bag
     >>> from benlysta_coding import examples
     >>> import json, tempfile
-    >>> records = dask.bag.from_sequence([json.dumps(examples.OFFICE_IV)] * 3, npartitions=2)
+    >>> records = dask.bag.from_sequence(
+    ...     [json.dumps(examples.OFFICE_IV)] * 3, npartitions=2
+    ... )
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     report = write_837_partitions(
-    ...         records, folder, form="837p", prices={"J0490": "12.50", "96365": "150"},
-    ...         first_control_number=101, created="2026-01-01T12:00", scheduler="synchronous")
+    ...         records,
+    ...         folder,
+    ...         form="837p",
+    ...         prices={"J0490": "12.50", "96365": "150"},
+    ...         first_control_number=101,
+    ...         created="2026-01-01T12:00",
+    ...         scheduler="synchronous",
+    ...     )
     >>> [(f.partition, f.control_number, f.claims) for f in report.files]
     [(0, 101, 2), (1, 102, 1)]
     >>> report.rejected

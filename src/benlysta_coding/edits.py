@@ -197,7 +197,12 @@ def run(
 
     >>> from benlysta_coding import checks, policy
     >>> from benlysta_coding.drug import BELIMUMAB
-    >>> context = Context(encounter=None, policy=policy.COMMERCIAL, drug=BELIMUMAB, prices={"J0490": Decimal(1)})
+    >>> context = Context(
+    ...     encounter=None,
+    ...     policy=policy.COMMERCIAL,
+    ...     drug=BELIMUMAB,
+    ...     prices={"J0490": Decimal(1)},
+    ... )
     >>> [f.code for f in run(Stage.PRICES, context)]
     []
     """

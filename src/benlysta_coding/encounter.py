@@ -41,9 +41,10 @@ generated from this model (:func:`reference`).
 ``settings``: ``office`` (professional claim, place of service 11), ``hospital_outpatient``
 (institutional claim, type of bill 013x) and ``critical_access_hospital`` (institutional, 085x).
 
->>> encounter = from_json('''{"service_date": "2025-03-03", "route": "iv", "indication": "sle",
-...   "setting": "office", "payer": "medicare_part_b", "infusion_minutes": 60,
-...   "diagnoses": ["M3210"], "patient": {"birth_date": "1980-05-17", "weight_kg": 63.4}}''')
+>>> encounter = from_json('''{"service_date": "2025-03-03", "route": "iv",
+...   "indication": "sle", "setting": "office", "payer": "medicare_part_b",
+...   "infusion_minutes": 60, "diagnoses": ["M3210"],
+...   "patient": {"birth_date": "1980-05-17", "weight_kg": 63.4}}''')
 >>> encounter.patient.weight_kg, encounter.diagnoses
 (Decimal('63.4'), ('M32.10',))
 >>> from_json('{"route": "im", "patient": {"weight_kg": "heavy"}}')
@@ -622,7 +623,12 @@ def from_dict(
     >>> from benlysta_coding import examples
     >>> from_dict(examples.OFFICE_IV).patient.weight_kg
     Decimal('68.3')
-    >>> from_dict({**examples.OFFICE_IV, "patient": {**examples.OFFICE_IV["patient"], "weight_kg": 68.3}}).patient.weight_kg
+    >>> from_dict(
+    ...     {
+    ...         **examples.OFFICE_IV,
+    ...         "patient": {**examples.OFFICE_IV["patient"], "weight_kg": 68.3},
+    ...     }
+    ... ).patient.weight_kg
     Decimal('68.3')
     """
     return loader(policies, drugs)(_numbers_as_written(data, 0))

@@ -624,7 +624,12 @@ def fill(found: Iterable[Finding], facts: Mapping[str, str]) -> list[Finding]:
     """The findings with the drug's facts (``{brand}``, ``{hcpcs}`` ...) written into their fix and
     source; a finding without braces is returned as it is.
 
-    >>> [f.fix for f in fill([make("product-unknown", "NDC 0 is not a product")], {"brand": "X"})]
+    >>> [
+    ...     f.fix
+    ...     for f in fill(
+    ...         [make("product-unknown", "NDC 0 is not a product")], {"brand": "X"}
+    ...     )
+    ... ]
     ['Give the NDC of a X vial (IV) or device (SC).']
     """
     done = []

@@ -144,9 +144,13 @@ def assess(
 ) -> tuple[str, str] | None:
     """``(rule code, message)`` for a weight unusual or implausible for the age, else ``None``.
 
-    >>> assess(Decimal("31.7"), datetime.date(2015, 1, 10), datetime.date(2025, 3, 3), "F") is None
+    >>> assess(
+    ...     Decimal("31.7"), datetime.date(2015, 1, 10), datetime.date(2025, 3, 3), "F"
+    ... ) is None
     True
-    >>> assess(Decimal("317"), datetime.date(2015, 1, 10), datetime.date(2025, 3, 3), "F")[0]
+    >>> assess(Decimal("317"), datetime.date(2015, 1, 10), datetime.date(2025, 3, 3), "F")[
+    ...     0
+    ... ]
     'weight-implausible-for-age'
     """
     weight_kg = to_decimal(weight_kg, "weight_kg")

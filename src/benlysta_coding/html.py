@@ -7,7 +7,9 @@ subscriber is.
 
 >>> import datetime
 >>> from benlysta_coding import build_claim, encounter, examples
->>> claim = build_claim(encounter.from_dict(examples.HOSPITAL_IV), today=datetime.date(2026, 1, 1))
+>>> claim = build_claim(
+...     encounter.from_dict(examples.HOSPITAL_IV), today=datetime.date(2026, 1, 1)
+... )
 >>> table = claim_table(claim)
 >>> table.count("<tr>"), "0636" in table
 (5, True)
@@ -82,7 +84,9 @@ def claim_table(claim: Claim) -> str:
 
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples
-    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
+    >>> claim = build_claim(
+    ...     encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1)
+    ... )
     >>> claim_table(claim).count("<tr>")
     4
     """
@@ -194,7 +198,10 @@ def register(shell: object = None) -> bool:
     ...     def __init__(self): self.names = []
     ...     def for_type_by_name(self, module, name, function): self.names.append(name)
     >>> class Shell:
-    ...     def __init__(self): self.display_formatter = type("D", (), {"formatters": {"text/html": Formatter()}})()
+    ...     def __init__(self):
+    ...         self.display_formatter = type(
+    ...             "D", (), {"formatters": {"text/html": Formatter()}}
+    ...         )()
     >>> shell = Shell()
     >>> register(shell), shell.display_formatter.formatters["text/html"].names
     (True, ['Claim', 'VialPlan', 'Finding', 'Regimen', 'Encounter'])

@@ -280,7 +280,11 @@ zeros do not count)."""
 def price_decimals(price: Decimal) -> int:
     """The decimal places that carry value: ``9.2450`` has 3, ``12.50`` has 1.
 
-    >>> price_decimals(Decimal("9.2450")), price_decimals(Decimal("12.50")), price_decimals(Decimal(100))
+    >>> (
+    ...     price_decimals(Decimal("9.2450")),
+    ...     price_decimals(Decimal("12.50")),
+    ...     price_decimals(Decimal(100)),
+    ... )
     (3, 1, 0)
     """
     exponent = EXACT.normalize(price).as_tuple().exponent
@@ -335,7 +339,17 @@ def drug_service_lines(
     >>> from benlysta_coding import units
     >>> from benlysta_coding.drug import BELIMUMAB
     >>> from benlysta_coding.policy import COMMERCIAL
-    >>> made = drug_service_lines(BELIMUMAB, units.plan_vials(550), datetime.date(2025, 3, 3), COMMERCIAL, pointers=(1,), extra_modifiers=(), revenue_code=None, prices={}, claim_id="A1")
+    >>> made = drug_service_lines(
+    ...     BELIMUMAB,
+    ...     units.plan_vials(550),
+    ...     datetime.date(2025, 3, 3),
+    ...     COMMERCIAL,
+    ...     pointers=(1,),
+    ...     extra_modifiers=(),
+    ...     revenue_code=None,
+    ...     prices={},
+    ...     claim_id="A1",
+    ... )
     >>> [(line.modifiers, line.units, line.control_number) for line in made]
     [((), 55, 'A1-1'), (('JW',), 5, 'A1-2')]
     """
@@ -498,7 +512,19 @@ def administration_lines(
     >>> from benlysta_coding.policy import MEDICARE_PART_B
     >>> from benlysta_coding.products import Route
     >>> found = []
-    >>> made = administration_lines(BELIMUMAB, Route.IV, 95, MEDICARE_PART_B, None, day=datetime.date(2025, 3, 3), pointers=(1,), institutional=True, prices={}, first_number=3, found=found)
+    >>> made = administration_lines(
+    ...     BELIMUMAB,
+    ...     Route.IV,
+    ...     95,
+    ...     MEDICARE_PART_B,
+    ...     None,
+    ...     day=datetime.date(2025, 3, 3),
+    ...     pointers=(1,),
+    ...     institutional=True,
+    ...     prices={},
+    ...     first_number=3,
+    ...     found=found,
+    ... )
     >>> [(line.number, line.code, line.revenue_code) for line in made]
     [(3, '96365', '0260'), (4, '96366', '0260')]
     """

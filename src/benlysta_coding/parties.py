@@ -11,7 +11,9 @@ Identity fields of people (names, member ids, birth dates, addresses) never appe
 Lengths follow what the X12 837 elements hold, so that a value accepted here can always be written:
 first names 35 characters, last and organisation names 60, address lines 55, cities 30.
 
->>> address = Address(line1="1 Main St", city="Springfield", state="IL", zip="627010001")
+>>> address = Address(
+...     line1="1 Main St", city="Springfield", state="IL", zip="627010001"
+... )
 >>> Subscriber(relationship="child", first_name="Ann", last_name="Doe", member_id="X1")
 Subscriber(relationship=<Relationship.CHILD: 'child'>)
 >>> Clinician(first_name="Ann", last_name="Lee", npi="1234567890")
@@ -625,8 +627,15 @@ def for_secondary(encounter: Any) -> Parties:
     loops 2330A and 2330B.
 
     >>> from benlysta_coding import encounter, examples
-    >>> secondary = {"payer_name": "ACME", "payer_id": "60054", "member_id": "A1", "policy": "commercial"}
-    >>> who = for_secondary(encounter.from_dict(examples.OFFICE_IV | {"secondary_insurance": secondary}))
+    >>> secondary = {
+    ...     "payer_name": "ACME",
+    ...     "payer_id": "60054",
+    ...     "member_id": "A1",
+    ...     "policy": "commercial",
+    ... }
+    >>> who = for_secondary(
+    ...     encounter.from_dict(examples.OFFICE_IV | {"secondary_insurance": secondary})
+    ... )
     >>> (who.insurance.payer_id, who.other_insurance.payer_id)
     ('60054', '00952')
     """

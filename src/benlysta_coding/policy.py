@@ -376,7 +376,9 @@ def load(path: str | os.PathLike[str]) -> PayerPolicy:
     >>> import pathlib, tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     file = pathlib.Path(folder, "acme.toml")
-    ...     _ = file.write_text(to_toml(attrs.evolve(COMMERCIAL, name="acme", bill_waste=False)))
+    ...     _ = file.write_text(
+    ...         to_toml(attrs.evolve(COMMERCIAL, name="acme", bill_waste=False))
+    ...     )
     ...     load(file).bill_waste
     False
     """

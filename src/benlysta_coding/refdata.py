@@ -463,7 +463,9 @@ def load_crosswalk(
     The same code and NDC on two rows is refused, naming both rows.
 
     >>> data = b"_2026_CODE,NDC2,BILLUNITSPKG\nJ0490,49401-0101-01,12\n"
-    >>> load_crosswalk(data, name="x.csv", period=("2026-01-01", "2026-03-31")).ndcs("J0490")
+    >>> load_crosswalk(data, name="x.csv", period=("2026-01-01", "2026-03-31")).ndcs(
+    ...     "J0490"
+    ... )
     frozenset({'49401010101'})
     """
     with _File(path, name) as file:
@@ -516,7 +518,10 @@ def load_mue(
     published cells read like ``3 Date of Service Edit: Clinical``). A code given twice, an empty
     table and an impossible date in the name are refused, naming the file.
 
-    >>> data = b"HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator\nJ0490,150,3\n"
+    >>> data = (
+    ...     b"HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator\n"
+    ...     b"J0490,150,3\n"
+    ... )
     >>> table = load_mue(data, name="MUE_PractitionerServices_Eff_01-01-2026.csv")
     >>> (table.effective, table.entries["J0490"].value)
     (datetime.date(2026, 1, 1), 150)

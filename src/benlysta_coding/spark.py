@@ -111,7 +111,9 @@ def claim_lines(
     >>> import json, pandas
     >>> from benlysta_coding import examples
     >>> run = claim_lines(prices={"J0490": "12.50", "96365": "150"})
-    >>> frame = pandas.DataFrame({"position": [7, 8], "record": [json.dumps(examples.OFFICE_IV), "{"]})
+    >>> frame = pandas.DataFrame(
+    ...     {"position": [7, 8], "record": [json.dumps(examples.OFFICE_IV), "{"]}
+    ... )
     >>> out = next(run(iter([frame])))
     >>> [(row.position, row.kind, row.code, row.units) for row in out.itertuples()][:2]
     [(7, 'line', 'J0490', 69), (7, 'line', 'J0490', 3)]
@@ -210,12 +212,25 @@ def write_837_partitions(
     >>> import json, tempfile
     >>> from pyspark.sql import SparkSession
     >>> from benlysta_coding import examples
-    >>> session = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
-    >>> rows = [(n, json.dumps(examples.OFFICE_IV | {"claim_id": f"D{n}"})) for n in range(3)]
-    >>> df = session.createDataFrame(rows, "position long, record string").repartition(2, "position")
+    >>> session = (
+    ...     SparkSession.builder.master("local[2]")
+    ...     .config("spark.ui.enabled", "false")
+    ...     .getOrCreate()
+    ... )
+    >>> rows = [
+    ...     (n, json.dumps(examples.OFFICE_IV | {"claim_id": f"D{n}"})) for n in range(3)
+    ... ]
+    >>> df = session.createDataFrame(rows, "position long, record string").repartition(
+    ...     2, "position"
+    ... )
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     report = write_837_partitions(df, folder, prices={"J0490": "12.50", "96365": "150"},
-    ...                                   first_control_number=101, created="2026-01-01T12:00")
+    ...     report = write_837_partitions(
+    ...         df,
+    ...         folder,
+    ...         prices={"J0490": "12.50", "96365": "150"},
+    ...         first_control_number=101,
+    ...         created="2026-01-01T12:00",
+    ...     )
     >>> sorted((f.control_number, f.claims) for f in report.files), report.rejected
     ([(101, 1), (102, 2)], ())
     """

@@ -51,8 +51,14 @@ def build_claims(
 
     >>> import datetime
     >>> from benlysta_coding import encounter, examples
-    >>> read = [encounter.from_dict(examples.OFFICE_IV), encounter.from_dict(examples.HOSPITAL_IV)]
-    >>> [(c.claim_id, str(c.kind)) for c in build_claims(read, today=datetime.date(2026, 1, 1))]
+    >>> read = [
+    ...     encounter.from_dict(examples.OFFICE_IV),
+    ...     encounter.from_dict(examples.HOSPITAL_IV),
+    ... ]
+    >>> [
+    ...     (c.claim_id, str(c.kind))
+    ...     for c in build_claims(read, today=datetime.date(2026, 1, 1))
+    ... ]
     [('BEN-2025-0001', 'professional'), ('BEN-2025-0002', 'institutional')]
     """
     settings = build.options(
@@ -113,7 +119,12 @@ def build_each(
     >>> from benlysta_coding import encounter, examples
     >>> good = encounter.from_dict(examples.OFFICE_IV)
     >>> early = encounter.from_dict({**examples.OFFICE_IV, "service_date": "2010-01-04"})
-    >>> made = build_each([good, early, good], prices=None, today=datetime.date(2026, 1, 1), reference=None)
+    >>> made = build_each(
+    ...     [good, early, good],
+    ...     prices=None,
+    ...     today=datetime.date(2026, 1, 1),
+    ...     reference=None,
+    ... )
     >>> [type(result).__name__ for result in made]
     ['Claim', 'NotSupported', 'Claim']"""
     try:

@@ -127,7 +127,11 @@ def claim_resource(
 
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples
-    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1))
+    >>> claim = build_claim(
+    ...     encounter.from_dict(examples.OFFICE_IV),
+    ...     prices={"J0490": "12.50", "96365": "150"},
+    ...     today=datetime.date(2026, 1, 1),
+    ... )
     >>> claim_resource(claim, created=datetime.date(2026, 1, 2))["total"]
     {'value': Decimal('1050.00'), 'currency': 'USD'}
     """

@@ -18,8 +18,11 @@ More information:
 
 >>> import datetime
 >>> from benlysta_coding import build_claim, encounter, examples
->>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), prices={"J0490": "12.50",
-...                     "96365": "150"}, today=datetime.date(2026, 1, 1))
+>>> claim = build_claim(
+...     encounter.from_dict(examples.OFFICE_IV),
+...     prices={"J0490": "12.50", "96365": "150"},
+...     today=datetime.date(2026, 1, 1),
+... )
 >>> form = cms1500(claim)
 >>> form["rows"][1]["shaded"], form["rows"][1]["24D"], form["rows"][1]["24F"]
 ('N449401010101 UN6', 'J0490 JW', '37.50')
@@ -72,7 +75,11 @@ def cms1500(claim: Claim, *, allow_errors: bool = False) -> dict[str, Any]:
 
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples
-    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1))
+    >>> claim = build_claim(
+    ...     encounter.from_dict(examples.OFFICE_IV),
+    ...     prices={"J0490": "12.50", "96365": "150"},
+    ...     today=datetime.date(2026, 1, 1),
+    ... )
     >>> cms1500(claim)["item_28"]
     '1050.00'
     """
@@ -130,7 +137,11 @@ def ub04(claim: Claim, *, allow_errors: bool = False) -> dict[str, Any]:
 
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples
-    >>> claim = build_claim(encounter.from_dict(examples.HOSPITAL_IV), prices={"J0490": "12.50", "96365": "150", "96366": "40"}, today=datetime.date(2026, 1, 1))
+    >>> claim = build_claim(
+    ...     encounter.from_dict(examples.HOSPITAL_IV),
+    ...     prices={"J0490": "12.50", "96365": "150", "96366": "40"},
+    ...     today=datetime.date(2026, 1, 1),
+    ... )
     >>> [(row["FL42"], row["FL44"]) for row in ub04(claim)["rows"]]
     [('0636', 'J0490'), ('0636', 'J0490'), ('0260', '96365'), ('0260', '96366')]
     """

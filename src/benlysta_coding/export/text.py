@@ -6,7 +6,9 @@ on for a terminal and honours ``NO_COLOR``).
 
 >>> import datetime
 >>> from benlysta_coding import build_claim, encounter, examples
->>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
+>>> claim = build_claim(
+...     encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1)
+... )
 >>> text = render(claim, width=60)
 >>> max(len(line) for line in text.splitlines()) <= 60
 True
@@ -115,7 +117,9 @@ def render(claim: Claim, *, width: int = 80, colour: bool = False, links: str | 
 
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples
-    >>> claim = build_claim(encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1))
+    >>> claim = build_claim(
+    ...     encounter.from_dict(examples.OFFICE_IV), today=datetime.date(2026, 1, 1)
+    ... )
     >>> render(claim).splitlines()[2]
     'Route iv, indication sle, dose 683 mg'
     """

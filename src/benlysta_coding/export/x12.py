@@ -351,7 +351,11 @@ def _written(value: Decimal, places: int) -> str | None:
     decimals once trailing zeros are dropped. Read from the number's text, with no arithmetic, so
     the caller's decimal context cannot change the answer.
 
-    >>> _written(Decimal("862.50"), 2), _written(Decimal("1E+3"), 2), _written(Decimal("0.125"), 2)
+    >>> (
+    ...     _written(Decimal("862.50"), 2),
+    ...     _written(Decimal("1E+3"), 2),
+    ...     _written(Decimal("0.125"), 2),
+    ... )
     ('862.5', '1000', None)
     """
     text = str(value)
@@ -825,8 +829,14 @@ def write_837(
     >>> import datetime, io
     >>> from benlysta_coding import build_claim, encounter, examples, parties
     >>> enc = encounter.from_dict(examples.OFFICE_IV)
-    >>> claim = build_claim(enc, prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1))
-    >>> write_837([(claim, parties.from_encounter(enc))] * 3, io.StringIO(), Envelope(control_number=8))
+    >>> claim = build_claim(
+    ...     enc, prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1)
+    ... )
+    >>> write_837(
+    ...     [(claim, parties.from_encounter(enc))] * 3,
+    ...     io.StringIO(),
+    ...     Envelope(control_number=8),
+    ... )
     Summary(control_number=8, transactions=1, claims=3, segments=106)
     """
     writer = Interchange(out, envelope)
@@ -862,7 +872,9 @@ def render_claim(claim: Claim, parties: Parties, non_ascii: NonASCII | str = "re
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples, parties
     >>> enc = encounter.from_dict(examples.OFFICE_IV)
-    >>> claim = build_claim(enc, prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1))
+    >>> claim = build_claim(
+    ...     enc, prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1)
+    ... )
     >>> rendered = render_claim(claim, parties.from_encounter(enc))
     >>> (rendered.levels, rendered.parts[0])
     (2, 'HL*1**20*1~\n')
@@ -1013,8 +1025,14 @@ def render_837(claim: Claim, parties: Parties, envelope: Envelope | None = None)
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples, parties
     >>> enc = encounter.from_dict(examples.OFFICE_IV)
-    >>> claim = build_claim(enc, prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1))
-    >>> text = render_837(claim, parties.from_encounter(enc), Envelope(control_number=7, created=datetime.datetime(2026, 1, 2, 8, 0)))
+    >>> claim = build_claim(
+    ...     enc, prices={"J0490": "12.50", "96365": "150"}, today=datetime.date(2026, 1, 1)
+    ... )
+    >>> text = render_837(
+    ...     claim,
+    ...     parties.from_encounter(enc),
+    ...     Envelope(control_number=7, created=datetime.datetime(2026, 1, 2, 8, 0)),
+    ... )
     >>> text.splitlines()[-1]
     'IEA*1*000000007~'
     """
