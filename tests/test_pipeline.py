@@ -243,3 +243,19 @@ def test_ctrl_c_ends_a_real_batch_with_one_line_and_exit_130(tmp_path: Path) -> 
     assert [
         f"batch: stopped after {written} claim(s) (interrupted); the output is incomplete"
     ] == text.splitlines()
+
+
+def test_a_chunk_of_two_providers_renders_each_claim_with_its_own() -> None:
+    """The renderer of a chunk reuses the provider's loop only for an equal provider."""
+    other = {**office()["billing_provider"], "name": "LAKESIDE INFUSION"}
+    records = [
+        json.dumps(office(claim_id=f"C{n}", **({"billing_provider": other} if n % 2 else {})))
+        for n in range(4)
+    ]
+    options = _pipeline.Options(form="837p", prices=PRICES, today=TODAY)
+    results = _pipeline.process_many(records, options)
+    names = [
+        next(part for part in result.value.parts if part.startswith("NM1*85*")).split("*")[3]
+        for result in results
+    ]
+    assert names == ["PRAIRIE RHEUMATOLOGY", "LAKESIDE INFUSION"] * 2

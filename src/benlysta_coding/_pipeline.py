@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -23,6 +23,9 @@ from benlysta_coding.drug import Drug
 from benlysta_coding.errors import InvalidInput, ValidationError
 from benlysta_coding.findings import rule_settings
 from benlysta_coding.policy import PayerPolicy
+
+if TYPE_CHECKING:
+    from benlysta_coding.export import x12
 
 KINDS: Final = {"837p": ClaimKind.PROFESSIONAL, "837i": ClaimKind.INSTITUTIONAL}
 
@@ -152,9 +155,12 @@ def process_many(
             results[index] = _problem(claim, options)
         else:
             built.append((index, read, claim))
+    from benlysta_coding.export import x12
+
+    renderer = x12.Renderer(options.non_ascii)  # for the chunk: claims share their provider
     for index, read, claim in built:
         try:
-            results[index] = _output(read, claim, options)
+            results[index] = _output(read, claim, options, renderer)
         except ValidationError as error:
             results[index] = _problem(error, options)
     return results
@@ -163,10 +169,10 @@ def process_many(
 _SKIP: Final = Result("skip")
 
 
-def _output(read: encounter.Encounter, claim: Claim, options: Options) -> Result:
+def _output(
+    read: encounter.Encounter, claim: Claim, options: Options, renderer: x12.Renderer
+) -> Result:
     """The claim as a JSON line or rendered for X12, or why it is not written."""
-    from benlysta_coding.export import x12
-
     if claim.errors:
         return Result("problem", "; ".join(str(f) for f in claim.errors), claim.claim_id)
     if options.form == "json":
@@ -176,7 +182,7 @@ def _output(read: encounter.Encounter, claim: Claim, options: Options) -> Result
         message = f"this {claim.kind} claim does not go in an {options.form} file"
         return Result("problem", message, claim.claim_id)
     who = parties.from_encounter(read)
-    return Result("x12", x12.render_claim(claim, who, options.non_ascii), claim.claim_id)
+    return Result("x12", renderer.render(claim, who), claim.claim_id)
 
 
 def _problem(error: ValidationError, options: Options) -> Result:

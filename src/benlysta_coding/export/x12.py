@@ -80,6 +80,7 @@ __all__ = [
     "Interchange",
     "NonASCII",
     "Rendered",
+    "Renderer",
     "Summary",
     "control_numbers",
     "render_837",
@@ -492,7 +493,7 @@ def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
         raise InvalidFormat(
             f"{where}.ndc_quantity: expected more than 0, under 10 digits, at most 3 decimals"
         )
-    unit = (line.ndc_unit if type(line.ndc_unit) is NDCUnit else NDCUnit(line.ndc_unit)).value
+    unit = line.ndc_unit if type(line.ndc_unit) is NDCUnit else NDCUnit(line.ndc_unit)
     return f"LIN**N4*{ndc11}~\n", f"CTP****{text}*{unit}~\n"
 
 
@@ -879,11 +880,34 @@ def render_claim(claim: Claim, parties: Parties, non_ascii: NonASCII | str = "re
     >>> (rendered.levels, rendered.parts[0])
     (2, 'HL*1**20*1~\n')
     """
-    exportable(claim)
-    w = _Out(_non_ascii(non_ascii))
-    levels = _claim(w, claim, parties, 1)
-    parts = tuple(w.parts)
-    return Rendered(claim.kind, parties.submitter, parties.receiver, parts, levels, tuple(w.hl_at))
+    return Renderer(non_ascii).render(claim, parties)
+
+
+class Renderer:
+    """Renders claims one by one as :func:`render_claim` does, for a worker that renders many: the
+    billing provider's loop and the payer's ``NM1`` of the claim before are reused when the next
+    claim has the same (one of each is kept).
+
+    >>> import datetime
+    >>> from benlysta_coding import build_claim, encounter, examples, parties
+    >>> enc = encounter.from_dict(examples.OFFICE_IV)
+    >>> claim = build_claim(enc, prices={"J0490": "12.50"}, today=datetime.date(2026, 1, 1))
+    >>> renderer = Renderer()
+    >>> [renderer.render(claim, parties.from_encounter(enc)).levels for _ in range(2)]
+    [2, 2]
+    """
+
+    def __init__(self, non_ascii: NonASCII | str = "reject") -> None:
+        self.non_ascii = _non_ascii(non_ascii)
+        self.last = _Last()
+
+    def render(self, claim: Claim, parties: Parties) -> Rendered:
+        """One claim, rendered with HL numbers from 1."""
+        exportable(claim)
+        w = _Out(self.non_ascii, self.last)
+        levels = _claim(w, claim, parties, 1)
+        parts, hl_at = tuple(w.parts), tuple(w.hl_at)
+        return Rendered(claim.kind, parties.submitter, parties.receiver, parts, levels, hl_at)
 
 
 def _shift(segment: str, offset: int) -> str:
