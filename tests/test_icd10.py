@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benlysta_coding import icd10
 from benlysta_coding.errors import InvalidFormat, UnknownCode
@@ -98,3 +100,40 @@ class TestICD10:
             icd10.validate("M-32")
         with pytest.raises(UnknownCode):
             icd10.lookup("Z99.89")
+
+
+_SHAPES = st.from_regex(r"[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?", fullmatch=True)
+
+
+def _by_hand(code: str) -> str | None:
+    """The dotted form worked out character by character, or ``None`` for a bad shape."""
+    text = code.strip().upper()
+    if "." in text:
+        head, _, tail = text.partition(".")
+        if len(head) != 3:
+            return None
+        text = head + tail
+    alphanumeric = all(c.isascii() and c.isalnum() for c in text)
+    if not (3 <= len(text) <= 7 and alphanumeric and text[0].isalpha() and text[1].isdigit()):
+        return None
+    return text if len(text) == 3 else f"{text[:3]}.{text[3:]}"
+
+
+@given(st.one_of(_SHAPES, _SHAPES.map(lambda c: f"  {c} "), st.text(max_size=9)))
+def test_validate_writes_every_spelling_as_worked_out_by_hand(code: str) -> None:
+    expected = _by_hand(code)
+    if expected is None:
+        with pytest.raises(InvalidFormat):
+            icd10.validate(code)
+    else:
+        assert icd10.validate(code) == expected
+        assert icd10.validate(expected) == expected  # the written form is read as it is
+
+
+def test_a_dot_is_read_only_after_the_third_character() -> None:
+    assert icd10.validate(" m32.14 ") == "M32.14"
+    assert icd10.validate("M3214") == "M32.14"
+    for misplaced in ("M3.214", "M321.4", ".M3214", "M32..14"):
+        assert _by_hand(misplaced) is None
+        with pytest.raises(InvalidFormat):
+            icd10.validate(misplaced)

@@ -121,10 +121,19 @@ def to_decimal(value: object, field: str) -> Decimal:
     ``float`` is a :class:`TypeError`, because a binary float cannot hold most decimal values exactly
     (``63.4`` is stored as ``63.39999999999999857891452847979962825775146484375``).
     """
+    if type(value) is str and _PLAIN_TEXT.fullmatch(value):  # in range by its very form
+        return Decimal(value)
     number = _decimal(value, field)
     if not _in_range(number):
         raise InvalidFormat(f"{field}: expected {_RANGE_MESSAGE}")
     return number
+
+
+_PLAIN_TEXT: Final = re.compile(
+    rf"[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{0,{MAX_DECIMALS}}})?", re.ASCII
+)
+"""Decimal text that is in range by its form (at most 18 digits before the point and 12 after,
+no sign, no spaces): read without the range check."""
 
 
 def _decimal(value: object, field: str) -> Decimal:

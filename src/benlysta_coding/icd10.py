@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 _SHAPE = re.compile(r"[A-Z][0-9][0-9A-Z](?:[0-9A-Z]{1,4})?", re.ASCII)
+_DOTTED = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?", re.ASCII)
+"""A code already written as :func:`validate` writes it (upper case, dotted after the third)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -232,9 +234,11 @@ def validate(code: str) -> str:
 
 def _dotted(code: str) -> str | None:
     """The dotted form of a code of valid shape, else ``None`` (then :func:`validate` raises)."""
+    if type(code) is str and _DOTTED.fullmatch(code):
+        return code  # as an encounter file mostly writes it
     text = compact(code)
-    if not _SHAPE.fullmatch(text):
-        return None
+    if not _SHAPE.fullmatch(text) or code.strip().find(".") not in (-1, 3):
+        return None  # a bad shape, or a dot anywhere but after the third character
     return text if len(text) == 3 else f"{text[:3]}.{text[3:]}"
 
 

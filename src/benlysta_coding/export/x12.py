@@ -637,14 +637,8 @@ def _billing_provider(provider: Provider, non_ascii: NonASCII) -> tuple[str, ...
     return tuple(w.parts)
 
 
-_DOTTED: Final = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?", re.ASCII)
-"""An ICD-10-CM code as the claim builder writes it (upper case, dotted after the third)."""
-
-
 def _diagnosis(code: object) -> str:
     """HI's form of a diagnosis: the code without its dot (any spelling the code set reads)."""
-    if type(code) is str and _DOTTED.fullmatch(code):
-        return code.replace(".", "")
     return icd10.validate(code).replace(".", "")  # type: ignore[arg-type]  # it names a wrong type
 
 
