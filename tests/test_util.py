@@ -338,3 +338,17 @@ def test_places_is_the_negative_exponent_in_any_context(value: Decimal, capitals
     expected = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     with decimal.localcontext(decimal.Context(prec=3, capitals=capitals)):
         assert places(value) == expected
+
+
+@given(st.from_regex(r"[+-]?[0-9]{0,20}(\.[0-9]{0,14})?", fullmatch=True))
+def test_decimal_text_reads_the_same_by_the_quick_and_the_full_path(text: str) -> None:
+    """Text in range by its form is read without the range check; a leading space takes the full
+    path: both give the same number, or both refuse."""
+
+    def read(value: str) -> object:
+        try:
+            return str(to_decimal(value, "amount"))
+        except (InvalidFormat, TypeError) as error:
+            return type(error)
+
+    assert read(text) == read(" " + text)
