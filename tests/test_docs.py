@@ -134,15 +134,20 @@ def test_the_commands_the_docs_show_on_the_sample_files_run(tmp_path: Path) -> N
     assert skipped == 1
 
 
-def _api_pages() -> Any:
+def _extension(name: str) -> Any:
+    """A Sphinx extension of ``docs/_ext``, imported from its file."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("api_pages", DOCS / "_ext" / "api_pages.py")
+    spec = importlib.util.spec_from_file_location(name, DOCS / "_ext" / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _api_pages() -> Any:
+    return _extension("api_pages")
 
 
 def test_every_public_module_has_its_own_api_page() -> None:
@@ -234,15 +239,7 @@ console.log(JSON.stringify([...parsed[1]]));
 
 
 def _search_numbers() -> Any:
-    import importlib.util
-
-    path = DOCS / "_ext" / "search_numbers.py"
-    spec = importlib.util.spec_from_file_location("search_numbers", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _extension("search_numbers")
 
 
 def test_the_search_index_keeps_numbers_of_three_digits_or_more() -> None:

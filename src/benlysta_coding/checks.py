@@ -329,21 +329,27 @@ def _line_modifiers(context: LineContext) -> Sequence[Finding]:
 @edit(Stage.LINE, "ndc-quantity-precision")
 def _ndc_quantity_precision(context: LineContext) -> Sequence[Finding]:
     """An NDC quantity of at most 3 decimals (X12 CTP04, the claim forms)."""
-    quantity = context.line.ndc_quantity
-    if quantity is None or quantity == quantity.quantize(_THOUSANDTH):
-        return ()
-    message = f"NDC quantity {quantity} has more than 3 decimals"
-    return (make("ndc-quantity-precision", message, _at(context.line)),)
+    return _decimals_over(context.line, context.line.ndc_quantity, 3, "ndc-quantity-precision")
 
 
 @edit(Stage.LINE, "charge-precision")
 def _charge_precision(context: LineContext) -> Sequence[Finding]:
     """A charge of at most 2 decimals (an X12 amount)."""
-    charge = context.line.charge
-    if charge is None or charge == charge.quantize(_CENT):
+    return _decimals_over(context.line, context.line.charge, 2, "charge-precision")
+
+
+_STEPS: Final = {2: _CENT, 3: _THOUSANDTH}
+_NAMES: Final = {"charge-precision": "charge", "ndc-quantity-precision": "NDC quantity"}
+
+
+def _decimals_over(
+    line: ServiceLine, value: Decimal | None, most: int, code: str
+) -> Sequence[Finding]:
+    """The finding ``code`` when ``value`` has more than ``most`` decimals (trailing zeros aside)."""
+    if value is None or value == value.quantize(_STEPS[most]):
         return ()
-    message = f"charge {charge} has more than 2 decimals"
-    return (make("charge-precision", message, _at(context.line)),)
+    message = f"{_NAMES[code]} {value} has more than {most} decimals"
+    return (make(code, message, _at(line)),)
 
 
 @edit(
