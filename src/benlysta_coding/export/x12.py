@@ -885,7 +885,8 @@ class Renderer:
     >>> import datetime
     >>> from benlysta_coding import build_claim, encounter, examples, parties
     >>> enc = encounter.from_dict(examples.OFFICE_IV)
-    >>> claim = build_claim(enc, prices={"J0490": "12.50"}, today=datetime.date(2026, 1, 1))
+    >>> prices = {"J0490": "12.50", "96365": "150"}
+    >>> claim = build_claim(enc, prices=prices, today=datetime.date(2026, 1, 1))
     >>> renderer = Renderer()
     >>> [renderer.render(claim, parties.from_encounter(enc)).levels for _ in range(2)]
     [2, 2]
