@@ -453,3 +453,19 @@ def test_line_check_paths_and_texts() -> None:
         ("modifier-count", "$.lines[1]", "5 modifiers; a line holds 4"),
         ("charge-precision", "$.lines[1]", "charge 1.005 has more than 2 decimals"),
     ] == found
+
+
+def test_an_ndc_quantity_of_four_decimals_is_named_with_its_line() -> None:
+    claim = claim_of(office())
+    lines = list(claim.lines)
+    lines[0] = attrs.evolve(lines[0], ndc_quantity=Decimal("6.0005"))
+    plan = units.plan_vials(claim.dose_mg or 0)
+    found = [
+        (f.path, f.message)
+        for f in checks.check_lines(None, lines, policy.MEDICARE_PART_B, plan)
+        if f.code == "ndc-quantity-precision"
+    ]
+    assert [("$.lines[0]", "NDC quantity 6.0005 has more than 3 decimals")] == found
+    lines[0] = attrs.evolve(lines[0], ndc_quantity=Decimal("6.000"))  # trailing zeros are not
+    codes = [f.code for f in checks.check_lines(None, lines, policy.MEDICARE_PART_B, plan)]
+    assert "ndc-quantity-precision" not in codes

@@ -329,26 +329,27 @@ def _line_modifiers(context: LineContext) -> Sequence[Finding]:
 @edit(Stage.LINE, "ndc-quantity-precision")
 def _ndc_quantity_precision(context: LineContext) -> Sequence[Finding]:
     """An NDC quantity of at most 3 decimals (X12 CTP04, the claim forms)."""
-    return _decimals_over(context.line, context.line.ndc_quantity, 3, "ndc-quantity-precision")
+    line = context.line
+    return _decimals_over(line, line.ndc_quantity, 3, "NDC quantity", "ndc-quantity-precision")
 
 
 @edit(Stage.LINE, "charge-precision")
 def _charge_precision(context: LineContext) -> Sequence[Finding]:
     """A charge of at most 2 decimals (an X12 amount)."""
-    return _decimals_over(context.line, context.line.charge, 2, "charge-precision")
+    return _decimals_over(context.line, context.line.charge, 2, "charge", "charge-precision")
 
 
 _STEPS: Final = {2: _CENT, 3: _THOUSANDTH}
-_NAMES: Final = {"charge-precision": "charge", "ndc-quantity-precision": "NDC quantity"}
 
 
 def _decimals_over(
-    line: ServiceLine, value: Decimal | None, most: int, code: str
+    line: ServiceLine, value: Decimal | None, most: int, what: str, code: str
 ) -> Sequence[Finding]:
-    """The finding ``code`` when ``value`` has more than ``most`` decimals (trailing zeros aside)."""
+    """The finding ``code`` when ``value`` (the line's ``what``) has more than ``most`` decimals,
+    trailing zeros aside."""
     if value is None or value == value.quantize(_STEPS[most]):
         return ()
-    message = f"{_NAMES[code]} {value} has more than {most} decimals"
+    message = f"{what} {value} has more than {most} decimals"
     return (make(code, message, _at(line)),)
 
 
