@@ -62,15 +62,16 @@ class ModuleSummary(SphinxDirective):
         rows = []
         for public in getattr(module, "__all__", ()):
             value = getattr(module, public)
-            home = getattr(value, "__module__", name) if _kind(value) != "constant" else name
-            if _kind(value) == "constant":
+            kind = _kind(value)
+            if kind == "constant":
                 doc = "\n".join(attribute_docs.get(("", public), []))
                 role, target = "data", f"{name}.{public}"
             else:
                 doc = inspect.getdoc(value) or ""
-                role = {"function": "func", "module": "mod"}.get(_kind(value), "class")
+                role = {"function": "func", "module": "mod"}.get(kind, "class")
+                home = getattr(value, "__module__", name)
                 target = value.__name__ if role == "mod" else f"{home}.{public}"
-            rows.append((f":py:{role}:`~{target}`", _kind(value), first_sentence(doc) or "-"))
+            rows.append((f":py:{role}:`~{target}`", kind, first_sentence(doc) or "-"))
         if not rows:  # a package whose names live in its modules (their pages list them)
             return []
         lines = [".. list-table::", "   :header-rows: 1", "   :widths: 30 14 56", ""]

@@ -262,6 +262,22 @@ class _Last:
         self.payer: Insurance | None = None
         self.payer_segment = ""
 
+    def billing_provider(self, provider: Provider, non_ascii: NonASCII) -> tuple[str, ...]:
+        """Loop 2010AA of ``provider``: the last one's when equal."""
+        if provider != self.provider:
+            self.provider_loop = _billing_provider(provider, non_ascii)
+            self.provider = provider
+        return self.provider_loop
+
+    def payer_name(self, payer: Insurance, non_ascii: NonASCII) -> str:
+        """The ``NM1*PR`` of the claim's payer (loop 2010BB): the last one's when equal."""
+        if payer != self.payer:
+            w = _Out(non_ascii, self)
+            _payer(w, payer, "insurance")
+            self.payer_segment = w.parts[0]
+            self.payer = payer
+        return self.payer_segment
+
 
 class _Out:
     """Collects the segments of one piece (a claim, a header) so that a piece is written whole."""
@@ -359,26 +375,16 @@ def _written(value: Decimal, places: int) -> str | None:
     ... )
     ('862.5', '1000', None)
     """
-    text = str(value)
-    if "E" in text or "e" in text:  # exponent notation: the context's capitals give E or e
-        text = f"{value:f}"
-    if text[:1] == "-" and value.is_zero():
-        text = text[1:]
+    text = plain(value)
     whole, _, fraction = text.partition(".")
-    fraction = fraction.rstrip("0")
     if not whole.isdigit() or len(whole) > 10 or len(fraction) > places:
         return None  # a sign, NaN or Infinity; 10**10 or more; too many decimals
-    return f"{whole}.{fraction}" if fraction else whole
-
-
-def _amount_text(value: Decimal) -> str | None:
-    """An amount as written (0 to 9999999999.99), or ``None`` (then :func:`_amount` says why)."""
-    return _written(value, 2)
+    return text
 
 
 def _amount(value: object, field: str) -> str:
     if isinstance(value, Decimal):
-        text = _amount_text(value)
+        text = _written(value, 2)  # 0 to 9999999999.99
     else:
         raise InvalidFormat(f"{field}: expected a Decimal amount")
     if text is None:
@@ -500,17 +506,12 @@ def _drug_identification(line: ServiceLine, where: str) -> tuple[str, str]:
 def _pointers(line: ServiceLine, where: str, diagnoses: int) -> str:
     """``1:2``: 1 to 4 pointers, each to a diagnosis of the claim."""
     pointers = line.diagnosis_pointers
-    if not 1 <= len(pointers) <= 4:
+    if not 1 <= len(pointers) <= 4 or not all(
+        type(p) is int or (isinstance(p, int) and not isinstance(p, bool)) for p in pointers
+    ):
         raise InvalidFormat(f"{where}.diagnosis_pointers: expected 1 to 4 pointers to diagnoses")
-    for pointer in pointers:
-        if type(pointer) is not int and (isinstance(pointer, bool) or not isinstance(pointer, int)):
-            raise InvalidFormat(
-                f"{where}.diagnosis_pointers: expected 1 to 4 pointers to diagnoses"
-            )
-        if not 1 <= pointer <= diagnoses:
-            raise InvalidFormat(
-                f"{where}.diagnosis_pointers: expected 1 to 4 pointers to diagnoses"
-            )
+    if not all(1 <= p <= diagnoses for p in pointers):
+        raise InvalidFormat(f"{where}.diagnosis_pointers: expected 1 to 4 pointers to diagnoses")
     return ":".join(map(str, pointers))
 
 
@@ -584,12 +585,7 @@ def _subscriber(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
         _person(w, "IL", patient, "patient", patient.member_id)
     else:
         _person(w, "IL", subscriber, "subscriber", subscriber.member_id)
-    last = w.last
-    if payer != last.payer:
-        _payer(w, payer, "insurance")
-        last.payer, last.payer_segment = payer, w.parts[-1]
-    else:
-        w.parts.append(last.payer_segment)
+    w.parts.append(w.last.payer_name(payer, w.non_ascii))
     if subscriber is None:
         return 1
     w.hl(hl + 2, hl + 1, "23", False)
@@ -645,11 +641,7 @@ def _diagnosis(code: object) -> str:
 def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     """One claim's loops from 2000A; returns the number of HL segments written."""
     w.hl(hl, None, "20", True)
-    provider, last = parties.billing_provider, w.last
-    if provider != last.provider:
-        last.provider_loop = _billing_provider(provider, w.non_ascii)
-        last.provider = provider
-    w.parts.extend(last.provider_loop)
+    w.parts.extend(w.last.billing_provider(parties.billing_provider, w.non_ascii))
     levels = 1 + _subscriber(w, claim, parties, hl)
     charges = [_charge(line, f"lines[{i}]") for i, line in enumerate(claim.lines)]
     total = claim.total_charge
@@ -680,7 +672,6 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
     _facility(w, parties)
     _other_payer(w, claim, parties)
     parts = w.parts
-    days: dict[datetime.date, str] = {}  # the lines of a claim share a date or two
     last_pointers: object = None
     pointers = ""
     for number, (line, charge) in enumerate(zip(claim.lines, charges, strict=True), start=1):
@@ -695,10 +686,7 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
         else:
             revenue = _match(_REVENUE, line.revenue_code, f"{where}.revenue_code", "4 digits")
             parts.append(f"SV2*{revenue}*{procedure}*{charge}*UN*{units}~\n")
-        written = days.get(line.service_date)
-        if written is None:
-            written = days[line.service_date] = _d8(line.service_date)
-        parts.append(f"DTP*472*D8*{written}~\n")
+        parts.append(f"DTP*472*D8*{_d8(line.service_date)}~\n")
         if line.control_number:
             control = w.ident(line.control_number, f"{where}.control_number")
             if len(control) > 50:
