@@ -123,6 +123,8 @@ def to_decimal(value: object, field: str) -> Decimal:
     """
     if type(value) is str and _PLAIN_TEXT.fullmatch(value):  # in range by its very form
         return Decimal(value)
+    if type(value) is Decimal and _in_range(value):  # read before: checked, not converted
+        return value
     number = _decimal(value, field)
     if not _in_range(number):
         raise InvalidFormat(f"{field}: expected {_RANGE_MESSAGE}")

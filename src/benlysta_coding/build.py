@@ -41,6 +41,7 @@ the claim's edits; assemble the claim. The claim edits are the registry's
 from __future__ import annotations
 
 import datetime
+import functools
 import types
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -371,6 +372,7 @@ def _documentation(encounter: Encounter, plan: units.VialPlan | None) -> tuple[s
     return _needs(encounter.drug, encounter.route, plan is not None, wasted_mg, authorized)
 
 
+@functools.lru_cache(maxsize=256)
 def _needs(
     drug: Drug,
     route: products.Route,
@@ -379,7 +381,11 @@ def _needs(
     authorized: bool,
 ) -> tuple[str, ...]:
     """What the record must show, for a drug, a route, the vials billed (if any), their waste and a
-    prior authorization."""
+    prior authorization.
+
+    Kept for the claims that need the same (most do): a cache keyed by values only (the drug hashes
+    its fields once; equal amounts of waste are written alike by :func:`plain`);
+    ``benchmarks/bench_caches.py`` measures what it buys."""
     needs = [
         "the order: drug, dose (mg), route and frequency",
         f"the diagnosis supporting medical necessity ({drug.facts['either_indication']}, with "

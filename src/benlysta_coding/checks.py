@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import functools
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TypeVar
 
@@ -307,7 +307,7 @@ def line_edits(context: Context) -> list[Finding]:
                 found.extend(made)
     run(Stage.LINES, context, found)
     waste_billed = any(modifiers.JW.code in line.modifiers for line, _ in drug_lines)
-    for day, on_day in _by_day(drug_lines, _pair_day):
+    for day, on_day in _by_day(drug_lines, [line.service_date for line, _ in drug_lines]):
         run(Stage.DAY, DayContext(day, on_day, waste_billed, context), found)
     return found
 
@@ -323,20 +323,27 @@ def line_edits(context: Context) -> list[Finding]:
 def _line_modifiers(context: LineContext) -> Sequence[Finding]:
     """A line's modifiers: known, in effect on the date, JG with TB, at most four."""
     line = context.line
-    return _modifier_findings(line, _at(line)) if line.modifiers else ()
+    return _modifier_findings(line) if line.modifiers else ()
 
 
 @edit(Stage.LINE, "ndc-quantity-precision")
 def _ndc_quantity_precision(context: LineContext) -> Sequence[Finding]:
     """An NDC quantity of at most 3 decimals (X12 CTP04, the claim forms)."""
     line = context.line
-    return _decimals_over(line, line.ndc_quantity, 3, "NDC quantity", "ndc-quantity-precision")
+    quantity = line.ndc_quantity
+    if quantity is None or quantity == quantity.quantize(_THOUSANDTH):
+        return ()
+    return _decimals_over(line, quantity, 3, "NDC quantity", "ndc-quantity-precision")
 
 
 @edit(Stage.LINE, "charge-precision")
 def _charge_precision(context: LineContext) -> Sequence[Finding]:
     """A charge of at most 2 decimals (an X12 amount)."""
-    return _decimals_over(context.line, context.line.charge, 2, "charge", "charge-precision")
+    line = context.line
+    charge = line.charge
+    if charge is None or charge == charge.quantize(_CENT):
+        return ()
+    return _decimals_over(line, charge, 2, "charge", "charge-precision")
 
 
 _STEPS: Final = {2: _CENT, 3: _THOUSANDTH}
@@ -409,31 +416,31 @@ def _at(line: ServiceLine) -> str:
     return f"$.lines[{line.number - 1}]"
 
 
-def _modifier_findings(line: ServiceLine, path: str) -> list[Finding]:
+def _modifier_findings(line: ServiceLine) -> list[Finding]:
     found = []
-    known = [m for m in line.modifiers if m in modifiers.CODES]
-    for modifier in line.modifiers:
+    billed = line.modifiers
+    for modifier in billed:
         entry = modifiers.CODES.get(modifier)
         if entry is None:
             shown = modifier[:4] if modifier.isascii() and modifier.isalnum() else "(value)"
-            found.append(make("modifier-unknown", f"modifier {shown} is not known", path))
+            found.append(make("modifier-unknown", f"modifier {shown} is not known", _at(line)))
         elif not entry.in_effect(line.service_date):
             found.append(
                 make(
                     "modifier-not-in-effect",
                     f"{modifier} takes effect {entry.effective}; the line is dated "
                     f"{line.service_date}",
-                    path,
+                    _at(line),
                 )
             )
-    if modifiers.JG.code in known and modifiers.TB.code in known:
-        found.append(make("modifier-jg-tb", "the line carries both JG and TB", path))
-    if len(line.modifiers) > MAX_MODIFIERS:
+    if len(billed) > 1 and modifiers.JG.code in billed and modifiers.TB.code in billed:
+        found.append(make("modifier-jg-tb", "the line carries both JG and TB", _at(line)))
+    if len(billed) > MAX_MODIFIERS:
         found.append(
             make(
                 "modifier-count",
-                f"{len(line.modifiers)} modifiers; a line holds {MAX_MODIFIERS}",
-                path,
+                f"{len(billed)} modifiers; a line holds {MAX_MODIFIERS}",
+                _at(line),
             )
         )
     return found
@@ -520,27 +527,21 @@ def _capacity_mg(held: list[tuple[Product, Decimal, str]]) -> Decimal | None:
 
 
 def _by_day(
-    items: Sequence[_T], day_of: Callable[[_T], datetime.date]
+    items: Sequence[_T], days: Sequence[datetime.date]
 ) -> list[tuple[datetime.date, Sequence[_T]]]:
-    """Lines (or lines with what was read from them) grouped by date of service, earliest first
-    (every check counts per day)."""
-    days = sorted({day_of(item) for item in items})
-    if len(days) == 1:
-        return [(days[0], items)]
-    return [(day, [item for item in items if day_of(item) == day]) for day in days]
-
-
-def _line_day(line: ServiceLine) -> datetime.date:
-    return line.service_date
-
-
-def _pair_day(pair: tuple[ServiceLine, Held]) -> datetime.date:
-    return pair[0].service_date
+    """Lines (or lines with what was read from them) grouped by date of service (``days[i]`` is
+    the date of ``items[i]``), earliest first (every check counts per day)."""
+    unique = sorted(set(days))
+    if len(unique) == 1:
+        return [(unique[0], items)]
+    return [
+        (day, [item for item, on in zip(items, days, strict=True) if on == day]) for day in unique
+    ]
 
 
 def _administration_findings(lines: Sequence[ServiceLine]) -> list[Finding]:
     found = []
-    for day, on_day in _by_day(lines, _line_day):
+    for day, on_day in _by_day(lines, [line.service_date for line in lines]):
         billed = {line.code for line in on_day}
         for line in on_day:
             entry = _ADD_ONS.get(line.code)

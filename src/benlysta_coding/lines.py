@@ -438,10 +438,15 @@ def _administration_codes(
     return codes
 
 
+@functools.lru_cache(maxsize=1024)
 def _infusion_codes(
     drug: Drug, minutes: int | None, policy: PayerPolicy
 ) -> tuple[tuple[tuple[str, int, str], ...], tuple[Finding, ...]]:
-    """The IV administration codes for an infusion time, and the findings about the time."""
+    """The IV administration codes for an infusion time, and the findings about the time.
+
+    Kept for the times that recur (a clinic's infusions last a few lengths): a cache keyed by
+    values only (whole minutes, checked to be an ``int`` by the caller, and the drug and policy,
+    which hash their fields once); ``benchmarks/bench_caches.py`` measures what it buys."""
     family = policy.administration.family
     if minutes is None:
         missing = make(
