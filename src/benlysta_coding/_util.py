@@ -38,6 +38,9 @@ _RANGE_MESSAGE: Final = (
 )
 
 
+ZERO: Final = Decimal(0)
+"""Zero, made once: the start of the library's sums (``Decimal(0)`` costs a call each time)."""
+
 EXACT: Final = Context(
     prec=2 * (MAX_INTEGER_DIGITS + MAX_DECIMALS) + 4,
     rounding=ROUND_HALF_EVEN,

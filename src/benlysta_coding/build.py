@@ -59,7 +59,7 @@ from benlysta_coding import (
     revenue,
     units,
 )
-from benlysta_coding._util import exact, plain, to_date, to_decimal
+from benlysta_coding._util import ZERO, exact, plain, to_date, to_decimal
 from benlysta_coding.claim import Claim, ClaimKind
 from benlysta_coding.drug import Drug, Regimen
 from benlysta_coding.edits import Context, Stage, run, step
@@ -295,7 +295,7 @@ def _plan(
     try:
         plan = units.plan_from_products(dose, used, drug=drug)
     except OutOfRange:
-        held = sum((product.strength_mg * count for product, count in used), Decimal(0))
+        held = sum((product.strength_mg * count for product, count in used), ZERO)
         found.append(
             make(
                 "products-insufficient",

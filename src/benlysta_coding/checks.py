@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from benlysta_coding import cpt, growth, icd10, modifiers, ndc, place_of_service, products
-from benlysta_coding._util import EXACT, article, exact, plain, require, require_str
+from benlysta_coding._util import EXACT, ZERO, article, exact, plain, require, require_str
 from benlysta_coding.drug import BELIMUMAB, Drug, indication_label
 from benlysta_coding.edits import (
     Context,
@@ -517,7 +517,7 @@ def _products_of(line: ServiceLine, drug: Drug) -> list[tuple[Product, Decimal, 
 def _capacity_mg(held: list[tuple[Product, Decimal, str]]) -> Decimal | None:
     """The mg that a line's NDC quantities can hold (``None`` for milligram quantities, which
     state the drug itself rather than the containers)."""
-    total = Decimal(0)
+    total = ZERO
     for product, quantity, unit in held:
         if unit == "ME":
             return None
@@ -590,7 +590,7 @@ def _unit_findings(
             )
         )
     vials: dict[str, Decimal] = {}  # NDC -> mg: each vial counted once, whichever lines repeat it
-    held = Decimal(0)  # milligram quantities state the drug itself: they add up
+    held = ZERO  # milligram quantities state the drug itself: they add up
     for _, line_held in on_day:
         for product, quantity, unit in line_held:
             if unit == "ME":
@@ -598,8 +598,8 @@ def _unit_findings(
             else:
                 count = quantity if unit == "UN" else quantity / product.volume_ml
                 mg = count * product.strength_mg
-                vials[product.ndc11] = max(vials.get(product.ndc11, Decimal(0)), mg)
-    held += sum(vials.values(), Decimal(0))
+                vials[product.ndc11] = max(vials.get(product.ndc11, ZERO), mg)
+    held += sum(vials.values(), ZERO)
     if held and (administered + wasted) * drug.unit_mg > held:
         found.append(
             make(

@@ -37,7 +37,7 @@ from benlysta_coding import (
     products,
 )
 from benlysta_coding._structure import Reader, to_json, typed
-from benlysta_coding._util import EXACT, require_str
+from benlysta_coding._util import EXACT, ZERO, require_str
 from benlysta_coding.drug import BELIMUMAB, DRUGS, Drug, choose
 from benlysta_coding.encounter import Setting
 from benlysta_coding.errors import ClaimHasErrors, InvalidInput, Problem
@@ -142,7 +142,7 @@ class Claim:
     @property
     def total_charge(self) -> Decimal | None:
         """The sum of the line charges, exactly; ``None`` if any line has no charge."""
-        total = Decimal(0)
+        total = ZERO
         for line in self.lines:
             if line.charge is None:
                 return None

@@ -29,7 +29,7 @@ from typing import Final
 import attrs
 
 from benlysta_coding import cpt, modifiers, products, revenue
-from benlysta_coding._util import EXACT, exact, places, plain, require, to_date
+from benlysta_coding._util import EXACT, ZERO, exact, places, plain, require, to_date
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.findings import Finding, make
 from benlysta_coding.ndc import NDC11, ClaimNDC, Unit
@@ -246,7 +246,7 @@ def drug_lines(
             attrs.evolve(
                 first,
                 units=sum(line.units for line in administered),
-                mg=sum((line.mg for line in administered), Decimal(0)),
+                mg=sum((line.mg for line in administered), ZERO),
                 note=note,
             )
         ]

@@ -35,7 +35,7 @@ from typing import Any, Final
 import attrs
 
 from benlysta_coding import products
-from benlysta_coding._util import exact, to_decimal
+from benlysta_coding._util import ZERO, exact, to_decimal
 from benlysta_coding.drug import BELIMUMAB, Drug
 from benlysta_coding.errors import InvalidComponent, InvalidFormat, NotSupported, OutOfRange
 
@@ -270,7 +270,7 @@ def _plan(
     dose: Decimal, uses: tuple[VialUse, ...], policy: VialPolicy | None, unit_mg: Decimal
 ) -> VialPlan:
     """The units of a plan. Administered units round up; wasted units round down (S9, S10)."""
-    total = sum((use.mg for use in uses), Decimal(0))
+    total = sum((use.mg for use in uses), ZERO)
     administered = int((dose / unit_mg).to_integral_value(rounding=ROUND_CEILING))
     return VialPlan(
         dose_mg=dose,
