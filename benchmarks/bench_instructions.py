@@ -1,6 +1,6 @@
 """Benchmark: machine instructions per claim, counted by valgrind, for a noisy machine.
 
-Run: ``python benchmarks/bench_instructions.py [--other OTHER_SRC] [--off MODULE.FUNCTION ...]``
+Run: ``python benchmarks/bench_instructions.py [--other SRC] [--off MODULE.FUNCTION] [--rows ...]``
 
 CPU time on a shared 2-core machine moves by 10% between runs; the instructions a piece of work
 executes do not (``PYTHONHASHSEED=0`` keeps set and dict orders fixed). Each figure is the
@@ -32,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OURS = HERE.parent / "src"
 CLAIMS = 300
+ROWS = ["build", "write", "from_json", "json.loads"]
 CHILD = """
 import importlib, io, json, sys
 sys.path.insert(0, {bench!r})
@@ -94,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--other", type=Path, help="another tree's src folder")
     parser.add_argument("--off", action="append", default=[], help="a cache to turn off")
+    parser.add_argument("--rows", nargs="+", choices=ROWS, default=ROWS, help="these rows only")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed (apt-get install valgrind)")
@@ -104,7 +106,7 @@ def main() -> None:
         rows.append(("other", args.other, []))
     print("k instructions per claim (per call for the readers); the ratio is the last column's "
           "over this tree's" + (f"; cache off: {', '.join(args.off)}" if args.off else ""))  # fmt: skip
-    for what in ("build", "write", "from_json", "json.loads"):
+    for what in args.rows:
         figures = [per_claim(src, what, off) for _, src, off in rows]
         shown = "  ".join(
             f"{name} {value:7.1f}" for (name, _, _), value in zip(rows, figures, strict=True)
