@@ -487,6 +487,25 @@ def test_numbers_are_written_as_arithmetic_says_in_any_context(
         assert x12._written(value, places) == _written_by_arithmetic(value, places)
 
 
+@given(st.dates())
+def test_dates_are_written_as_their_iso_text_without_hyphens(day: dt.date) -> None:
+    assert x12._d8(day) == day.isoformat().replace("-", "")
+
+
+def test_each_line_carries_its_own_date_when_the_dates_differ() -> None:
+    """The writer writes a claim's line date once while the lines share it, and each line's own
+    date when they do not."""
+    claim, who = office_pair()
+    later = claim.lines[1].service_date + dt.timedelta(days=1)
+    lines = list(claim.lines)
+    lines[1] = attrs.evolve(lines[1], service_date=later)
+    text = render_pair(attrs.evolve(claim, lines=tuple(lines)), who)
+    dates = [segment for segment in text.split("~\n") if segment.startswith("DTP*472")]
+    first, second = claim.service_date, later
+    expected = [first, second, *[first] * (len(lines) - 2)]
+    assert dates == [f"DTP*472*D8*{day:%Y%m%d}" for day in expected]
+
+
 def test_numbers_at_the_edges_are_written_or_refused() -> None:
     cases = {
         ("9999999999.99", 2): "9999999999.99",
