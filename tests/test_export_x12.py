@@ -426,15 +426,30 @@ def test_a_changed_billing_provider_is_written_and_checked_anew() -> None:
     assert "NM1*85*2*CLINIQUE SAINT-JOSE*****XX*1234567893~" in text
 
 
+def test_a_rendered_text_that_is_not_whole_segments_is_refused() -> None:
+    claim, who = office_pair()
+    rendered = x12.render_claim(claim, who)
+    writer = x12.Interchange(io.StringIO(), x12.Envelope(control_number=5, created=WHEN))
+    for text in (rendered.text[:-1], "", None):
+        with pytest.raises(InvalidFormat, match=r"rendered\.text"):
+            writer.add_rendered(attrs.evolve(rendered, text=text))
+
+
 def test_rendered_claims_without_or_with_wrong_hl_positions_are_renumbered_all_the_same() -> None:
     claim, who = office_pair()
     rendered = x12.render_claim(claim, who)
-    assert rendered.hl_at == (0, 6)  # HL*1 then, after PRV NM1 N3 N4 REF, HL*2
+    parts = rendered.parts
+    assert "".join(parts) == rendered.text
+    # HL*1 starts the text; after PRV NM1 N3 N4 REF, HL*2 starts the seventh segment
+    assert rendered.hl_at == (0, sum(map(len, parts[:6])))
+    assert parts[0].startswith("HL*1*") and parts[6].startswith("HL*2*1*")
     outputs = []
     for second in (
         rendered,
         attrs.evolve(rendered, hl_at=()),
         attrs.evolve(rendered, hl_at=(1, 2)),
+        attrs.evolve(rendered, hl_at=tuple(reversed(rendered.hl_at))),
+        attrs.evolve(rendered, hl_at=(0, rendered.hl_at[1] + 1)),  # not a segment's start
     ):
         out = io.StringIO()
         writer = x12.Interchange(out, x12.Envelope(control_number=5, created=WHEN))
@@ -442,7 +457,7 @@ def test_rendered_claims_without_or_with_wrong_hl_positions_are_renumbered_all_t
         writer.add_rendered(second)
         writer.finish()
         outputs.append(out.getvalue())
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(set(outputs)) == 1
     assert "HL*3**20*1~" in outputs[0]
     assert "HL*4*3*22*0~" in outputs[0]
     assert [] == pyx12_errors(outputs[0])
