@@ -430,7 +430,8 @@ def test_a_rendered_text_that_is_not_whole_segments_is_refused() -> None:
     claim, who = office_pair()
     rendered = x12.render_claim(claim, who)
     writer = x12.Interchange(io.StringIO(), x12.Envelope(control_number=5, created=WHEN))
-    for text in (rendered.text[:-1], "", None):
+    texts: list[Any] = [rendered.text[:-1], "", None]
+    for text in texts:
         with pytest.raises(InvalidFormat, match=r"rendered\.text"):
             writer.add_rendered(attrs.evolve(rendered, text=text))
 
@@ -442,7 +443,8 @@ def test_rendered_claims_without_or_with_wrong_hl_positions_are_renumbered_all_t
     assert "".join(parts) == rendered.text
     # HL*1 starts the text; after PRV NM1 N3 N4 REF, HL*2 starts the seventh segment
     assert rendered.hl_at == (0, sum(map(len, parts[:6])))
-    assert parts[0].startswith("HL*1*") and parts[6].startswith("HL*2*1*")
+    assert parts[0].startswith("HL*1*")
+    assert parts[6].startswith("HL*2*1*")
     outputs = []
     for second in (
         rendered,
