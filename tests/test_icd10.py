@@ -137,3 +137,11 @@ def test_a_dot_is_read_only_after_the_third_character() -> None:
         assert _by_hand(misplaced) is None
         with pytest.raises(InvalidFormat):
             icd10.validate(misplaced)
+
+
+def test_every_code_of_the_table_is_already_in_the_written_form() -> None:
+    """validate() gives a code of the table back as it is, without reading it: right only because
+    every key is the dotted form the shape check would give."""
+    for code in icd10.CODES:
+        assert icd10.validate(code.lower()) == code
+        assert icd10.validate(code.replace(".", "")) == code

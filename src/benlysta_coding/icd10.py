@@ -234,8 +234,8 @@ def validate(code: str) -> str:
 
 def _dotted(code: str) -> str | None:
     """The dotted form of a code of valid shape, else ``None`` (then :func:`validate` raises)."""
-    if type(code) is str and _DOTTED.fullmatch(code):
-        return code  # as an encounter file mostly writes it
+    if type(code) is str and (code in CODES or _DOTTED.fullmatch(code)):
+        return code  # a code of the table (its keys are dotted), or written as the table would
     text = compact(code)
     if not _SHAPE.fullmatch(text) or code.strip().find(".") not in (-1, 3):
         return None  # a bad shape, or a dot anywhere but after the third character
