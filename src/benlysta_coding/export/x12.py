@@ -41,7 +41,6 @@ from __future__ import annotations
 import datetime
 import enum
 import io
-import itertools
 import re
 import secrets
 import unicodedata
@@ -286,13 +285,10 @@ class _Out:
     def __init__(self, non_ascii: NonASCII, last: _Last | None = None) -> None:
         self.non_ascii = non_ascii
         self.parts: list[str] = []
-        self.hl_at: list[int] = []
-        """Where the ``HL`` segments are in ``parts``."""
         self.last = last or _Last()
 
     def hl(self, number: int, parent: int | None, level: str, children: bool) -> None:
-        """An ``HL`` segment (its position is kept, to renumber it in another transaction)."""
-        self.hl_at.append(len(self.parts))
+        """An ``HL`` segment."""
         above = "" if parent is None else str(parent)
         self.parts.append(f"HL*{number}*{above}*{level}*{1 if children else 0}~\n")
 
@@ -882,8 +878,7 @@ class Rendered:
     text: str
     """The claim's segments, each ending ``~`` and a line break."""
     levels: int
-    hl_at: tuple[int, ...] = ()
-    """Where the ``HL`` segments start in ``text`` (found by looking when not given)."""
+    """The ``HL`` segments among them."""
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -893,8 +888,7 @@ class Rendered:
     def __reduce__(self) -> tuple[type[Rendered], tuple[Any, ...]]:
         """Pickled as its fields, for a worker process: a third of the time of attrs' own
         state."""
-        fields = (self.kind, self.submitter, self.receiver, self.text, self.levels, self.hl_at)
-        return Rendered, fields
+        return Rendered, (self.kind, self.submitter, self.receiver, self.text, self.levels)
 
 
 def render_claim(claim: Claim, parties: Parties, non_ascii: NonASCII | str = "reject") -> Rendered:
@@ -937,51 +931,28 @@ class Renderer:
         exportable(claim)
         w = _Out(self.non_ascii, self.last)
         levels = _claim(w, claim, parties, 1)
-        starts = [0, *itertools.accumulate(map(len, w.parts))]  # where each segment starts
-        hl_at = tuple(starts[i] for i in w.hl_at)
         text = "".join(w.parts)
-        return Rendered(claim.kind, parties.submitter, parties.receiver, text, levels, hl_at)
+        return Rendered(claim.kind, parties.submitter, parties.receiver, text, levels)
 
 
-def _shifted(text: str, at: tuple[int, ...], levels: int, offset: int) -> str:
-    """A rendered claim's ``text`` with the numbers of its ``HL`` segments moved by ``offset``.
-    The segments start at ``at``, unless ``at`` is not ``levels`` segment starts in order that
-    are ``HL``: then they are found by looking."""
-    if not _hl_starts(text, at, levels):
-        at = tuple(i for i in _starts(text) if text.startswith("HL*", i))
+def _shifted(text: str, offset: int) -> str:
+    """A rendered claim's ``text`` with the numbers of its ``HL`` segments (each found by
+    looking: a segment that starts ``HL*``) moved by ``offset``."""
     pieces, last = [], 0
-    for i in at:
-        end = text.index("~\n", i) + 2
-        pieces += [text[last:i], _shift(text[i:end], offset)]
+    at = 0 if text.startswith("HL*") else _next_hl(text, 0)
+    while at >= 0:
+        end = text.index("~\n", at) + 2
+        pieces += [text[last:at], _shift(text[at:end], offset)]
         last = end
+        at = _next_hl(text, end - 2)
     pieces.append(text[last:])
     return "".join(pieces)
 
 
-def _hl_starts(text: str, at: tuple[int, ...], levels: int) -> bool:
-    """Whether ``at`` is ``levels`` increasing positions where an ``HL`` segment of ``text``
-    starts (a segment starts the text or follows a ``~`` and a line break)."""
-    if type(at) is not tuple or len(at) != levels:
-        return False
-    previous = -1
-    for i in at:
-        if type(i) is not int or i <= previous or not text.startswith("HL*", i):
-            return False
-        if i and not text.startswith("~\n", i - 2):
-            return False
-        previous = i
-    return True
-
-
-def _starts(text: str) -> Iterator[int]:
-    """Where each segment of ``text`` starts."""
-    at = 0
-    while at < len(text):
-        yield at
-        end = text.find("~\n", at)
-        if end < 0:
-            return
-        at = end + 2
+def _next_hl(text: str, start: int) -> int:
+    """Where the next ``HL`` segment after ``start`` begins, or -1."""
+    at = text.find("~\nHL*", start)
+    return at if at < 0 else at + 2
 
 
 def _shift(segment: str, offset: int) -> str:
@@ -1030,7 +1001,7 @@ class Interchange:
         if type(text) is not str or not text.endswith("~\n"):
             raise InvalidFormat("rendered.text: expected the segments of a rendered claim")
         if offset:
-            text = _shifted(text, rendered.hl_at, rendered.levels, offset)
+            text = _shifted(text, offset)
         self._write(text, text.count("~\n"), rendered.levels)
 
     def _open(self, kind: ClaimKind, parties: Parties | Rendered) -> ClaimKind:
