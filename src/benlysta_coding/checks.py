@@ -330,20 +330,13 @@ def _line_modifiers(context: LineContext) -> Sequence[Finding]:
 def _ndc_quantity_precision(context: LineContext) -> Sequence[Finding]:
     """An NDC quantity of at most 3 decimals (X12 CTP04, the claim forms)."""
     line = context.line
-    quantity = line.ndc_quantity
-    if quantity is None or quantity == quantity.quantize(_THOUSANDTH):
-        return ()
-    return _decimals_over(line, quantity, 3, "NDC quantity", "ndc-quantity-precision")
+    return _decimals_over(line, line.ndc_quantity, 3, "NDC quantity", "ndc-quantity-precision")
 
 
 @edit(Stage.LINE, "charge-precision")
 def _charge_precision(context: LineContext) -> Sequence[Finding]:
     """A charge of at most 2 decimals (an X12 amount)."""
-    line = context.line
-    charge = line.charge
-    if charge is None or charge == charge.quantize(_CENT):
-        return ()
-    return _decimals_over(line, charge, 2, "charge", "charge-precision")
+    return _decimals_over(context.line, context.line.charge, 2, "charge", "charge-precision")
 
 
 _STEPS: Final = {2: _CENT, 3: _THOUSANDTH}
@@ -433,7 +426,7 @@ def _modifier_findings(line: ServiceLine) -> list[Finding]:
                     _at(line),
                 )
             )
-    if len(billed) > 1 and modifiers.JG.code in billed and modifiers.TB.code in billed:
+    if modifiers.JG.code in billed and modifiers.TB.code in billed:
         found.append(make("modifier-jg-tb", "the line carries both JG and TB", _at(line)))
     if len(billed) > MAX_MODIFIERS:
         found.append(

@@ -293,12 +293,8 @@ class _Out:
         self.parts.append(f"HL*{number}*{above}*{level}*{1 if children else 0}~\n")
 
     def text(self, value: str, field: str) -> str:
-        """Free text (names, addresses): checked as :meth:`ident` checks it, and upper-cased."""
-        if type(value) is str and value.isascii() and _UNSAFE.search(value) is None:
-            text = value.strip()  # the common case, as in ident (one call fewer for each name)
-            if text:
-                return text.upper()
-        return _ascii_checked(value, field, self.non_ascii).upper()
+        """Free text (names, addresses): checked and upper-cased."""
+        return self.ident(value, field).upper()
 
     def ident(self, value: str, field: str) -> str:
         """An identifier (claim id, member id ...): checked, its case kept for matching replies."""
@@ -381,16 +377,11 @@ def _written(value: Decimal, places: int) -> str | None:
     ... )
     ('862.5', '1000', None)
     """
-    text = str(value)  # as plain() writes it, without a second call
-    if "E" in text or "e" in text:
-        text = f"{value:f}"
+    text = plain(value)
     whole, _, fraction = text.partition(".")
-    fraction = fraction.rstrip("0")
-    if whole == "-0" and not fraction:
-        whole = "0"  # -0 and -0.00 are zero
     if not whole.isdigit() or len(whole) > 10 or len(fraction) > places:
         return None  # a sign, NaN or Infinity; 10**10 or more; too many decimals
-    return f"{whole}.{fraction}" if fraction else whole
+    return text
 
 
 def _amount(value: object, field: str) -> str:
@@ -411,11 +402,7 @@ def _charge(line: ServiceLine, index: int) -> str:
             f"lines[{index}]: X12 needs a charge on every line; build the claim with prices (no "
             "price is built in)"
         )
-    if type(line.charge) is Decimal:
-        text = _written(line.charge, 2)
-        if text is not None:
-            return text
-    return _amount(line.charge, f"lines[{index}].charge")  # names what is wrong
+    return _amount(line.charge, f"lines[{index}].charge")
 
 
 def _units(line: ServiceLine, index: int) -> str:
@@ -503,10 +490,8 @@ def _quantity_text(quantity: Decimal) -> str | None:
 
 def _drug_identification(line: ServiceLine, index: int) -> tuple[str, str]:
     """Loop 2410: ``LIN`` with the 11-digit NDC and ``CTP`` with its quantity and unit."""
-    ndc11 = line.ndc
     where = f"lines[{index}]"
-    if type(ndc11) is not str or not _NDC.fullmatch(ndc11):
-        raise InvalidFormat(f"{where}.ndc: expected 11 digits")
+    ndc11 = _match(_NDC, line.ndc, f"{where}.ndc", "11 digits")
     if line.ndc_unit is None or line.ndc_quantity is None:
         raise InvalidFormat(f"{where}.ndc_quantity: an NDC needs its unit and quantity")
     quantity = line.ndc_quantity
@@ -708,9 +693,8 @@ def _claim(w: _Out, claim: Claim, parties: Parties, hl: int) -> int:
                 pointers = _pointers(line, index, len(codes))
             parts.append(f"SV1*{procedure}*{charge}*UN*{units}***{pointers}~\n")
         else:
-            revenue = line.revenue_code
-            if type(revenue) is not str or not _REVENUE.fullmatch(revenue):
-                raise InvalidFormat(f"lines[{index}].revenue_code: expected 4 digits")
+            field = f"lines[{index}].revenue_code"
+            revenue = _match(_REVENUE, line.revenue_code, field, "4 digits")
             parts.append(f"SV2*{revenue}*{procedure}*{charge}*UN*{units}~\n")
         if line.service_date != last_date:  # the lines of a claim mostly share it
             last_date = line.service_date
