@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import types
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benlysta_coding import drug, encounter, examples, parties, policy
-from benlysta_coding._structure import Reader, collecting
+from benlysta_coding._structure import _REFUSALS, Reader, collecting, plan_of
+from benlysta_coding.claim import Claim
 from benlysta_coding.cli import main
 from benlysta_coding.errors import InvalidInput
 from benlysta_coding.products import Route
-from tests.helpers import hospital, office
+from tests.helpers import claim_of, hospital, office
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "src" / "benlysta_coding" / "data" / "encounter.schema.json"
@@ -136,6 +138,55 @@ def documents(draw: st.DrawFn) -> str:
 @given(documents())
 def test_the_schema_and_the_loader_agree(text: str) -> None:
     assert schema_accepts(text) == loader_accepts(text)
+
+
+def _proxied(value: Any) -> Any:
+    """``value`` with every object a read-only mapping: the reader then reads field by field in
+    order (the path that reports problems), never through a class's quick reading."""
+    if isinstance(value, dict):
+        return types.MappingProxyType({key: _proxied(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return [_proxied(item) for item in value]
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents())
+def test_the_quick_reading_and_the_reading_in_order_agree(text: str) -> None:
+    """Each class's generated quick reading gives what the field-by-field reading gives: the same
+    encounter, or (when it gives up) the same problems, which that reading reports."""
+    data = encounter.decode(text)
+    assert isinstance(data, dict)
+    quick, in_order = Reader(), Reader()
+    read = quick.read(encounter.Encounter, data, "$")
+    assert read == in_order.read(encounter.Encounter, _proxied(data), "$")
+    assert quick.problems == in_order.problems
+    assert (read is None) == bool(quick.problems)
+    plan = plan_of(encounter.Encounter)
+    if read is None:  # the quick reading gives up on every document with a problem
+        with pytest.raises(_REFUSALS):
+            plan.quick(data, plan.converters)
+    else:  # and reads every good one itself (giving up would only cost time, unseen)
+        assert read == plan.quick(data, plan.converters)
+
+
+def test_the_quick_reading_of_a_claim_takes_nulls_and_empty_values_as_its_fields_do() -> None:
+    """Claims written as JSON hold ``null`` where a field may be empty and ``""`` for empty text:
+    the quick reading reads them itself, as the reading in order does."""
+    made = claim_of(office())
+    data = json.loads(json.dumps(made.to_dict()))
+    assert (data["other_payer"], data["payer_claim_number"]) == (None, None)
+    assert data["lines"][0]["ndc_note"] == ""
+    data["payer_claim_number"] = ""  # empty: the field's default (None)
+    data["frequency"] = None  # null for a field that is not nullable: its default
+    plan = plan_of(Claim)
+    converters = plan.converters_for({"drug": lambda name: drug.DRUGS[name]})
+    assert made == plan.quick(data, converters)
+    data["dose_mg"] = None  # null is a value of this required field
+    assert plan.quick(data, converters).dose_mg is None
+    del data["dose_mg"]
+    with pytest.raises(_REFUSALS):
+        plan.quick(data, converters)
 
 
 def test_hand_made_documents_are_judged_alike() -> None:

@@ -7,8 +7,12 @@ field's rule is written:
 
 * built in Python, the class runs its converters as attrs does; when one fails, :func:`collecting`
   reruns the reading below over the same arguments so that the error lists *every* problem;
-* read from JSON, :func:`structure` calls each converter once, collects every problem with its JSON
-  path, then builds the instance without running the converters a second time.
+* read from JSON, :meth:`Reader.read` first tries the class's quick reading: a function written
+  for the class's fields when the class is declared (as attrs writes an ``__init__``), which calls
+  each converter once and sets the fields on a new instance, with no paths and no problem records.
+  At the first sign of a problem it gives up, and the reader reads the fields again in order,
+  collecting every problem with its JSON path. A good document is read once; only a bad one is
+  read twice.
 
 A class declared with ``collecting(path, shared=True)`` (a provider, a payer, the submitter: the same
 in every record of a batch) is read once per distinct content: a mapping of plain text values is
@@ -63,7 +67,12 @@ def _message(error: Exception, value: object) -> str:
     return str(error)
 
 
+class _Refused(Exception):
+    """A value the quick reading gave up on (never cached: it is read again to report why)."""
+
+
 _REFUSALS: Final = (
+    _Refused,
     TypeError,
     ValidationError,
     ValueError,
@@ -152,27 +161,31 @@ class Reader:
         value: object,
         path: str,
         overrides: Mapping[str, Converter] | None = None,
+        converters: tuple[Converter, ...] | None = None,
     ) -> T | None:
-        """Read a mapping (or pass an instance of ``kind`` through) into ``kind``."""
+        """Read a mapping (or pass an instance of ``kind`` through) into ``kind``. ``overrides``
+        replaces the converters of some fields; ``converters``, when given, are the plan's with
+        those overrides already in place (:meth:`Plan.converters_for`, made once for many
+        reads)."""
         if isinstance(value, kind):
             return value
         plan = plan_of(kind)
-        if plan.shared and overrides is None and value.__class__ is dict:
-            key = _key(value)
-            if key is not None:
-                try:
-                    return _read_shared(kind, key)  # type: ignore[no-any-return,arg-type]
-                except _Refused:
-                    pass  # read below, to report its problems with their paths
+        if value.__class__ is dict:  # the common case: read without paths, problems or copies
+            try:
+                if converters is None and overrides is None:
+                    return _read_nested(kind, value)  # type: ignore[no-any-return]
+                converters = converters or plan.converters_for(overrides or {})
+                return plan.quick(value, converters)  # type: ignore[no-any-return]
+            except _REFUSALS:
+                pass
+        # something is wrong (or the mapping is not a dict): read every field in order, recording
+        # each problem with its path
         before = len(self.problems)
         data = self.mapping(value, path, plan.keys)
         if data is not value:
             return None
-        values = self._fields(plan, data, path, overrides, before)
-        if values is None:  # read again in field order, so that problems come in a stable order
-            del self.problems[before:]
-            self.mapping(value, path, plan.keys)
-            self._fields_in_order(plan, data, path, overrides)
+        values = self._fields_in_order(plan, data, path, overrides)
+        if len(self.problems) > before:
             return None
         if plan.cross_check is not None:
             for name, code, message in plan.cross_check(values):
@@ -181,75 +194,35 @@ class Reader:
                 return None
         return build(kind, values, plan)
 
-    def _fields(
-        self,
-        plan: Plan,
-        data: Mapping[str, Any],
-        path: str,
-        overrides: Mapping[str, Converter] | None,
-        before: int,
-    ) -> dict[str, Any] | None:
-        """The fields present in ``data``, converted; ``None`` at the first sign of a problem (the
-        caller then reads every field in order to report each problem, :meth:`_fields_in_order`)."""
-        values: dict[str, Any] = {}
-        specs = plan.by_name
-        plain = plan.plain if not overrides else {**plan.plain, **overrides}
-        optional_names = plan.optional
-        nullable = plan.nullable
-        for name, item in data.items():
-            if item is None and name in nullable:
-                values[name] = None
-                continue
-            convert = plain.get(name)
-            if convert is not None:  # most fields: a value and its converter
-                if item is None or (item == "" and name in optional_names):
-                    continue
-                try:
-                    values[name] = convert(item)
-                except _REFUSALS:  # reported, with its path, by the reading in order
-                    return None
-                continue
-            spec = specs.get(name)
-            if spec is None:  # an unknown key: reported by mapping()
-                return None
-            optional, nested, items, convert = spec
-            if item is None or (optional and item == ""):
-                continue
-            if nested is not None:
-                converted = self.read(nested, item, f"{path}.{name}")
-            elif items is not None:
-                converted = self.read_list(items, item, f"{path}.{name}", convert)
-            else:  # a field without a converter (those with one are in ``plain``)
-                converted = item
-            if converted is None or len(self.problems) > before:
-                return None
-            values[name] = converted
-        if not plan.required <= values.keys():
-            return None
-        return values
-
     def _fields_in_order(
         self,
         plan: Plan,
         data: Mapping[str, Any],
         path: str,
         overrides: Mapping[str, Converter] | None,
-    ) -> None:
-        """Every field in declaration order, recording each problem (the reporting path)."""
+    ) -> dict[str, Any]:
+        """Every field in declaration order, recording each problem: the values of the fields
+        given (converted; ``None`` where a problem was recorded)."""
+        values: dict[str, Any] = {}
         for name, optional, nested, items, convert in plan.fields:
             item = data.get(name)
             if item is None or (optional and item == ""):
-                if not optional and not (name in plan.nullable and name in data):
+                if item is None and name in plan.nullable and name in data:
+                    values[name] = None  # null, a value of this field
+                elif not optional:
                     self.fail(f"{path}.{name}", "missing", "required")
                 continue
             if overrides and name in overrides:
-                self.convert(overrides[name], item, path, name)
+                values[name] = self.convert(overrides[name], item, path, name)
             elif nested is not None:
-                self.read(nested, item, f"{path}.{name}")
+                values[name] = self.read(nested, item, f"{path}.{name}")
             elif items is not None:
-                self.read_list(items, item, f"{path}.{name}", convert)
+                values[name] = self.read_list(items, item, f"{path}.{name}", convert)
             elif convert:
-                self.convert(convert, item, path, name)
+                values[name] = self.convert(convert, item, path, name)
+            else:  # a field without a converter
+                values[name] = item
+        return values
 
     def read_list(
         self, kind: type, value: object, path: str, check: object
@@ -264,10 +237,6 @@ class Reader:
         if callable(check):  # the list's own rule (length, duplicates) on the read items
             return self.convert(check, read, path)  # type: ignore[no-any-return]
         return read
-
-
-class _Refused(Exception):
-    """A shared value that could not be read (never cached: it is read again to report why)."""
 
 
 SHARED_CACHE: Final = 1024
@@ -305,37 +274,41 @@ def _unkey(key: _Key) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=SHARED_CACHE)
 def _read_shared(kind: type, key: _Key) -> Any:
-    reader = Reader()
     plan = plan_of(kind)
-    values = reader._fields(plan, _unkey(key), "$", None, 0)  # None for an unknown key too
-    if values is None or reader.problems:
-        raise _Refused
-    if plan.cross_check is not None and list(plan.cross_check(values)):
-        raise _Refused
-    return build(kind, values, plan)
+    return plan.quick(_unkey(key), plan.converters)
+
+
+Quick = Callable[[dict[str, Any], tuple[Converter, ...]], Any]
+"""The quick reading of a class: (a dict, each field's converter) -> an instance, or
+:class:`_Refused` at the first sign of a problem."""
 
 
 @attrs.frozen
 class Plan:
-    """How to read one value class: its fields (name, optional, nested class, item class,
-    converter), their defaults, the accepted keys and its cross-field check; made once per class."""
+    """How to read one value class, made once per class: its fields in declaration order (name,
+    optional, nested class, item class, converter) for the reading that reports problems, the
+    quick reading with the converter of each field, the accepted keys and its cross-field check."""
 
     fields: tuple[tuple[str, bool, Any, Any, Any], ...]
-    defaults: tuple[tuple[str, Any], ...]
     keys: frozenset[str]
     cross_check: Any
-    by_name: Mapping[str, tuple[bool, Any, Any, Any]]
-    required: frozenset[str]
+    converters: tuple[Converter, ...]
+    """Each field's converter for the quick reading: that of a nested value or a list of them
+    reads it quickly too."""
+    quick: Quick
+    setters: tuple[tuple[str, Any, Callable[[Any, Any], None]], ...]
+    """(name, default, what sets the field on an instance) for each field: :func:`build`."""
     shared: bool = False
     """Read once per distinct content (see the module's notes)."""
-    setters: tuple[tuple[Callable[[Any, Any], None], str, Any], ...] = ()
-    """(set the field on an instance, name, default) for each field: :func:`build`."""
-    plain: Mapping[str, Converter] = types.MappingProxyType({})
-    """The converters of the fields that hold a value (not a nested value or a list)."""
-    optional: frozenset[str] = frozenset()
-    """The fields with a default."""
     nullable: frozenset[str] = frozenset()
-    """The fields without a default for which ``null`` is a value (read by :func:`typed`)."""
+    """The fields for which ``null`` is a value (read by :func:`typed`)."""
+
+    def converters_for(self, overrides: Mapping[str, Converter]) -> tuple[Converter, ...]:
+        """The converters with those of ``overrides`` in place of the fields' own."""
+        return tuple(
+            overrides.get(name, convert)
+            for (name, *_), convert in zip(self.fields, self.converters, strict=True)
+        )
 
 
 def plan_of(kind: type) -> Plan:
@@ -345,43 +318,146 @@ def plan_of(kind: type) -> Plan:
 
 
 def _make_plan(kind: type, shared: bool = False) -> Plan:
-    fields = attrs.fields(kind)
-    return Plan(
-        fields=tuple(
+    """The plan of a class whose converters are its attrs converters (nested classes and lists of
+    them named by the ``kind`` and ``items`` metadata)."""
+    return _plan(
+        kind,
+        [
             (
-                f.name,
-                f.default is not attrs.NOTHING,
+                f,
                 f.metadata.get("kind"),
                 f.metadata.get("items"),
                 f.converter,
-            )
-            for f in fields
-        ),
-        defaults=tuple((f.name, f.default) for f in fields),
-        keys=frozenset(f.name for f in fields),
-        cross_check=getattr(kind, "cross_check", None),
-        by_name={
-            f.name: (
-                f.default is not attrs.NOTHING,
-                f.metadata.get("kind"),
-                f.metadata.get("items"),
                 # the reader skips empty values itself, so it calls an optional() converter's inner one
                 getattr(f.converter, "inner", f.converter),
+                False,
             )
-            for f in fields
-        },
-        required=frozenset(f.name for f in fields if f.default is attrs.NOTHING),
-        shared=shared,
-        setters=tuple((_setter(kind, f.name), f.name, f.default) for f in fields),
-        plain={
-            f.name: getattr(f.converter, "inner", f.converter)
-            for f in fields
-            if f.converter is not None
-            and f.metadata.get("kind") is None
-            and f.metadata.get("items") is None
-        },
-        optional=frozenset(f.name for f in fields if f.default is not attrs.NOTHING),
+            for f in attrs.fields(kind)
+        ],
+        shared,
+        getattr(kind, "cross_check", None),
     )
+
+
+def _plan(
+    kind: type,
+    specs: list[tuple[attrs.Attribute[Any], Any, Any, Any, Any, bool]],
+    shared: bool,
+    cross_check: Any,
+) -> Plan:
+    """A plan from each field's (attribute, nested class, item class, converter, the converter
+    of a given value, whether ``null`` is a value)."""
+    converters: list[Converter] = []
+    for _, nested, items, _, convert, _ in specs:
+        if nested is not None:
+            convert = functools.partial(_read_nested, nested)
+        elif items is not None:
+            convert = functools.partial(_read_list, items, convert)
+        elif convert is None:
+            convert = _as_is
+        converters.append(convert)
+    setters = tuple((f.name, f.default, _setter(kind, f.name)) for f, *_ in specs)
+    return Plan(
+        fields=tuple(
+            (f.name, f.default is not attrs.NOTHING, nested, items, convert)
+            for f, nested, items, convert, _, _ in specs
+        ),
+        keys=frozenset(f.name for f, *_ in specs),
+        cross_check=cross_check,
+        converters=tuple(converters),
+        quick=_quick_reading(
+            kind, [(f, nullable) for f, *_, nullable in specs], setters, cross_check
+        ),
+        setters=setters,
+        shared=shared,
+        nullable=frozenset(f.name for f, *_, nullable in specs if nullable),
+    )
+
+
+def _as_is(value: object) -> object:
+    """The converter of a field without one."""
+    return value
+
+
+def _quick_reading(
+    kind: type,
+    fields: list[tuple[attrs.Attribute[Any], bool]],
+    setters: tuple[tuple[str, Any, Callable[[Any, Any], None]], ...],
+    cross_check: Any,
+) -> Quick:
+    """The quick reading of ``kind``: a function written for its fields (as attrs writes an
+    ``__init__``), made once per class. For each field in turn it takes the value from the dict;
+    a missing or ``null`` value (or ``""`` for a field with a default) is the default, ``null``
+    itself where ``null`` is a value, and any other value goes through the field's converter.
+    Then it sets every field on a new instance and runs the cross-field check. There are no
+    paths, no problem records and no loop over a table of fields: at the first sign of a problem
+    (a converter refuses, a key is unknown, a required field is missing, the cross-field check
+    finds something) it raises :class:`_Refused`, and :meth:`Reader.read` reads again in field
+    order to report each problem with its path.
+
+    The code is made from the field names only (each written with ``repr``); the defaults, the
+    setters and the converters are values it is given, never text."""
+    code = ["def read(data, c):", "    if not data.keys() <= keys:", "        raise Refused"]
+    code.append("    get = data.get")
+    for index, (field, nullable) in enumerate(fields):
+        key, value = repr(field.name), f"v{index}"
+        optional = field.default is not attrs.NOTHING
+        missing = f"d{index}" if optional else "refused()"
+        code += [f"    item = get({key})", "    if item is None:"]
+        if nullable:
+            code.append(f"        {value} = None if {key} in data else {missing}")
+        else:
+            code.append(f"        {value} = {missing}")
+        if optional:
+            code += ["    elif item == '':", f"        {value} = d{index}"]
+        code += ["    else:", f"        {value} = c[{index}](item)"]
+    code.append("    instance = new(kind)")
+    code += [f"    s{index}(instance, v{index})" for index in range(len(fields))]
+    if cross_check is not None:
+        values = ", ".join(f"{field.name!r}: v{index}" for index, (field, _) in enumerate(fields))
+        code += [f"    if check({{{values}}}):", "        raise Refused"]
+    code.append("    return instance")
+    namespace: dict[str, Any] = {
+        "keys": frozenset(field.name for field, _ in fields),
+        "Refused": _Refused,
+        "refused": _refused,
+        "new": object.__new__,
+        "kind": kind,
+        "check": cross_check,
+    }
+    for index, (_, default, setter) in enumerate(setters):
+        namespace[f"d{index}"], namespace[f"s{index}"] = default, setter
+    exec(compile("\n".join(code), f"<quick reading of {kind.__qualname__}>", "exec"), namespace)
+    read: Quick = namespace["read"]
+    return read
+
+
+def _refused() -> Any:
+    """What a missing required field reads as: a refusal."""
+    raise _Refused
+
+
+def _read_nested(kind: type, value: object) -> Any:
+    """The quick reading of a nested value (or the instance given), shared values through
+    their cache."""
+    if isinstance(value, kind):
+        return value
+    if value.__class__ is not dict:
+        raise _Refused
+    plan = plan_of(kind)
+    if plan.shared:
+        key = _key(value)
+        if key is not None:
+            return _read_shared(kind, key)
+    return plan.quick(value, plan.converters)
+
+
+def _read_list(kind: type, check: Converter | None, value: object) -> tuple[Any, ...]:
+    """The quick reading of a list of objects, then the list's own rule."""
+    if value.__class__ is not list and value.__class__ is not tuple:
+        raise _Refused
+    read = tuple(_read_nested(kind, item) for item in value)
+    return check(read) if callable(check) else read
 
 
 def _setter(kind: type, name: str) -> Callable[[Any, Any], None]:
@@ -403,7 +479,7 @@ def build(kind: type[T], values: Mapping[str, Any], plan: Plan | None = None) ->
     """Make an instance from converted values without running the converters again."""
     instance = object.__new__(kind)
     get = values.get
-    for setter, name, default in (plan or plan_of(kind)).setters:
+    for name, default, setter in (plan or plan_of(kind)).setters:
         setter(instance, get(name, default))
     return instance
 
@@ -597,34 +673,13 @@ def typed(*kinds: type) -> None:
     for kind in kinds:
         hints = typing.get_type_hints(kind)
         fields = attrs.fields(kind)
-        specs: list[tuple[attrs.Attribute[Any], Any, Any, Any, bool]] = []
+        specs: list[tuple[attrs.Attribute[Any], Any, Any, Any, Any, bool]] = []
         for f in fields:
             nested, item_kind, convert, nullable = _from_hint(hints[f.name], f.name)
             if "read" in f.metadata or "write" in f.metadata:  # read as the metadata says
                 nested, item_kind, convert = None, None, f.metadata.get("read")
-            specs.append((f, nested, item_kind, convert, nullable))
-        kind.__structure_plan__ = Plan(  # type: ignore[attr-defined]
-            fields=tuple(
-                (f.name, f.default is not attrs.NOTHING, nested, item_kind, convert)
-                for f, nested, item_kind, convert, _ in specs
-            ),
-            defaults=tuple((f.name, f.default) for f in fields),
-            keys=frozenset(f.name for f in fields),
-            cross_check=None,
-            by_name={
-                f.name: (f.default is not attrs.NOTHING, nested, item_kind, convert)
-                for f, nested, item_kind, convert, _ in specs
-            },
-            required=frozenset(f.name for f in fields if f.default is attrs.NOTHING),
-            setters=tuple((_setter(kind, f.name), f.name, f.default) for f in fields),
-            plain={
-                f.name: convert
-                for f, nested, item_kind, convert, _ in specs
-                if convert is not None and nested is None and item_kind is None
-            },
-            optional=frozenset(f.name for f in fields if f.default is not attrs.NOTHING),
-            nullable=frozenset(f.name for f, *_, nullable in specs if nullable),
-        )
+            specs.append((f, nested, item_kind, convert, convert, nullable))
+        kind.__structure_plan__ = _plan(kind, specs, False, None)  # type: ignore[attr-defined]
         kind.__json_writers__ = tuple(  # type: ignore[attr-defined]
             (f.name, f.metadata.get("write")) for f in fields
         )

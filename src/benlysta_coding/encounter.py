@@ -87,6 +87,7 @@ from benlysta_coding._structure import (
     json_schema,
     meta,
     nested,
+    plan_of,
 )
 from benlysta_coding._util import OUT_OF_RANGE, article, json_float, json_int, to_date
 from benlysta_coding.drug import BELIMUMAB, Drug
@@ -659,10 +660,12 @@ def loader(
         overrides = {"payer": _payer(policies)}
     if drugs is not _drugs.DRUGS:
         overrides = {**(overrides or {}), "drug": _drug(drugs), "indication": _indication(drugs)}
+    plan = plan_of(Encounter)
+    converters = plan.converters if overrides is None else plan.converters_for(overrides)
 
     def load(data: object) -> Encounter:
         reader = Reader()
-        encounter = reader.read(Encounter, data, "$", overrides=overrides)
+        encounter = reader.read(Encounter, data, "$", overrides, converters)
         if encounter is None:
             raise InvalidInput(reader.problems)
         return encounter
