@@ -191,38 +191,22 @@ def to_date(value: object, field: str) -> _dt.date:
     A ``datetime`` is refused: a date of service is a calendar date, and nothing may shift it through
     a time zone.
     """
-    if type(value) is str and len(value) == 10:  # the common case: a well-formed date
-        found = _iso_date(value)
-        if found is not None:
-            return found
     import datetime as _dt  # loaded on first use, so that importing ndc stays light
 
-    if isinstance(value, _dt.datetime):
-        raise TypeError(f"{field}: expected a date, not a datetime (pass its .date() on purpose)")
-    if isinstance(value, _dt.date):
-        return value
     if isinstance(value, str):
-        if not _ISO_DATE.fullmatch(value):
+        if not _ISO_DATE.fullmatch(value):  # date.fromisoformat alone reads 20250303 too
             raise InvalidFormat(f"{field}: expected an ISO 8601 date written YYYY-MM-DD")
         try:
-            return _dt.date.fromisoformat(value)  # the pattern above keeps it strict
+            return _dt.date.fromisoformat(value)
         except ValueError as error:
             raise InvalidFormat(
                 f"{field}: not a real calendar date (expected YYYY-MM-DD)"
             ) from error
+    if isinstance(value, _dt.datetime):
+        raise TypeError(f"{field}: expected a date, not a datetime (pass its .date() on purpose)")
+    if isinstance(value, _dt.date):
+        return value
     raise TypeError(f"{field}: expected a date or 'YYYY-MM-DD' text, not {type(value).__name__}")
-
-
-def _iso_date(text: str) -> _dt.date | None:
-    """The date a ``YYYY-MM-DD`` text names, or ``None`` (then :func:`to_date` says why)."""
-    import datetime as _dt
-
-    if not _ISO_DATE.fullmatch(text):
-        return None
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def places(value: Decimal) -> int:

@@ -632,7 +632,7 @@ def from_dict(
     ... ).patient.weight_kg
     Decimal('68.3')
     """
-    return loader(policies, drugs)(_numbers_as_written(data, 0))
+    return _loader(policies, drugs)(_numbers_as_written(data, 0))
 
 
 def loader(
@@ -671,6 +671,18 @@ def loader(
         return encounter
 
     return load
+
+
+_LOAD: Final = loader()
+"""The reader of the built-in policies and drugs (made at import: most calls read with them)."""
+
+
+def _loader(
+    policies: Mapping[str, PayerPolicy], drugs: Mapping[str, Drug]
+) -> Callable[[object], Encounter]:
+    if policies is policy.POLICIES and drugs is _drugs.DRUGS:
+        return _LOAD
+    return loader(policies, drugs)
 
 
 def _numbers_as_written(value: object, depth: int) -> object:
@@ -712,7 +724,7 @@ def from_json(
     $.diagnoses: required [missing]
     $.patient: required [missing]
     """
-    return loader(policies, drugs)(decode(text))
+    return _loader(policies, drugs)(decode(text))
 
 
 def decode(text: str | bytes) -> object:
