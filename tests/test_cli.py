@@ -467,3 +467,24 @@ def test_links_follow_each_finding_to_its_anchor_in_the_docs(tmp_path: Path) -> 
     assert "see " not in out  # without the option, no links
     page = (Path(__file__).resolve().parent.parent / "docs" / "findings.rst").read_text()
     assert all(f"   * - _`{code}`\n" in page for code in RULES)  # every code has its anchor
+
+
+def test_a_parallel_batch_fixes_the_heap_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--jobs`` sets glibc's mmap threshold (M_MMAP_THRESHOLD, -3) to 64 KiB, so the pickled
+    chunks do not grow the main process's heap (``benchmarks/bench_scale.py`` shows the memory)."""
+    import ctypes
+
+    calls: list[tuple[int, int]] = []
+
+    class Libc:
+        def mallopt(self, parameter: int, value: int) -> int:
+            calls.append((parameter, value))
+            return 1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Libc())
+    monkeypatch.setattr(sys, "platform", "linux")
+    cli._steady_heap()
+    assert [(-3, 65536)] == calls
+    monkeypatch.setattr(sys, "platform", "darwin")
+    cli._steady_heap()
+    assert [(-3, 65536)] == calls

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import inspect
 from collections.abc import Iterator
 from typing import Any
@@ -100,6 +101,42 @@ def test_a_failing_encounter_raises_after_the_claims_before_it() -> None:
     assert "S0" == next(made).claim_id
     with pytest.raises(TypeError, match="encounter"):
         next(made)
+
+
+def test_build_each_builds_every_encounter_once_and_leaves_no_reference_cycle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record that fails gives its error and the others their claims, each built once (a failure
+    used to restart the rest of the stage), and nothing of the stage is left in a reference cycle
+    for the garbage collector (an error kept with its traceback held the whole stage)."""
+    read = _read(4)
+    too_early = encounter.from_dict(office(claim_id="OLD", service_date="2010-06-01"))
+    given = [read[0], too_early, read[1], too_early, read[2], read[3]]
+    started: list[str] = []
+    original = build.steps
+
+    def counted(item: encounter.Encounter, settings: build.Options) -> Iterator[Any]:
+        started.append(item.claim_id)
+        return original(item, settings)
+
+    monkeypatch.setattr(build, "steps", counted)
+    options: dict[str, Any] = {"prices": None, "today": TODAY, "reference": None}
+    stages.build_each(given, **options)  # once, for anything made on first use
+    started.clear()
+    gc.collect()
+    gc.disable()
+    try:
+        made = stages.build_each(given, **options)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert ["S0", "OLD", "S1", "OLD", "S2", "S3"] == started
+    assert [type(m).__name__ for m in made] == ["Claim", "NotSupported"] * 2 + ["Claim"] * 2
+    assert [build_claim(e, today=TODAY) for e in read] == [
+        m for m in made if isinstance(m, claim.Claim)
+    ]
+    assert 0 == unreachable
+    assert all(m.__traceback__ is None for m in made if isinstance(m, NotSupported))
 
 
 def test_a_source_that_fails_hands_out_the_claims_it_gave_first() -> None:

@@ -573,6 +573,7 @@ def _results(
     import concurrent.futures.process
     import multiprocessing
 
+    _steady_heap()
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     pool = concurrent.futures.ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_quiet_worker
@@ -604,6 +605,31 @@ def _results(
             yield from done
     finally:  # stopped or not, no worker outlives the batch
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+M_MMAP_THRESHOLD: Final = -3
+"""glibc's ``mallopt`` parameter for the size from which a block gets its own mapping."""
+
+
+def _steady_heap() -> None:
+    """Fix glibc's mmap threshold at 64 KiB in this process (Linux only).
+
+    Each chunk of ``--jobs`` crosses a pipe as one pickled block of about 100 KiB, each way.
+    glibc raises its threshold to the size of each mapped block freed, so the next such blocks come
+    from the heap, where they interleave with small long-lived blocks and the heap keeps growing:
+    the main process went from 30 MB at 10,000 records to 42 MB at 300,000 (53 MB at 1,000,000).
+    With the threshold fixed below the blocks' size, each is mapped and unmapped whole, and the
+    process stays at 30 MB. It is what ``MALLOC_MMAP_THRESHOLD_=65536`` does; a block of 64 KiB or
+    more costs a mapping, a few per chunk of 256 records."""
+    if sys.platform != "linux":
+        return
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # pragma: no cover - a libc without mallopt
+        return
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024)
 
 
 def _quiet_worker() -> None:

@@ -73,35 +73,47 @@ def build_claims(
 
 def _stream(encounters: Iterable[Encounter], settings: build.Options) -> Iterator[Claim]:
     for chunk in chunks(encounters, STAGE):
-        made, failure = _build(chunk, settings)
-        yield from made
-        if failure is not None:
-            raise failure
+        for made in _build(chunk, settings, stop=True):
+            if isinstance(made, Exception):
+                raise made
+            yield made
+
+
+_Made = Claim | TypeError | ValidationError
 
 
 @exact
-def _build(
-    encounters: list[Encounter], settings: build.Options
-) -> tuple[list[Claim], Exception | None]:
-    """The claims of ``encounters``, in order, and the error of the first one that cannot be built
-    (its claim and those after it are left out).
+def _build(encounters: list[Encounter], settings: build.Options, stop: bool) -> list[_Made]:
+    """For each of ``encounters``, in order, its claim or the error that refused it (a
+    ``TypeError`` or a :class:`~benlysta_coding.errors.ValidationError`). With ``stop``, the
+    encounters after the first that fails are left out, and its error keeps its traceback for
+    :func:`build_claims` to raise. Without, each error is a reason given back (for ``batch``), so it
+    is kept without its traceback: the traceback holds the frames the error passed through, whose
+    locals hold the list that holds the error, and that reference cycle would keep every claim of
+    the chunk alive until the garbage collector found it.
 
-    Each step of :func:`_steps` runs for every encounter before the next step starts, so the
-    processor stays on one kind of work at a time; each claim is still made from its own encounter
-    alone, so a claim is the same whichever encounters are built with it."""
+    Each step of :func:`~benlysta_coding.build.steps` runs for every encounter before the next
+    step starts, so the processor stays on one kind of work at a time; each claim is still made from
+    its own encounter alone, so a claim is the same whichever encounters are built with it, and an
+    encounter that fails leaves the others' work as it is."""
     runs = [build.steps(item, settings) for item in encounters]
-    failure: Exception | None = None
-    made: list[Claim | None] = []
+    made: list[_Made | None] = [None] * len(runs)
+    going = list(range(len(runs)))
     for _ in range(build.PAUSES + 1):
-        made = []
-        for index, run in enumerate(runs):
+        still = []
+        for index in going:
             try:
-                made.append(next(run))
+                made[index] = next(runs[index])
             except (TypeError, ValidationError) as error:
-                del runs[index:]
-                failure = error
+                if not stop:
+                    made[index] = error.with_traceback(None)
+                    continue
+                made[index] = error
+                del made[index + 1 :]
                 break
-    return [claim for claim in made if claim is not None], failure
+            still.append(index)
+        going = [index for index in still if index < len(made)]
+    return [item for item in made if item is not None]
 
 
 def build_each(
@@ -140,14 +152,8 @@ def build_each(
     except ValidationError as error:
         return [error] * len(encounters)
     found: list[Claim | ValidationError] = []
-    rest = encounters
-    while rest:
-        made, failure = _build(rest, settings)
-        found.extend(made)
-        if failure is None:
-            break
-        if not isinstance(failure, ValidationError):
-            raise failure
-        found.append(failure)
-        rest = rest[len(made) + 1 :]
+    for made in _build(encounters, settings, stop=False):
+        if isinstance(made, TypeError):
+            raise made
+        found.append(made)
     return found
