@@ -9,7 +9,7 @@ one :func:`~benlysta_coding.build.build_claim` gives for its encounter alone.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
@@ -98,21 +98,22 @@ def _build(encounters: list[Encounter], settings: build.Options, stop: bool) -> 
     encounter that fails leaves the others' work as it is."""
     runs = [build.steps(item, settings) for item in encounters]
     made: list[_Made | None] = [None] * len(runs)
-    going = list(range(len(runs)))
+    going: Sequence[int] = range(len(runs))
     for _ in range(build.PAUSES + 1):
-        still = []
+        failed = False
         for index in going:
             try:
                 made[index] = next(runs[index])
             except (TypeError, ValidationError) as error:
+                failed = True
                 if not stop:
                     made[index] = error.with_traceback(None)
                     continue
                 made[index] = error
                 del made[index + 1 :]
                 break
-            still.append(index)
-        going = [index for index in still if index < len(made)]
+        if failed:  # the next steps are for the encounters still going
+            going = [i for i in going if i < len(made) and not isinstance(made[i], Exception)]
     return [item for item in made if item is not None]
 
 
