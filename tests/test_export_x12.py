@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import decimal
 import io
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benlysta_coding import encounter, policy
+from benlysta_coding import encounter, examples, policy
 from benlysta_coding.claim import Claim
 from benlysta_coding.errors import ClaimHasErrors, InvalidFormat, InvalidInput, ValidationError
 from benlysta_coding.export import parties, x12
@@ -456,6 +457,33 @@ def test_rendered_claims_are_renumbered_in_the_transaction() -> None:
     assert "HL*3**20*1~" in outputs[0]
     assert "HL*4*3*22*0~" in outputs[0]
     assert [] == pyx12_errors(outputs[0])
+
+
+def test_a_dependant_claim_is_renumbered_at_its_three_levels_and_stray_text_refused() -> None:
+    """A claim of a dependant has a third HL (the patient, under the subscriber): after a first
+    claim, the three are renumbered together, each with its parent; a text that does not start and
+    go on as a rendered claim does is refused rather than renumbered at a guess."""
+    data = copy.deepcopy(examples.DEPENDANT_OFFICE_IV)
+    claim = claim_of(data, prices=OFFICE_PRICES)
+    who = parties.from_encounter(encounter.from_dict(data))
+    rendered = x12.render_claim(claim, who)
+    assert rendered.levels == 3
+    out = io.StringIO()
+    writer = x12.Interchange(out, x12.Envelope(control_number=5, created=WHEN))
+    writer.add_rendered(rendered)
+    writer.add_rendered(rendered)
+    writer.finish()
+    heads = [segment for segment in out.getvalue().split("~\n") if segment.startswith("HL*")]
+    assert heads == [
+        "HL*1**20*1", "HL*2*1*22*1", "HL*3*2*23*0", "HL*4**20*1", "HL*5*4*22*1", "HL*6*5*23*0",
+    ]  # fmt: skip
+    assert [] == pyx12_errors(out.getvalue())
+    broken = attrs.evolve(rendered, text=rendered.text.replace("HL*3*2*23*", "HL*9*2*23*"))
+    for stray in (broken, attrs.evolve(rendered, text="PRV*BI~\n" + rendered.text)):
+        writer = x12.Interchange(io.StringIO(), x12.Envelope(control_number=5, created=WHEN))
+        writer.add_rendered(rendered)
+        with pytest.raises(InvalidFormat, match=r"rendered\.text"):
+            writer.add_rendered(stray)
 
 
 def test_a_huge_amount_is_refused_and_an_exact_one_written_plainly() -> None:

@@ -919,31 +919,28 @@ class Renderer:
         return Rendered(claim.kind, parties.submitter, parties.receiver, text, levels)
 
 
-def _shifted(text: str, offset: int) -> str:
-    """A rendered claim's ``text`` with the numbers of its ``HL`` segments (each found by
-    looking: a segment that starts ``HL*``) moved by ``offset``."""
-    pieces, last = [], 0
-    at = 0 if text.startswith("HL*") else _next_hl(text, 0)
-    while at >= 0:
-        end = text.index("~\n", at) + 2
-        pieces += [text[last:at], _shift(text[at:end], offset)]
-        last = end
-        at = _next_hl(text, end - 2)
-    pieces.append(text[last:])
+_FIRST_HL: Final = "HL*1**20*1~\n"
+"""How a rendered claim starts: the billing provider's ``HL``, number 1, with children."""
+
+
+def _shifted(text: str, offset: int, levels: int) -> str:
+    """A rendered claim's ``text`` with its ``HL`` numbers moved by ``offset``. A claim is rendered
+    from ``HL*1`` (the billing provider), then ``HL*2`` under it (the subscriber) and, with 3
+    ``levels``, ``HL*3`` under that (the patient); each is found after the one before it, where
+    the segments start (after ``~``), and a text laid out otherwise is refused."""
+    if not text.startswith(_FIRST_HL) or not 2 <= levels <= 3:
+        raise InvalidFormat("rendered.text: expected a claim as render_claim renders it")
+    pieces = [f"HL*{1 + offset}**20*1~\n"]
+    at = len(_FIRST_HL)
+    for number in range(2, levels + 1):
+        marker = f"~\nHL*{number}*{number - 1}*"
+        found = text.find(marker, at - 2)
+        if found < 0:
+            raise InvalidFormat("rendered.text: expected a claim as render_claim renders it")
+        pieces += [text[at : found + 2], f"HL*{number + offset}*{number - 1 + offset}*"]
+        at = found + len(marker)
+    pieces.append(text[at:])
     return "".join(pieces)
-
-
-def _next_hl(text: str, start: int) -> int:
-    """Where the next ``HL`` segment after ``start`` begins, or -1."""
-    at = text.find("~\nHL*", start)
-    return at if at < 0 else at + 2
-
-
-def _shift(segment: str, offset: int) -> str:
-    """An ``HL`` segment with its own and its parent's numbers moved by ``offset``."""
-    _, number, parent, rest = segment.split("*", 3)
-    moved = str(int(parent) + offset) if parent else ""
-    return f"HL*{int(number) + offset}*{moved}*{rest}"
 
 
 class Interchange:
@@ -985,7 +982,7 @@ class Interchange:
         if type(text) is not str or not text.endswith("~\n"):
             raise InvalidFormat("rendered.text: expected the segments of a rendered claim")
         if offset:
-            text = _shifted(text, offset)
+            text = _shifted(text, offset, rendered.levels)
         self._write(text, text.count("~\n"), rendered.levels)
 
     def _open(self, kind: ClaimKind, parties: Parties | Rendered) -> ClaimKind:
