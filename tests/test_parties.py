@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benlysta_coding import encounter, parties
+from benlysta_coding import encounter, examples, parties
 from benlysta_coding.errors import InvalidInput, ValidationError
 from tests.helpers import office
 
@@ -50,3 +51,37 @@ def test_free_text_accepts_exactly_the_printable_texts_of_its_length(value: str)
     else:
         with pytest.raises(ValidationError, match="expected 1 to 35 printable characters"):
             name(value)
+
+
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [
+        (("submitter",), "$.submitter"),
+        (("receiver",), "$.receiver"),
+        (("billing_provider",), "$.billing_provider"),
+        (("insurance",), "$.insurance"),
+        (("patient", "first_name"), "$.patient.first_name"),
+        (("patient", "last_name"), "$.patient.last_name"),
+        (("patient", "address"), "$.patient.address"),
+        (("patient", "member_id"), "$.patient.member_id"),
+    ],
+)
+def test_each_party_an_export_needs_is_named_when_missing(
+    where: tuple[str, ...], path: str
+) -> None:
+    data = office()
+    *inside, key = where
+    holder = data[inside[0]] if inside else data
+    del holder[key]
+    read = encounter.from_dict(data)
+    with pytest.raises(InvalidInput) as raised:
+        parties.from_encounter(read)
+    assert [path] == [problem.path for problem in raised.value.problems]
+
+
+def test_a_dependant_needs_no_member_id_of_its_own_and_a_non_encounter_is_refused() -> None:
+    data = copy.deepcopy(examples.DEPENDANT_OFFICE_IV)
+    assert "member_id" not in data["patient"]  # the subscriber's is the one the payer knows
+    assert parties.from_encounter(encounter.from_dict(data)).patient.member_id == ""
+    with pytest.raises(TypeError, match="encounter"):
+        parties.from_encounter(object())

@@ -591,34 +591,49 @@ def from_encounter(encounter: Any) -> Parties:
     >>> from_encounter(encounter.from_dict(examples.OFFICE_IV)).insurance.payer_id
     '00952'
     """
-    if not all(hasattr(encounter, name) for name in ("patient", "submitter", "receiver")):
-        raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter")
+    try:
+        patient: Patient = encounter.patient
+        submitter, receiver = encounter.submitter, encounter.receiver
+        billing_provider, insurance = encounter.billing_provider, encounter.insurance
+    except AttributeError:
+        raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter") from None
+    subscriber: Subscriber | None = getattr(encounter, "subscriber", None)
+    if (
+        submitter is None
+        or receiver is None
+        or billing_provider is None
+        or insurance is None
+        or not (patient.first_name and patient.last_name and patient.address)
+        or not (subscriber or patient.member_id)
+    ):
+        raise InvalidInput(_missing(encounter, patient, subscriber))
+    return Parties(
+        submitter=submitter,
+        receiver=receiver,
+        billing_provider=billing_provider,
+        patient=patient,
+        insurance=insurance,
+        attending=encounter.attending,
+        subscriber=subscriber,
+        rendering=getattr(encounter, "rendering", None),
+        service_facility=getattr(encounter, "service_facility", None),
+    )
+
+
+def _missing(encounter: Any, patient: Patient, subscriber: Subscriber | None) -> list[Problem]:
+    """Every party, and every detail of the patient, that an export needs and the encounter lacks."""
     problems = [
         Problem(f"$.{name}", "missing", f"required for this export ({what})")
         for name, what in _REQUIRED
         if getattr(encounter, name) is None
     ]
-    patient: Patient = encounter.patient
-    subscriber: Subscriber | None = getattr(encounter, "subscriber", None)
     needed = ("first_name", "last_name", "address") + (() if subscriber else ("member_id",))
     problems.extend(
         Problem(f"$.patient.{name}", "missing", "required for this export")
         for name in needed
         if not getattr(patient, name)
     )
-    if problems:
-        raise InvalidInput(problems)
-    return Parties(
-        submitter=encounter.submitter,
-        receiver=encounter.receiver,
-        billing_provider=encounter.billing_provider,
-        patient=patient,
-        insurance=encounter.insurance,
-        attending=encounter.attending,
-        subscriber=subscriber,
-        rendering=getattr(encounter, "rendering", None),
-        service_facility=getattr(encounter, "service_facility", None),
-    )
+    return problems
 
 
 def for_secondary(encounter: Any) -> Parties:
