@@ -357,16 +357,17 @@ def _plan(
             convert = _as_is
         converters.append(convert)
     setters = tuple((f.name, f.default, _setter(kind, f.name)) for f, *_ in specs)
+    keys = frozenset(f.name for f, *_ in specs)
     return Plan(
         fields=tuple(
             (f.name, f.default is not attrs.NOTHING, nested, items, convert)
             for f, nested, items, convert, _, _ in specs
         ),
-        keys=frozenset(f.name for f, *_ in specs),
+        keys=keys,
         cross_check=cross_check,
         converters=tuple(converters),
         quick=_quick_reading(
-            kind, [(f, nullable) for f, *_, nullable in specs], setters, cross_check
+            kind, [(f, nullable) for f, *_, nullable in specs], keys, setters, cross_check
         ),
         setters=setters,
         shared=shared,
@@ -382,6 +383,7 @@ def _as_is(value: object) -> object:
 def _quick_reading(
     kind: type,
     fields: list[tuple[attrs.Attribute[Any], bool]],
+    keys: frozenset[str],
     setters: tuple[tuple[str, Any, Callable[[Any, Any], None]], ...],
     cross_check: Any,
 ) -> Quick:
@@ -418,7 +420,7 @@ def _quick_reading(
         code += [f"    if check({{{values}}}):", "        raise Refused"]
     code.append("    return instance")
     namespace: dict[str, Any] = {
-        "keys": frozenset(field.name for field, _ in fields),
+        "keys": keys,
         "Refused": _Refused,
         "refused": _refused,
         "new": object.__new__,

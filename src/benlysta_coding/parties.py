@@ -598,15 +598,9 @@ def from_encounter(encounter: Any) -> Parties:
     except AttributeError:
         raise TypeError("encounter: expected a benlysta_coding.encounter.Encounter") from None
     subscriber: Subscriber | None = getattr(encounter, "subscriber", None)
-    if (
-        submitter is None
-        or receiver is None
-        or billing_provider is None
-        or insurance is None
-        or not (patient.first_name and patient.last_name and patient.address)
-        or not (subscriber or patient.member_id)
-    ):
-        raise InvalidInput(_missing(encounter, patient, subscriber))
+    problems = _missing(encounter, patient, subscriber)
+    if problems:
+        raise InvalidInput(problems)
     return Parties(
         submitter=submitter,
         receiver=receiver,
@@ -622,18 +616,20 @@ def from_encounter(encounter: Any) -> Parties:
 
 def _missing(encounter: Any, patient: Patient, subscriber: Subscriber | None) -> list[Problem]:
     """Every party, and every detail of the patient, that an export needs and the encounter lacks."""
-    problems = [
-        Problem(f"$.{name}", "missing", f"required for this export ({what})")
-        for name, what in _REQUIRED
-        if getattr(encounter, name) is None
-    ]
-    needed = ("first_name", "last_name", "address") + (() if subscriber else ("member_id",))
-    problems.extend(
-        Problem(f"$.patient.{name}", "missing", "required for this export")
-        for name in needed
-        if not getattr(patient, name)
-    )
+    problems = []
+    for name, what in _REQUIRED:
+        if getattr(encounter, name) is None:
+            problems.append(Problem(f"$.{name}", "missing", f"required for this export ({what})"))
+    for name in _PATIENT_NEEDS if subscriber else _PATIENT_NEEDS_INSURED:
+        if not getattr(patient, name):
+            problems.append(Problem(f"$.patient.{name}", "missing", "required for this export"))
     return problems
+
+
+_PATIENT_NEEDS: Final = ("first_name", "last_name", "address")
+"""What an export needs of a patient who is a dependant (the subscriber holds the member id)."""
+_PATIENT_NEEDS_INSURED: Final = (*_PATIENT_NEEDS, "member_id")
+"""What it needs of a patient who is the insured."""
 
 
 def for_secondary(encounter: Any) -> Parties:
