@@ -10,7 +10,9 @@ least CPU time of 5 runs after a warm-up (the least is the run the machine distu
    the other;
 2. for each cache of the library (a function with ``cache_info``): encounters read from JSON text,
    built and written to an 837P, with that one cache turned off (the child calls the function
-   under it instead), beside all of them on. The ratio is what the cache buys.
+   under it instead), beside all of them on. The ratio is what the cache buys. The shared
+   parties' cache (``_structure._read_shared``) goes off with the check before it, which compares
+   a party with the last one of its class read.
 
 The encounters are the varied sample of ``bench_speed.py``.
 """
@@ -51,6 +53,13 @@ if off:
     module_name, name = off.rsplit(".", 1)
     module = importlib.import_module(module_name)
     setattr(module, name, getattr(module, name).__wrapped__)  # this child only: the cache off
+    if off == "benlysta_coding._structure._read_shared":  # and the last party read, kept before it
+        class Never(dict):
+            def get(self, key, default=None):
+                return default
+            def __setitem__(self, key, value):
+                pass
+        module._LAST_SHARED = Never()
 texts = [json.dumps(d) for d in b.sample({count})]
 def run():
     loaded = [encounter.from_json(text) for text in texts]

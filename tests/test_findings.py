@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 from benlysta_coding import (
@@ -139,3 +140,16 @@ def test_docs_list_every_finding_code() -> None:
     page = (root / "docs" / "findings.rst").read_text()
     for code in RULES:
         assert f"_`{code}`" in page  # the code with its anchor
+
+
+def test_fill_writes_the_facts_and_keeps_every_other_field() -> None:
+    # the facts go into the fix and source only; any other field (one added later included)
+    # comes through as it was
+    rule = next(r for r in findings.RULES.values() if "{brand}" in r.fix and r.answer is not None)
+    made = findings.make(rule.code, "a message", "$.lines[0]")
+    (filled,) = findings.fill([made], {"brand": "BRAND", "hcpcs": "J9999", "generic": "GEN"})
+    assert "BRAND" in filled.fix
+    assert filled.fix != made.fix
+    others = [f.name for f in attrs.fields(findings.Finding) if f.name not in ("fix", "source")]
+    assert others and all(getattr(filled, n) == getattr(made, n) for n in others)  # noqa: PT018
+    assert findings.fill([made], {}) == [made]  # a fact not given stays in braces

@@ -276,3 +276,26 @@ def test_a_class_without_slots_is_read_field_by_field_as_well() -> None:
     assert ("Ann", "") == (read.name, read.note)
     assert reader.read(_Unslotted, {"name": ""}, "$.thing") is None
     assert ["$.thing.name"] == [p.path for p in reader.problems]
+
+
+def test_a_shared_party_is_read_by_its_content_whatever_the_caller_does_with_its_dict() -> None:
+    # the party read last is kept as a copy of its content: a caller changing its own dict in
+    # place, then reading it again, gets the new content; a number where the text stood is refused
+    doc = copy.deepcopy(examples.OFFICE_IV)
+    read = encounter.loader()  # reads the caller's dicts as they are (from_dict copies them)
+    first = read(doc)
+    doc["billing_provider"]["name"] = "OTHER CLINIC"
+    doc["billing_provider"]["address"]["city"] = "PEORIA"
+    second = read(doc)
+    assert second.billing_provider is not None and first.billing_provider is not None
+    assert (second.billing_provider.name, second.billing_provider.address.city) == (
+        "OTHER CLINIC",
+        "PEORIA",
+    )
+    assert first.billing_provider.name != "OTHER CLINIC"
+    again = read(copy.deepcopy(examples.OFFICE_IV))  # and back to the first
+    assert again.billing_provider == first.billing_provider
+    npi = doc["billing_provider"]["npi"]
+    doc["billing_provider"]["npi"] = int(npi)
+    with pytest.raises(InvalidInput, match=r"\$\.billing_provider\.npi"):
+        read(doc)

@@ -128,6 +128,12 @@ def process_many(
     policies = policy.registry(options.policies) if options.policies else policy.POLICIES
     load = encounter.loader(policies, drugs)  # its converters made once for the chunk
     for index, record in enumerate(records):
+        if record.__class__ is str and record and not record.isspace():  # a line of JSON text
+            try:
+                loaded.append((index, load(encounter.decode(record))))
+            except ValidationError as error:
+                results[index] = _problem(error, options)
+            continue
         if record is None or (isinstance(record, str | bytes) and not record.strip()):
             continue
         if isinstance(record, Refused):

@@ -16,7 +16,8 @@ field's rule is written:
 
 A class declared with ``collecting(path, shared=True)`` (a provider, a payer, the submitter: the same
 in every record of a batch) is read once per distinct content: a mapping of plain text values is
-looked up in a bounded cache of the values already read, which are immutable.
+compared with the one of its class read last (a copy of its content), then looked up in a bounded
+cache of the values already read, which are immutable.
 
 Field metadata (``attrs.field(metadata=...)``) says what the JSON reference in the docs shows:
 ``help``, ``example`` and ``json`` (the JSON type); ``kind`` names a nested value class, ``items``
@@ -442,16 +443,25 @@ def _refused() -> Any:
 def _read_nested(kind: type, value: object) -> Any:
     """The quick reading of a nested value (or the instance given), shared values through
     their cache."""
-    if isinstance(value, kind):
-        return value
     if value.__class__ is not dict:
+        if isinstance(value, kind):
+            return value
         raise _Refused
     plan = plan_of(kind)
     if plan.shared:
+        last = _LAST_SHARED.get(kind)  # a batch repeats its provider record after record
+        if last is not None and value == last[0]:
+            return last[1]
         key = _key(value)
         if key is not None:
-            return _read_shared(kind, key)
+            read = _read_shared(kind, key)
+            _LAST_SHARED[kind] = (_unkey(key), read)  # a copy: the caller may change its dict
+            return read
     return plan.quick(value, plan.converters)
+
+
+_LAST_SHARED: Final[dict[type, tuple[dict[str, Any], Any]]] = {}
+"""The content and the value of the shared value of each class read last."""
 
 
 def _read_list(kind: type, check: Converter | None, value: object) -> tuple[Any, ...]:

@@ -193,6 +193,8 @@ def to_date(value: object, field: str) -> _dt.date:
     """
     import datetime as _dt  # loaded on first use, so that importing ndc stays light
 
+    if value.__class__ is _dt.date:  # the common case: a date read before
+        return value
     if isinstance(value, str):
         if not _ISO_DATE.fullmatch(value):  # date.fromisoformat alone reads 20250303 too
             raise InvalidFormat(f"{field}: expected an ISO 8601 date written YYYY-MM-DD")

@@ -100,9 +100,11 @@ def age_in_months(born: datetime.date, day: datetime.date) -> int:
     """
     end, start = to_date(day, "day"), to_date(born, "born")
     months = (end.year - start.year) * 12 + end.month - start.month
-    if months > 0 and _plus_months(start, months) > end:
+    # moved by whole months, a day lands in the month of ``end``: only a day of the month past
+    # (or before) ``end``'s can land after (or before) it
+    if months > 0 and start.day > end.day and _plus_months(start, months) > end:
         months -= 1  # the last month is not yet complete
-    elif months < 0 and _plus_months(start, months) < end:
+    elif months < 0 and start.day < end.day and _plus_months(start, months) < end:
         months += 1
     return months
 

@@ -67,14 +67,13 @@ def _greedy(text: str, width: int, first: str, rest: str) -> list[str] | None:
     if max(map(len, words)) > width - max(len(first), len(rest)):
         return None
     lines = []
-    line = first + words[0]
-    for word in words[1:]:
-        if len(line) + 1 + len(word) <= width:
-            line += " " + word
-        else:
-            lines.append(line)
-            line = rest + word
-    lines.append(line)
+    prefix, start, end = first, 0, len(text)
+    while end - start > width - len(prefix):
+        # the last space within the line's room ends it (every word fits in a line, checked above)
+        cut = text.rfind(" ", start, start + width - len(prefix) + 1)
+        lines.append(prefix + text[start:cut])
+        prefix, start = rest, cut + 1
+    lines.append(prefix + text[start:])
     return lines
 
 
