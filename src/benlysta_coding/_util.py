@@ -111,6 +111,8 @@ _WIDE: Final = Context(prec=MAX_INTEGER_DIGITS + MAX_DECIMALS + 2, traps=[])
 
 def _in_range(number: Decimal) -> bool:
     """Finite, fewer than 18 digits before the point, at most 12 significant decimals."""
+    if _PLAIN_TEXT.fullmatch(str(number)):  # in range by its written form: the common case
+        return True
     if not number.is_finite():
         return False
     return number.copy_abs() < _LIMIT and number.quantize(_STEP, context=_WIDE) == number
