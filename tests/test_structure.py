@@ -287,7 +287,8 @@ def test_a_shared_party_is_read_by_its_content_whatever_the_caller_does_with_its
     doc["billing_provider"]["name"] = "OTHER CLINIC"
     doc["billing_provider"]["address"]["city"] = "PEORIA"
     second = read(doc)
-    assert second.billing_provider is not None and first.billing_provider is not None
+    assert second.billing_provider is not None
+    assert first.billing_provider is not None
     assert (second.billing_provider.name, second.billing_provider.address.city) == (
         "OTHER CLINIC",
         "PEORIA",
