@@ -6,6 +6,7 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -231,3 +232,31 @@ def test_each_message_names_its_field_once(changes: dict[str, object]) -> None:
         field = problem.path.rpartition(".")[2].partition("[")[0]
         assert not problem.message.startswith(f"{field}:"), str(problem)
         assert f"{field}: {field}:" not in str(problem)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    st.sampled_from(["", " ", "\n", "\t", "\ufeff"]),
+    _JSON_VALUES.map(json.dumps) | st.text(max_size=12),
+    st.sampled_from(["", "\n", " ", "\r\n", "\n\n", "\x0b", "\xa0", "}", " x", "\n{}"]),
+)
+def test_the_json_reading_is_json_decode(before: str, body: str, after: str) -> None:
+    # the scanner alone reads a whole document (or one ending in its line break); whatever else
+    # goes through decode, so the data and every error are decode's
+    text = before + body + after
+
+    def outcome(read: Any) -> object:
+        try:
+            return ("data", read(text))
+        except json.JSONDecodeError as error:
+            return ("error", error.msg, error.pos)
+
+    assert outcome(encounter._json) == outcome(encounter._JSON.decode)

@@ -66,6 +66,7 @@ from __future__ import annotations
 import datetime
 import enum
 import json
+import json.scanner
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -704,6 +705,21 @@ _MAX_DEPTH: Final = 64
 
 _JSON: Final = json.JSONDecoder(parse_float=json_float, parse_int=json_int, parse_constant=str)
 """The reader of encounter JSON: exact numbers (made once; it holds no state between reads)."""
+_SCAN: Final = json.scanner.make_scanner(_JSON)  # type: ignore[arg-type]  # typeshed: context
+"""The scanner of :data:`_JSON` (the one its ``decode`` calls), for :func:`_json`."""
+
+
+def _json(text: str) -> object:
+    """``_JSON.decode(text)``: for a document from its first character to its last (or to a final
+    line break, as a JSON Lines line ends), its scanner alone, without the whitespace checks
+    around it; any other text (and every error) goes through ``decode`` itself."""
+    try:
+        data, end = _SCAN(text, 0)
+    except StopIteration:
+        return _JSON.decode(text)
+    if end == len(text) or (end == len(text) - 1 and text[end] == "\n"):
+        return data
+    return _JSON.decode(text)
 
 
 def from_json(
@@ -743,7 +759,7 @@ def decode(text: str | bytes) -> object:
     try:
         if not isinstance(text, str):  # as json.loads reads bytes
             text = text.decode(json.detect_encoding(text), "surrogatepass")
-        data = _JSON.decode(text)
+        data = _json(text)
     except json.JSONDecodeError as error:
         problem = Problem(
             "$", "invalid-json", f"not valid JSON: {error.msg} at line {error.lineno}"
