@@ -128,30 +128,24 @@ def process_many(
     policies = policy.registry(options.policies) if options.policies else policy.POLICIES
     load = encounter.loader(policies, drugs)  # its converters made once for the chunk
     for index, record in enumerate(records):
-        if record.__class__ is str and record and not record.isspace():  # a line of JSON text
-            try:
-                loaded.append((index, load(encounter.decode(record))))
-            except ValidationError as error:
-                results[index] = _problem(error, options)
-            continue
-        if record is None or (isinstance(record, str | bytes) and not record.strip()):
+        if record is None or (
+            isinstance(record, (str, bytes)) and (not record or record.isspace())
+        ):
             continue
         if isinstance(record, Refused):
             results[index] = Result("problem", record.reason)
             continue
-        if isinstance(record, Decoded):
-            try:
-                loaded.append((index, load(record.data)))
-            except ValidationError as error:
-                results[index] = _problem(error, options)
-            continue
         try:
-            if isinstance(record, Mapping):
-                loaded.append((index, encounter.from_dict(record, policies, drugs)))
-            else:
-                loaded.append((index, load(encounter.decode(record))))
+            if isinstance(record, Decoded):
+                read = load(record.data)
+            elif isinstance(record, Mapping):
+                read = encounter.from_dict(record, policies, drugs)
+            else:  # JSON text; decode names any other type
+                read = load(encounter.decode(record))
         except ValidationError as error:
             results[index] = _problem(error, options)
+        else:
+            loaded.append((index, read))
     built: list[tuple[int, encounter.Encounter, Claim]] = []
     made = stages.build_each(
         [read for _, read in loaded],

@@ -635,14 +635,10 @@ def fill(found: Iterable[Finding], facts: Mapping[str, str]) -> list[Finding]:
     done = []
     for finding in found:
         if "{" in finding.fix or "{" in finding.source:
-            finding = Finding(  # every field (a test holds it): quicker than attrs.evolve
-                code=finding.code,
-                severity=finding.severity,
-                message=finding.message,
-                path=finding.path,
+            finding = attrs.evolve(
+                finding,
                 fix=finding.fix.format_map(_Facts(facts)),
                 source=finding.source.format_map(_Facts(facts)),
-                answer=finding.answer,
             )
         done.append(finding)
     return done
