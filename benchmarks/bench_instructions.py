@@ -9,7 +9,14 @@ and set-up cancel out), divided by the claims. Rows, over the varied sample of `
 
 * ``build``: ``build_claims`` of 300 encounters;
 * ``write``: ``x12.write_837`` of those claims;
-* ``from_json``: ``encounter.from_json`` of one encounter's text, beside ``json.loads`` of it.
+* ``from_json``: ``encounter.from_json`` of one encounter's text, beside ``json.loads`` of it;
+* ``batch``: ``batch --format 837p --jobs 1`` of those 300 encounters as JSON Lines, the path of
+  ``bench_speed.py``'s claims-per-CPU-second target, per line;
+* ``batch-scale``: the same over 300 records of ``bench_scale.py``'s varied corpus (a share of
+  them with problems, reported), the path of its 1,000,000-encounter target, per line.
+
+The two ``batch`` rows stand in for CPU-time targets on a machine whose speed drifts: a tree that
+runs fewer instructions here is faster on the same machine, whatever the machine's state.
 
 ``--other`` adds a column for another tree's ``src`` (``git worktree add /tmp/base <commit>``), and
 ``--off`` one for this tree with a cache turned off (the child calls the function under it): what
@@ -32,17 +39,35 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OURS = HERE.parent / "src"
 CLAIMS = 300
-ROWS = ["build", "write", "from_json", "json.loads"]
+ROWS = ["build", "write", "from_json", "json.loads", "batch", "batch-scale"]
 CHILD = """
-import importlib, io, json, sys
+import importlib, io, json, os, sys, tempfile
 sys.path.insert(0, {bench!r})
 import bench_speed as b
-from benlysta_coding import build_claims, encounter, examples, parties
+from benlysta_coding import build_claims, cli, encounter, examples, parties
 from benlysta_coding.export import x12
 for name in {off!r}:
     module_name, attribute = name.rsplit(".", 1)
     module = importlib.import_module(module_name)
     setattr(module, attribute, getattr(module, attribute).__wrapped__)  # this child: cache off
+if {what!r}.startswith("batch"):
+    import bench_scale, corpus
+    scale = {what!r} == "batch-scale"
+    data = corpus.records({claims}, good=0.97, hospital=0.0) if scale else b.sample({claims})
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "batch.jsonl")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(item) + "\\n" for item in data)
+    if scale:
+        prices = bench_scale.PRICES
+    else:
+        prices = [f"--price={{code}}={{price}}" for code, price in b.PRICES.items()]
+    argv = ["batch", path, "--format", "837p", "--jobs", "1", "--control-number=1",
+            "--created=2026-01-02T08:00", *prices]
+    for _ in range({times}):
+        status = cli.main(argv, io.StringIO(), io.StringIO())
+        assert status == (2 if scale else 0), status
+    sys.exit(0)
 loaded = [encounter.from_dict(d) for d in b.sample({claims})]
 who = [parties.from_encounter(e) for e in loaded]
 built = list(build_claims(loaded, prices=b.PRICES, today=b.TODAY))
@@ -104,8 +129,8 @@ def main() -> None:
         rows.append(("cache off", OURS, args.off))
     if args.other:
         rows.append(("other", args.other, []))
-    print("k instructions per claim (per call for the readers); the ratio is the last column's "
-          "over this tree's" + (f"; cache off: {', '.join(args.off)}" if args.off else ""))  # fmt: skip
+    print("k instructions per claim (per call for the readers, per line for batch); the ratio is "
+          "the last column's over this tree's" + (f"; cache off: {', '.join(args.off)}" if args.off else ""))  # fmt: skip
     for what in args.rows:
         figures = [per_claim(src, what, off) for _, src, off in rows]
         shown = "  ".join(
