@@ -41,7 +41,7 @@ OURS = HERE.parent / "src"
 CLAIMS = 300
 ROWS = ["build", "write", "from_json", "json.loads", "batch", "batch-scale"]
 CHILD = """
-import importlib, io, json, os, sys, tempfile
+import importlib, io, json, sys, tempfile
 sys.path.insert(0, {bench!r})
 import bench_speed as b
 from benlysta_coding import build_claims, cli, encounter, examples, parties
@@ -50,23 +50,19 @@ for name in {off!r}:
     module_name, attribute = name.rsplit(".", 1)
     module = importlib.import_module(module_name)
     setattr(module, attribute, getattr(module, attribute).__wrapped__)  # this child: cache off
-if {what!r}.startswith("batch"):
-    import bench_scale, corpus
-    scale = {what!r} == "batch-scale"
-    data = corpus.records({claims}, good=0.97, hospital=0.0) if scale else b.sample({claims})
-    folder = tempfile.mkdtemp()
-    path = os.path.join(folder, "batch.jsonl")
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.writelines(json.dumps(item) + "\\n" for item in data)
-    if scale:
-        prices = bench_scale.PRICES
+if {what!r}.startswith("batch"):  # the files and runs of bench_speed and bench_scale
+    import pathlib, bench_scale
+    folder = pathlib.Path(tempfile.mkdtemp())
+    if {what!r} == "batch":
+        path = b.batch_file({claims}, folder)
+        run = lambda: b.run_batch(path, 1)  # it asserts that every line is billed
     else:
-        prices = [f"--price={{code}}={{price}}" for code, price in b.PRICES.items()]
-    argv = ["batch", path, "--format", "837p", "--jobs", "1", "--control-number=1",
-            "--created=2026-01-02T08:00", *prices]
+        path = bench_scale.write_inputs({claims}, folder)[0]
+        argv = ["batch", str(path), "--format", "837p", "--jobs", "1", *bench_scale.PRICES,
+                *bench_scale.ENVELOPE]
+        run = lambda: cli.main(argv, io.StringIO(), io.StringIO()) == 2  # a share with problems
     for _ in range({times}):
-        status = cli.main(argv, io.StringIO(), io.StringIO())
-        assert status == (2 if scale else 0), status
+        assert run()
     sys.exit(0)
 loaded = [encounter.from_dict(d) for d in b.sample({claims})]
 who = [parties.from_encounter(e) for e in loaded]
