@@ -110,7 +110,7 @@ _WIDE: Final = Context(prec=MAX_INTEGER_DIGITS + MAX_DECIMALS + 2, traps=[])
 
 
 def _in_range(number: Decimal) -> bool:
-    """Finite, fewer than 18 digits before the point, at most 12 significant decimals."""
+    """Finite, at most 18 digits before the point, at most 12 significant decimals."""
     if _PLAIN_TEXT.fullmatch(str(number)):  # in range by its written form: the common case
         return True
     if not number.is_finite():
